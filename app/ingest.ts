@@ -1,0 +1,111 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { documents, sources } from '../db/schema/index.ts';
+import { describeIssues, documentMetaSchema, type DocumentMeta } from '../pipeline/document-meta.ts';
+import { formatBytes, prepareDocument, type InputProblem } from '../pipeline/prepare-document.ts';
+
+/** What happened to one input: stored, already there, or refused with the reason. */
+export type IngestOutcome =
+  | { file: string; status: 'created'; documentId: number; source: string; bytes: number; removedLines: number }
+  | { file: string; status: 'duplicate'; documentId: number; source: string }
+  | { file: string; status: 'failed'; problem: InputProblem | 'missing' | 'not-a-file' | 'bad-metadata' | 'manifest'; message: string };
+
+/** One document to ingest: its content (or a path to read it from) and its metadata. */
+export interface IngestInput {
+  /** Name shown in messages and used for the format (by extension). */
+  file: string;
+  /** Raw content; when absent the file is read from `file`. */
+  content?: Uint8Array | string;
+  meta: unknown;
+}
+
+export interface IngestOptions {
+  maxDocBytes: number;
+}
+
+/** Stores documents one by one; a bad input is reported and the others go ahead. */
+export async function ingestDocuments(db: Db, inputs: IngestInput[], opts: IngestOptions): Promise<IngestOutcome[]> {
+  const outcomes: IngestOutcome[] = [];
+  for (const input of inputs) outcomes.push(await ingestOne(db, input, opts));
+  return outcomes;
+}
+
+async function ingestOne(db: Db, input: IngestInput, opts: IngestOptions): Promise<IngestOutcome> {
+  const file = input.file;
+  const meta = documentMetaSchema.safeParse(input.meta);
+  if (!meta.success) {
+    return { file, status: 'failed', problem: 'bad-metadata', message: `${describeIssues(meta.error)}; pass it with --source (or in the manifest)` };
+  }
+  const bytes = await readInput(input, opts.maxDocBytes);
+  if ('problem' in bytes) return { file, status: 'failed', ...bytes };
+  const prepared = prepareDocument(bytes, file, opts.maxDocBytes);
+  if (!prepared.ok) return { file, status: 'failed', ...prepared.rejection };
+  return storeDocument(db, file, meta.data, prepared.document);
+}
+
+type ReadFailure = { problem: 'missing' | 'not-a-file' | 'too-large'; message: string };
+
+async function readInput(input: IngestInput, maxBytes: number): Promise<Uint8Array | ReadFailure> {
+  if (typeof input.content === 'string') return new TextEncoder().encode(input.content);
+  if (input.content) return input.content;
+  try {
+    const info = await stat(input.file);
+    if (!info.isFile()) return { problem: 'not-a-file', message: 'is not a regular file (a directory?); pass the files inside it' };
+    // Refuse before reading: a huge file should not be pulled into memory just to be rejected.
+    if (info.size > maxBytes) {
+      return {
+        problem: 'too-large',
+        message: `file is ${formatBytes(info.size)}, over the limit of ${formatBytes(maxBytes)}; split it or raise STANCE_MAX_DOC_BYTES`,
+      };
+    }
+    return await readFile(input.file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { problem: 'missing', message: 'file not found; check the path (relative paths are from the current directory, or from the manifest\'s folder)' };
+    return { problem: 'missing', message: `cannot read the file: ${(err as Error).message}` };
+  }
+}
+
+async function storeDocument(
+  db: Db,
+  file: string,
+  meta: DocumentMeta,
+  doc: { format: string; text: string; contentHash: string; byteLength: number; removed: unknown[] },
+): Promise<IngestOutcome> {
+  return db.transaction(async (tx) => {
+    await tx.insert(sources).values({ name: meta.source, actorType: meta.actorType }).onConflictDoNothing();
+    const [source] = await tx.select({ id: sources.id }).from(sources).where(eq(sources.name, meta.source));
+    if (!source) throw new Error(`source ${meta.source} vanished during ingest`);
+    const inserted = await tx
+      .insert(documents)
+      .values({
+        sourceId: source.id,
+        contentHash: doc.contentHash,
+        title: meta.title,
+        actor: meta.actor,
+        date: meta.date,
+        url: meta.url,
+        language: meta.language,
+        kind: meta.kind,
+        fileName: basename(file),
+        format: doc.format,
+        text: doc.text,
+        byteLength: doc.byteLength,
+        metadata: meta.metadata ?? {},
+      })
+      .onConflictDoNothing({ target: documents.contentHash })
+      .returning({ id: documents.id });
+    if (inserted[0]) {
+      return { file, status: 'created', documentId: inserted[0].id, source: meta.source, bytes: doc.byteLength, removedLines: doc.removed.length };
+    }
+    const [existing] = await tx
+      .select({ id: documents.id, source: sources.name })
+      .from(documents)
+      .innerJoin(sources, eq(sources.id, documents.sourceId))
+      .where(eq(documents.contentHash, doc.contentHash));
+    if (!existing) throw new Error(`document with hash ${doc.contentHash} neither inserted nor found`);
+    return { file, status: 'duplicate', documentId: existing.id, source: existing.source };
+  });
+}

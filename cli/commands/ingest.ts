@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ingestDocuments, type IngestInput, type IngestOutcome } from '../../app/ingest.ts';
+import { ManifestError, parseManifest } from '../../pipeline/manifest.ts';
+import { withDatabase } from '../context.ts';
+import { printJson, say } from '../output.ts';
+
+interface IngestFlags {
+  source?: string;
+  actor?: string;
+  actorType?: string;
+  title?: string;
+  date?: string;
+  url?: string;
+  lang?: string;
+  kind?: string;
+  manifest?: string;
+  json?: boolean;
+}
+
+/** `stance ingest`: add documents with their metadata; duplicates and bad files are reported, not fatal. */
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('add documents (.txt, .md, .html) with their metadata to the store')
+    .argument('[files...]', 'text, Markdown or HTML files')
+    .option('-s, --source <name>', 'the source the files speak for (required with files), e.g. "ITU"')
+    .option('--actor <name>', 'the speaker or author within the source')
+    .option('--actor-type <type>', 'kind of actor: state, intergovernmental, civil society, industry, technical...')
+    .option('--title <title>', 'document title')
+    .option('--date <date>', 'publication date: YYYY, YYYY-MM or YYYY-MM-DD')
+    .option('--url <url>', 'where the document was published')
+    .option('--lang <tag>', 'language tag, e.g. en')
+    .option('--kind <kind>', 'speech, declaration, mission statement...')
+    .option('-m, --manifest <file>', 'a manifest (.json or .jsonl) listing files and their metadata')
+    .option('--json', 'print the outcome of every file as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  stance ingest --manifest seeds/manifest.json\n  stance ingest speech.txt --source ITU --date 2013-10-17 --title "Seoul opening speech"',
+    )
+    .action(async (files: string[], flags: IngestFlags) => {
+      if (files.length === 0 && !flags.manifest) {
+        say('Nothing to ingest: give files or --manifest <file>. See `stance ingest --help`.');
+        process.exitCode = 2;
+        return;
+      }
+      const inputs: IngestInput[] = files.map((file) => ({
+        file,
+        meta: {
+          source: flags.source,
+          actor: flags.actor,
+          actorType: flags.actorType,
+          title: flags.title,
+          date: flags.date,
+          url: flags.url,
+          language: flags.lang,
+          kind: flags.kind,
+        },
+      }));
+      const early: IngestOutcome[] = [];
+      if (flags.manifest) {
+        const read = await readManifest(flags.manifest);
+        inputs.push(...read.inputs);
+        early.push(...read.failures);
+      }
+      const outcomes = await withDatabase(async ({ db }, config) => [
+        ...early,
+        ...(await ingestDocuments(db, inputs, { maxDocBytes: config.maxDocBytes })),
+      ]);
+      report(outcomes, flags.json === true);
+      if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+    });
+}
+
+async function readManifest(path: string): Promise<{ inputs: IngestInput[]; failures: IngestOutcome[] }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ManifestError(`${path}: cannot read the manifest (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  const { entries, errors } = parseManifest(text, path);
+  const base = dirname(resolve(path));
+  return {
+    inputs: entries.map((e) => ({ file: relative(process.cwd(), resolve(base, e.file)), meta: e.meta })),
+    failures: errors.map((e) => ({
+      file: e.file ?? `${path} ${e.where}`,
+      status: 'failed' as const,
+      problem: 'manifest' as const,
+      message: `${path} ${e.where}: ${e.message}`,
+    })),
+  };
+}
+
+function report(outcomes: IngestOutcome[], json: boolean): void {
+  const summary = {
+    created: outcomes.filter((o) => o.status === 'created').length,
+    duplicate: outcomes.filter((o) => o.status === 'duplicate').length,
+    failed: outcomes.filter((o) => o.status === 'failed').length,
+  };
+  if (json) {
+    printJson({ summary, results: outcomes });
+    return;
+  }
+  for (const o of outcomes) {
+    if (o.status === 'created') say(`created    document ${o.documentId} (${o.source}) from ${o.file}`);
+    else if (o.status === 'duplicate') say(`duplicate  ${o.file}: duplicate of document ${o.documentId} (${o.source}); nothing created`);
+    else say(`failed     ${o.file}: ${o.message}`);
+  }
+  say(`${summary.created} created, ${summary.duplicate} duplicate${summary.duplicate === 1 ? '' : 's'}, ${summary.failed} failed`);
+}

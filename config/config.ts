@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Error raised when an environment variable has a value the tool cannot use. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// Empty strings count as unset: `FOO= stance ...` should mean "use the default".
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const positiveInt = (fallback: number) =>
+  z.preprocess(
+    (v) => (v === undefined || v === '' ? fallback : v),
+    z.coerce.number().int('must be a whole number').positive('must be greater than 0'),
+  );
+
+const urlWithScheme = (schemes: string[]) =>
+  optionalString.refine(
+    (v) => v === undefined || schemes.some((s) => v.startsWith(`${s}://`)),
+    `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+  );
+
+const envSchema = z.object({
+  DATABASE_URL: urlWithScheme(['postgres', 'postgresql']),
+  STANCE_DATA_DIR: optionalString.default('.stance'),
+  REDIS_URL: urlWithScheme(['redis', 'rediss']),
+  STANCE_QUEUE_PREFIX: optionalString.default('stance'),
+  STANCE_MODELS_DIR: optionalString,
+  STANCE_EMBED_MODEL: optionalString.default('Xenova/all-MiniLM-L6-v2'),
+  STANCE_NLI_MODEL: optionalString.default('Xenova/nli-deberta-v3-xsmall'),
+  STANCE_MODEL_DTYPE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(DTYPES).default('q8')),
+  STANCE_ORT_THREADS: positiveInt(1),
+  STANCE_CHUNK_TOKENS: positiveInt(200),
+  STANCE_MAX_DOC_BYTES: positiveInt(5_000_000),
+  STANCE_AXES_FILE: optionalString,
+  STANCE_THRESHOLD_PROFILE: optionalString,
+  STANCE_API_TOKEN: optionalString,
+  STANCE_HOST: optionalString.default('127.0.0.1'),
+  STANCE_PORT: positiveInt(8787),
+  LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS).default('info')),
+});
+
+export type Dtype = (typeof DTYPES)[number];
+
+/** The typed configuration of one process. */
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  queuePrefix: string;
+  modelsDir: string | undefined;
+  embedModel: string;
+  nliModel: string;
+  dtype: Dtype;
+  ortThreads: number;
+  chunkTokens: number;
+  maxDocBytes: number;
+  axesFile: string | undefined;
+  thresholdProfile: string | undefined;
+  apiToken: string | undefined;
+  host: string;
+  port: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Parses an environment into a Config; throws ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>, cwd = '.'): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration (fix these environment variables):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.STANCE_QUEUE_PREFIX.includes(':')) {
+    // BullMQ uses ':' as its key separator; a prefix with one corrupts key names.
+    throw new ConfigError(`Invalid configuration:\n  STANCE_QUEUE_PREFIX=${JSON.stringify(e.STANCE_QUEUE_PREFIX)}: must not contain ':'`);
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(cwd, e.STANCE_DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.STANCE_QUEUE_PREFIX,
+    modelsDir: e.STANCE_MODELS_DIR === undefined ? undefined : resolve(cwd, e.STANCE_MODELS_DIR),
+    embedModel: e.STANCE_EMBED_MODEL,
+    nliModel: e.STANCE_NLI_MODEL,
+    dtype: e.STANCE_MODEL_DTYPE,
+    ortThreads: e.STANCE_ORT_THREADS,
+    chunkTokens: e.STANCE_CHUNK_TOKENS,
+    maxDocBytes: e.STANCE_MAX_DOC_BYTES,
+    axesFile: e.STANCE_AXES_FILE === undefined ? undefined : resolve(cwd, e.STANCE_AXES_FILE),
+    thresholdProfile: e.STANCE_THRESHOLD_PROFILE,
+    apiToken: e.STANCE_API_TOKEN,
+    host: e.STANCE_HOST,
+    port: e.STANCE_PORT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed from process.env on first use. */
+export function loadConfig(): Config {
+  // The one place that reads the environment (DESIGN.md §3.8).
+  // eslint-disable-next-line no-restricted-properties
+  cached ??= parseConfig(process.env, process.cwd());
+  return cached;
+}

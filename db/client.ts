@@ -1,0 +1,132 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema/index.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** The drizzle database type both drivers share; code above db/ sees only this. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** An open database: the drizzle handle, which driver it is, and how to close it. */
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Where the data lives, for messages (a directory or a URL without its password). */
+  location: string;
+  migrate(): Promise<void>;
+  /** Number of committed migrations not yet applied. */
+  pendingMigrations(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Error raised when the database cannot be opened or is not ready for use. */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /**
+   * What to do with pending migrations on open: apply them (default on PGlite), refuse to go on
+   * (default on Postgres, where schema changes are an operator's decision), or ignore them.
+   */
+  migrations?: 'apply' | 'require' | 'ignore';
+}
+
+/** Opens Postgres when a URL is given, else the embedded PGlite store under dataDir. */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const database = opts.databaseUrl ? openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir);
+  const mode = opts.migrations ?? (database.kind === 'pglite' ? 'apply' : 'require');
+  try {
+    if (mode === 'apply') {
+      await database.migrate();
+    } else if (mode === 'require') {
+      const pending = await database.pendingMigrations();
+      if (pending > 0) {
+        throw new DatabaseError(
+          `The database at ${database.location} has ${pending} migration(s) not applied. Run \`stance db migrate\` first.`,
+        );
+      }
+    }
+  } catch (err) {
+    await database.close();
+    if (err instanceof DatabaseError) throw err;
+    throw new DatabaseError(`Cannot prepare the database at ${database.location}: ${(err as Error).message}`, { cause: err });
+  }
+  return database;
+}
+
+function openPostgres(url: string): Database {
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    location: redactUrl(url),
+    migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_DIR }),
+    pendingMigrations: () => countPending(db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const dir = join(dataDir, 'pgdata');
+  mkdirSync(dir, { recursive: true });
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dir);
+  } catch (err) {
+    throw new DatabaseError(
+      `Cannot open the embedded database in ${dir} (is another stance process using it?): ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    location: dir,
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR }),
+    pendingMigrations: () => countPending(db),
+    close: () => client.close(),
+  };
+}
+
+async function countPending(db: Db): Promise<number> {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+  const exists = await queryRows<{ present: boolean }>(
+    db,
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`,
+  );
+  if (!exists[0]?.present) return journal.entries.length;
+  const applied = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return Math.max(0, journal.entries.length - (applied[0]?.n ?? 0));
+}
+
+/** Runs raw SQL and returns its rows, the same on both drivers (they shape results differently). */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** A connection URL with its password hidden, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}

@@ -1,0 +1,69 @@
+import { convert } from 'html-to-text';
+
+export const FORMATS = ['text', 'markdown', 'html'] as const;
+export type DocumentFormat = (typeof FORMATS)[number];
+
+const EXTENSIONS: Record<string, DocumentFormat> = {
+  '.txt': 'text',
+  '.text': 'text',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+};
+
+export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSIONS);
+
+/** The format implied by a file name's extension, or undefined when it is not supported. */
+export function formatForFile(fileName: string): DocumentFormat | undefined {
+  const match = /\.[^./\\]+$/.exec(fileName.toLowerCase());
+  return match ? EXTENSIONS[match[0]] : undefined;
+}
+
+/** HTML to plain text: scripts, styles, navigation and images dropped; links keep their words only. */
+export function htmlToText(html: string): string {
+  return convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+      { selector: 'nav', format: 'skip' },
+      { selector: 'script', format: 'skip' },
+      { selector: 'style', format: 'skip' },
+      { selector: 'noscript', format: 'skip' },
+      { selector: 'form', format: 'skip' },
+      { selector: 'h1', options: { uppercase: false } },
+      { selector: 'h2', options: { uppercase: false } },
+      { selector: 'h3', options: { uppercase: false } },
+      { selector: 'h4', options: { uppercase: false } },
+      { selector: 'h5', options: { uppercase: false } },
+      { selector: 'h6', options: { uppercase: false } },
+      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+      { selector: 'ul', options: { itemPrefix: '• ' } },
+    ],
+  });
+}
+
+/** Markdown to plain text: markup removed, words kept (headings, emphasis, links, images, code fences). */
+export function markdownToText(md: string): string {
+  return md
+    .replace(/^```.*$/gm, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$/gm, '$1')
+    .replace(/^[ \t]{0,3}>[ \t]?/gm, '')
+    .replace(/^[ \t]*([-*_])([ \t]*\1){2,}[ \t]*$/gm, '')
+    .replace(/^[ \t]*[-*+][ \t]+/gm, '• ')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(?<![\w*])[*_]([^*_\n]+)[*_](?![\w*])/g, '$1')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/<\/?[a-z][^>]*>/gi, '');
+}
+
+/** Converts document content in a given format to plain text (before normalization). */
+export function toPlainText(content: string, format: DocumentFormat): string {
+  if (format === 'html') return htmlToText(content);
+  if (format === 'markdown') return markdownToText(content);
+  return content;
+}

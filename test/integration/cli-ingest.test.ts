@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'stance-cli-'));
+const embedded = { STANCE_DATA_DIR: dataDir };
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('stance CLI on the embedded default', () => {
+  it('ingests the seed manifest: 5 documents from 3 sources; again: nothing created', () => {
+    const first = runCli(['ingest', '--manifest', 'seeds/manifest.json'], embedded);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('5 created, 0 duplicates, 0 failed');
+    const second = runCli(['ingest', '--manifest', 'seeds/manifest.json', '--json'], embedded);
+    expect(second.code).toBe(0);
+    const parsed = JSON.parse(second.stdout) as { summary: Record<string, number>; results: { status: string }[] };
+    expect(parsed.summary).toEqual({ created: 0, duplicate: 5, failed: 0 });
+    const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; total: number }[] };
+    expect(status.sources.map((s) => [s.source, s.total])).toEqual([['Cuba forum', 1], ['ICT4Peace Foundation', 1], ['ITU', 3]]);
+  });
+
+  it('says duplicate of document N for a re-ingested file', () => {
+    const r = runCli(['ingest', 'seeds/002_0851200495761f3a.txt', '--source', 'ITU'], embedded);
+    expect(r.stderr).toMatch(/duplicate of document \d+ \(ITU\); nothing created/);
+  });
+
+  it('exits non-zero when a file fails, naming it, and still ingests the others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stance-cli-in-'));
+    writeFileSync(join(dir, 'ok.txt'), 'The ITU should lead intergovernmental cooperation on cybersecurity.');
+    writeFileSync(join(dir, 'empty.txt'), '');
+    const r = runCli(['ingest', join(dir, 'empty.txt'), join(dir, 'ok.txt'), '--source', 'CLI test'], embedded);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/failed +.*empty\.txt: file has no text/);
+    expect(r.stderr).toContain('1 created, 0 duplicates, 1 failed');
+  });
+
+  it('requires --source for files', () => {
+    const r = runCli(['ingest', 'seeds/000_8ffdb135bb5886fa.txt'], embedded);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/source is required.*--source/);
+  });
+
+  it('reports a malformed manifest entry with its line and field and ingests the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stance-cli-m-'));
+    writeFileSync(join(dir, 'a.txt'), 'Human rights apply online as they do offline, including freedom of expression.');
+    writeFileSync(join(dir, 'm.jsonl'), '{"file": "a.txt", "source": "Manifest test"}\n{"file": "b.txt", "source": "Manifest test", "date": "last year"}\n');
+    const r = runCli(['ingest', '--manifest', join(dir, 'm.jsonl')], embedded);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/m\.jsonl line 2: date: date must be YYYY/);
+    expect(r.stderr).toContain('1 created');
+  });
+
+  it('stops with a clear message on a bad configuration value', () => {
+    const r = runCli(['status'], { ...embedded, STANCE_MODEL_DTYPE: 'fp64' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/STANCE_MODEL_DTYPE="fp64"/);
+  });
+
+  it('prints help for every command', () => {
+    for (const cmd of [[], ['ingest'], ['status'], ['db', 'migrate']]) {
+      const r = runCli([...cmd, '--help'], embedded);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage: stance/);
+    }
+  });
+});
+
+const hasPostgres = await postgresAvailable();
+
+describe.skipIf(!hasPostgres)('stance CLI with DATABASE_URL', () => {
+  let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+  });
+  afterAll(async () => testDb.drop());
+
+  it('migrates, ingests the seed manifest with the embedded counts, and is idempotent', () => {
+    const env = { DATABASE_URL: testDb.url };
+    expect(runCli(['db', 'migrate'], env).stderr).toMatch(/applied 1 migration/);
+    expect(runCli(['ingest', '--manifest', 'seeds/manifest.json'], env).stderr).toContain('5 created, 0 duplicates, 0 failed');
+    expect(runCli(['ingest', '--manifest', 'seeds/manifest.json'], env).stderr).toContain('0 created, 5 duplicates, 0 failed');
+    const status = JSON.parse(runCli(['status', '--json'], env).stdout) as { sources: { source: string; total: number }[] };
+    expect(status.sources.map((s) => [s.source, s.total])).toEqual([['Cuba forum', 1], ['ICT4Peace Foundation', 1], ['ITU', 3]]);
+  });
+});

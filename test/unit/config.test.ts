@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../config/config.ts';
+
+describe('parseConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const c = parseConfig({}, '/home/u/project');
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.dataDir).toBe('/home/u/project/.stance');
+    expect(c.embedModel).toBe('Xenova/all-MiniLM-L6-v2');
+    expect(c.nliModel).toBe('Xenova/nli-deberta-v3-xsmall');
+    expect(c.dtype).toBe('q8');
+    expect(c.maxDocBytes).toBe(5_000_000);
+    expect(c.logLevel).toBe('info');
+    expect(c.modelsDir).toBeUndefined();
+  });
+
+  it('reads every variable and resolves folders against the working directory', () => {
+    const c = parseConfig(
+      {
+        DATABASE_URL: 'postgres://u@db:5432/stance',
+        REDIS_URL: 'redis://cache:6379',
+        STANCE_DATA_DIR: 'data',
+        STANCE_MODELS_DIR: 'models',
+        STANCE_EMBED_MODEL: 'my/embed',
+        STANCE_NLI_MODEL: 'my/nli',
+        STANCE_MODEL_DTYPE: 'fp32',
+        STANCE_MAX_DOC_BYTES: '1000',
+        LOG_LEVEL: 'debug',
+      },
+      '/w',
+    );
+    expect(c).toMatchObject({
+      databaseUrl: 'postgres://u@db:5432/stance',
+      redisUrl: 'redis://cache:6379',
+      dataDir: '/w/data',
+      modelsDir: '/w/models',
+      embedModel: 'my/embed',
+      nliModel: 'my/nli',
+      dtype: 'fp32',
+      maxDocBytes: 1000,
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(parseConfig({ DATABASE_URL: '', STANCE_MODEL_DTYPE: '' }).dtype).toBe('q8');
+  });
+
+  it.each([
+    ['STANCE_MODEL_DTYPE', 'fp64', /STANCE_MODEL_DTYPE="fp64".*(fp32|q8)/],
+    ['STANCE_MAX_DOC_BYTES', 'lots', /STANCE_MAX_DOC_BYTES="lots"/],
+    ['STANCE_MAX_DOC_BYTES', '-5', /STANCE_MAX_DOC_BYTES="-5": must be greater than 0/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL="mysql:\/\/x": must be a URL starting with postgres:\/\//],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL="localhost:6379": must be a URL starting with redis:\/\//],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud".*info/],
+    ['STANCE_QUEUE_PREFIX', 'a:b', /STANCE_QUEUE_PREFIX="a:b": must not contain ':'/],
+  ])('rejects %s=%s with a message naming the variable', (name, value, pattern) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig({ [name]: value })).toThrow(pattern);
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      parseConfig({ LOG_LEVEL: 'x', STANCE_MODEL_DTYPE: 'y' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toContain('LOG_LEVEL');
+      expect((err as Error).message).toContain('STANCE_MODEL_DTYPE');
+    }
+  });
+});
