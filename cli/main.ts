@@ -2,13 +2,21 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { DatabaseError } from '../db/client.ts';
 import { ManifestError } from '../pipeline/manifest.ts';
+import { AxisError } from '../pipeline/axes.ts';
+import { ModelLoadError } from '../pipeline/models.ts';
+import { NothingScoredError } from '../app/lookup.ts';
+import { registerAxes } from './commands/axes.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerDb } from './commands/db.ts';
+import { registerRescore } from './commands/rescore.ts';
+import { registerWorker } from './commands/worker.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerStatus } from './commands/status.ts';
 import { say } from './output.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError];
 
 const program = new Command('stance')
   .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')
@@ -18,7 +26,12 @@ const program = new Command('stance')
 
 registerIngest(program);
 registerStatus(program);
+registerWorker(program);
+registerRescore(program);
+registerAxes(program);
+registerCompare(program);
 registerDb(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);

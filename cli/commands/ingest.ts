@@ -3,7 +3,9 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ingestDocuments, type IngestInput, type IngestOutcome } from '../../app/ingest.ts';
 import { ManifestError, parseManifest } from '../../pipeline/manifest.ts';
+import { ConfigError, loadConfig } from '../../config/config.ts';
 import { withDatabase } from '../context.ts';
+import { processQueuedInline, queueDocuments } from '../process-after-ingest.ts';
 import { printJson, say } from '../output.ts';
 
 interface IngestFlags {
@@ -17,6 +19,7 @@ interface IngestFlags {
   kind?: string;
   manifest?: string;
   json?: boolean;
+  process?: boolean;
 }
 
 /** `stance ingest`: add documents with their metadata; duplicates and bad files are reported, not fatal. */
@@ -35,6 +38,7 @@ export function registerIngest(program: Command): void {
     .option('--kind <kind>', 'speech, declaration, mission statement...')
     .option('-m, --manifest <file>', 'a manifest (.json or .jsonl) listing files and their metadata')
     .option('--json', 'print the outcome of every file as JSON')
+    .option('--no-process', 'only store the documents; do not chunk, embed and score them now')
     .addHelpText(
       'after',
       '\nExamples:\n  stance ingest --manifest seeds/manifest.json\n  stance ingest speech.txt --source ITU --date 2013-10-17 --title "Seoul opening speech"',
@@ -64,12 +68,26 @@ export function registerIngest(program: Command): void {
         inputs.push(...read.inputs);
         early.push(...read.failures);
       }
-      const outcomes = await withDatabase(async ({ db }, config) => [
-        ...early,
-        ...(await ingestDocuments(db, inputs, { maxDocBytes: config.maxDocBytes })),
-      ]);
-      report(outcomes, flags.json === true);
-      if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+      const config = loadConfig();
+      if (config.redisUrl && !config.databaseUrl && flags.process !== false) {
+        // Workers run in other processes, and the embedded database belongs to one process.
+        throw new ConfigError('REDIS_URL is set but DATABASE_URL is not: queue workers need a Postgres server. Set DATABASE_URL, or unset REDIS_URL to process inline.');
+      }
+      const { outcomes, failedProcessing } = await withDatabase(async (database) => {
+        const stored = [...early, ...(await ingestDocuments(database.db, inputs, { maxDocBytes: config.maxDocBytes }))];
+        report(stored, flags.json === true);
+        if (flags.process === false) return { outcomes: stored, failedProcessing: 0 };
+        const created = stored.flatMap((o) => (o.status === 'created' ? [o.documentId] : []));
+        if (config.redisUrl) {
+          await queueDocuments(config, created);
+          say(`queued ${created.length} document(s) for the workers; follow them with \`stance status\``);
+          return { outcomes: stored, failedProcessing: 0 };
+        }
+        const results = await processQueuedInline(database);
+        if (results.length) say(`processed ${results.length} document(s): ${results.filter((r) => r.status === 'done').length} done, ${results.filter((r) => r.status === 'failed').length} failed`);
+        return { outcomes: stored, failedProcessing: results.filter((r) => r.status === 'failed').length };
+      });
+      if (outcomes.some((o) => o.status === 'failed') || failedProcessing > 0) process.exitCode = 1;
     });
 }
 

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { Config } from '../config/config.ts';
+import type { Axis } from '../pipeline/axes.ts';
+import { inLengthSortedBatches } from '../pipeline/batching.ts';
+import { chunkText, type Chunk } from '../pipeline/chunk.ts';
+import { loadEmbedder, loadNli, type ModelInfo, type ModelSettings } from '../pipeline/models.ts';
+import { scoreWithNli, type NliScoreOptions } from '../pipeline/nli-score.ts';
+import type { AxisScore } from '../pipeline/stance-score.ts';
+
+/** Model-backed operations, the same whether the models run in this thread or in a worker thread. */
+export interface Inference {
+  embedModel: ModelInfo & { dimension: number };
+  nliModel: ModelInfo & { maxTokens: number };
+  chunk(text: string, maxTokens: number): Promise<Chunk[]>;
+  embed(texts: string[]): Promise<Float32Array[]>;
+  nliScores(chunkTexts: string[], axes: Axis[], opts: NliScoreOptions): Promise<AxisScore[][]>;
+  close(): Promise<void>;
+}
+
+/** Which models to load and how; plain data so it can be sent to a worker thread. */
+export interface InferenceSpec {
+  embedModel: string;
+  nliModel: string;
+  settings: Omit<ModelSettings, 'onProgress'>;
+  embedBatchSize: number;
+  /** Test hook: block the inference thread this long per call, as a slow model would. */
+  simulatedDelayMs?: number;
+}
+
+/** The inference spec a configuration implies. */
+export function inferenceSpecFrom(config: Config): InferenceSpec {
+  return {
+    embedModel: config.embedModel,
+    nliModel: config.nliModel,
+    settings: { modelsDir: config.modelsDir, cacheDir: join(config.dataDir, 'models'), dtype: config.dtype, threads: config.ortThreads },
+    embedBatchSize: 32,
+  };
+}
+
+// Room left in the NLI input for the hypothesis and the special tokens around the pair; axis
+// hypotheses are short single-criterion sentences, well under this.
+export const HYPOTHESIS_RESERVE_TOKENS = 64;
+
+/** The chunk budget in tokens: the requested size, never more than the NLI model can take with a hypothesis. */
+export function chunkBudget(requested: number, nliMaxTokens: number): number {
+  return Math.max(16, Math.min(requested, nliMaxTokens - HYPOTHESIS_RESERVE_TOKENS));
+}
+
+/** Loads both models in this thread, once. */
+export async function loadLocalInference(spec: InferenceSpec, onProgress?: (m: string) => void): Promise<Inference> {
+  const settings: ModelSettings = onProgress ? { ...spec.settings, onProgress } : spec.settings;
+  const embedder = await loadEmbedder(spec.embedModel, settings);
+  const nli = await loadNli(spec.nliModel, settings);
+  const delay = () => {
+    // Atomics.wait blocks this thread like a long synchronous ONNX run does.
+    if (spec.simulatedDelayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, spec.simulatedDelayMs);
+  };
+  return {
+    embedModel: { name: embedder.name, dtype: embedder.dtype, version: embedder.version, dimension: embedder.dimension },
+    nliModel: { name: nli.name, dtype: nli.dtype, version: nli.version, maxTokens: nli.maxTokens },
+    chunk: async (text, maxTokens) => chunkText(text, { maxTokens, countTokens: nli.countTokens }),
+    embed: async (texts) => {
+      delay();
+      return inLengthSortedBatches(texts, (t) => t.length, spec.embedBatchSize, (batch) => embedder.embed(batch));
+    },
+    nliScores: async (texts, axes, opts) => {
+      delay();
+      return scoreWithNli(nli, texts, axes, opts);
+    },
+    close: async () => {},
+  };
+}

@@ -1,0 +1,40 @@
+import { and, desc, eq, like } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { axes as axesTable, scorers } from '../db/schema/index.ts';
+import type { Axis } from '../pipeline/axes.ts';
+import type { ScorerKind } from './registry.ts';
+
+/** Error for a query that has nothing to answer from yet; the message says what to run. */
+export class NothingScoredError extends Error {
+  override name = 'NothingScoredError';
+}
+
+/** The most recent scorer version of a kind for a model name and dtype (no model load needed). */
+export async function findScorer(db: Db, kind: ScorerKind, modelName: string, dtype: string): Promise<{ id: number; key: string }> {
+  const [row] = await db
+    .select({ id: scorers.id, key: scorers.key })
+    .from(scorers)
+    .where(and(eq(scorers.kind, kind), like(scorers.key, `${kind}:${modelName}:${dtype}:%`)))
+    .orderBy(desc(scorers.id))
+    .limit(1);
+  if (!row) {
+    throw new NothingScoredError(`nothing has been scored with the ${kind} scorer of ${modelName} (${dtype}) yet; ingest documents or run \`stance rescore\``);
+  }
+  return row;
+}
+
+/** Row ids of the current versions of the given axes; an axis never scored at this version is an error. */
+export async function findAxisIds(db: Db, axes: Axis[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (const axis of axes) {
+    const [row] = await db
+      .select({ id: axesTable.id })
+      .from(axesTable)
+      .where(and(eq(axesTable.slug, axis.slug), eq(axesTable.version, axis.version)));
+    if (!row) {
+      throw new NothingScoredError(`axis ${axis.slug} version ${axis.version} has no scores yet (its definition changed or it is new); run \`stance rescore --axis ${axis.slug}\``);
+    }
+    ids.set(axis.slug, row.id);
+  }
+  return ids;
+}

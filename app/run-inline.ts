@@ -1,0 +1,64 @@
+import { eq } from 'drizzle-orm';
+import { documents } from '../db/schema/index.ts';
+import { chunkBudget } from './inference.ts';
+import { chunkDocument, embedChunks, finishDocument, scoreChunks, setStatus, type StepContext } from './steps.ts';
+
+/** Progress of an inline run, reported after every batch. */
+export interface InlineProgress {
+  documentsDone: number;
+  documentsTotal: number;
+  chunksDone: number;
+  chunksTotal: number;
+  current?: string;
+}
+
+/** Outcome of one document of an inline run. */
+export interface InlineResult {
+  documentId: number;
+  status: 'done' | 'failed';
+  chunks: number;
+  error?: string;
+}
+
+const CHUNKS_PER_STEP = 32;
+
+/** Documents waiting to be processed (status queued), oldest first. */
+export async function queuedDocumentIds(ctx: StepContext): Promise<number[]> {
+  const rows = await ctx.db.select({ id: documents.id }).from(documents).where(eq(documents.status, 'queued')).orderBy(documents.id);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Runs the same steps as the queue workers, in this process: chunk, embed + prototype-score,
+ * NLI-score, finish. A failing document is marked failed with its error; the others go on.
+ */
+export async function processInline(ctx: StepContext, documentIds: number[], onProgress?: (p: InlineProgress) => void): Promise<InlineResult[]> {
+  const budget = chunkBudget(ctx.chunkTokens, ctx.inference.nliModel.maxTokens);
+  const progress: InlineProgress = { documentsDone: 0, documentsTotal: documentIds.length, chunksDone: 0, chunksTotal: 0 };
+  const results: InlineResult[] = [];
+  for (const documentId of documentIds) {
+    progress.current = `document ${documentId}`;
+    try {
+      const chunkIds = await chunkDocument(ctx, documentId, budget);
+      progress.chunksTotal += chunkIds.length;
+      onProgress?.({ ...progress });
+      for (let i = 0; i < chunkIds.length; i += CHUNKS_PER_STEP) {
+        const batch = chunkIds.slice(i, i + CHUNKS_PER_STEP);
+        await embedChunks(ctx, batch);
+        await scoreChunks(ctx, batch, 'prototype');
+        await scoreChunks(ctx, batch, 'nli');
+        progress.chunksDone += batch.length;
+        onProgress?.({ ...progress });
+      }
+      const status = await finishDocument(ctx, documentId);
+      results.push({ documentId, status, chunks: chunkIds.length });
+    } catch (err) {
+      const error = (err as Error).message;
+      await setStatus(ctx.db, documentId, 'failed', error);
+      results.push({ documentId, status: 'failed', chunks: 0, error });
+    }
+    progress.documentsDone++;
+    onProgress?.({ ...progress });
+  }
+  return results;
+}

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig } from '../../config/config.ts';
+import { openDatabase } from '../../db/client.ts';
+import { inferenceSpecFrom } from '../../app/inference.ts';
+import { createLogger } from '../../app/log.ts';
+import { createStepContext } from '../../app/step-context.ts';
+import { producerConnection, ready, workerConnection } from '../../workers/connection.ts';
+import { startInferenceThread } from '../../workers/inference-client.ts';
+import { openProducer } from '../../workers/producer.ts';
+import { startWorkers } from '../../workers/run-workers.ts';
+import { configuredAxes } from '../runtime.ts';
+
+/** `stance worker`: process queued jobs until SIGINT/SIGTERM, then shut down gracefully. */
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run BullMQ workers for the documents and inference queues (needs REDIS_URL and DATABASE_URL)')
+    .option('-c, --concurrency <n>', 'jobs run at once per queue', (v) => parsePositive(v, '--concurrency'), 1)
+    .action(async (opts: { concurrency: number }) => {
+      const config = loadConfig();
+      if (!config.redisUrl || !config.databaseUrl) {
+        throw new ConfigError('stance worker needs REDIS_URL (the queue) and DATABASE_URL (a Postgres server shared with the producers).');
+      }
+      const logger = createLogger(config.logLevel);
+      const axes = configuredAxes(config);
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const producerRedis = producerConnection(config.redisUrl);
+      await ready(producerRedis, config.redisUrl);
+      logger.info({ embed: config.embedModel, nli: config.nliModel, dtype: config.dtype }, 'loading models');
+      const inference = await startInferenceThread(inferenceSpecFrom(config), (m) => logger.info({ progress: m }, 'model download'));
+      const ctx = await createStepContext(database.db, inference, axes, config);
+      const producer = openProducer(producerRedis, config.queuePrefix);
+      const running = startWorkers(ctx, {
+        connection: workerConnection(config.redisUrl),
+        prefix: config.queuePrefix,
+        producer,
+        logger,
+        concurrency: opts.concurrency,
+      });
+      logger.info({ concurrency: opts.concurrency, prefix: config.queuePrefix, database: database.location }, 'workers ready');
+
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          logger.info({ signal }, 'shutting down: finishing current jobs');
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await running.close();
+      await producer.close();
+      producerRedis.disconnect();
+      await inference.close();
+      await database.close();
+      logger.info({}, 'workers stopped');
+    });
+}
+
+function parsePositive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag} must be a whole number of at least 1 (got "${value}")`);
+  return n;
+}

@@ -1,0 +1,38 @@
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/client.ts';
+import { processInline, queuedDocumentIds, type InlineResult } from '../app/run-inline.ts';
+import { openProducer } from '../workers/producer.ts';
+import { producerConnection, ready } from '../workers/connection.ts';
+import { say } from './output.ts';
+import { progressReporter } from './progress.ts';
+import { openInlineRuntime } from './runtime.ts';
+
+/** Queues the documents for the workers (REDIS_URL set) and returns at once. */
+export async function queueDocuments(config: Config, documentIds: number[]): Promise<void> {
+  if (!config.redisUrl) throw new Error('queueDocuments needs REDIS_URL');
+  const connection = producerConnection(config.redisUrl);
+  const producer = openProducer(connection, config.queuePrefix);
+  try {
+    await ready(connection, config.redisUrl);
+    for (const documentId of documentIds) await producer.enqueue('process-document', { documentId }, `doc-${documentId}`);
+  } finally {
+    await producer.close();
+    connection.disconnect();
+  }
+}
+
+/** Processes every queued document in this process, with progress on stderr. */
+export async function processQueuedInline(database: Database): Promise<InlineResult[]> {
+  const runtime = await openInlineRuntime(database);
+  try {
+    const ids = await queuedDocumentIds(runtime.ctx);
+    if (ids.length === 0) return [];
+    const bar = progressReporter();
+    const results = await processInline(runtime.ctx, ids, bar.update);
+    bar.done();
+    for (const r of results) if (r.status === 'failed') say(`failed     document ${r.documentId}: ${r.error ?? 'incomplete'}`);
+    return results;
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,14 @@
+import type { InferenceSpec } from '../../app/inference.ts';
+import { FIXTURE_MODELS_DIR } from './paths.ts';
+import { tmpdir } from 'node:os';
+
+/** The synthetic tiny models shipped in test/fixtures (not trained: mechanics only). */
+export function tinyModelSpec(extra: Partial<InferenceSpec> = {}): InferenceSpec {
+  return {
+    embedModel: 'tiny-lexical-embed',
+    nliModel: 'tiny-random-nli',
+    settings: { modelsDir: FIXTURE_MODELS_DIR, cacheDir: tmpdir(), dtype: 'fp32', threads: 1 },
+    embedBatchSize: 16,
+    ...extra,
+  };
+}
