@@ -8,6 +8,7 @@ import { NothingScoredError } from '../app/lookup.ts';
 import { registerAxes } from './commands/axes.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerDb } from './commands/db.ts';
+import { registerProcess } from './commands/process.ts';
 import { registerRescore } from './commands/rescore.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -26,6 +27,7 @@ const program = new Command('stance')
 
 registerIngest(program);
 registerStatus(program);
+registerProcess(program);
 registerWorker(program);
 registerRescore(program);
 registerAxes(program);

@@ -54,6 +54,7 @@ export function chunkText(text: string, opts: ChunkOptions): Chunk[] {
   return pack(text, units, maxTokens, opts.overlapSentences ?? 0, countTokens);
 }
 
+/** Counted units of the text, with over-budget units split until every one fits. */
 function toUnits(text: string, max: number, count: (s: string) => number): Unit[] {
   const units: Unit[] = [];
   for (const seg of segmentText(text)) {
@@ -76,6 +77,7 @@ function toUnits(text: string, max: number, count: (s: string) => number): Unit[
   return units;
 }
 
+/** Greedy packing of units into chunks, each measured once with countTokens. */
 function pack(text: string, units: Unit[], max: number, overlap: 0 | 1, count: (s: string) => number): Chunk[] {
   const chunks: Chunk[] = [];
   let i = 0;
@@ -104,8 +106,7 @@ function pack(text: string, units: Unit[], max: number, overlap: 0 | 1, count: (
   return chunks;
 }
 
-// Headings and lead-ins that would end a chunk move to the next one, with what they introduce;
-// a chunk made only of them (a title block) stays as it is.
+/** Last unit once trailing headings and lead-ins move to the next chunk (a title block alone stays). */
 function releaseTrailingLeadIns(units: Unit[], min: number, last: number): number {
   if (last + 1 >= units.length) return last;
   let k = last;
@@ -113,11 +114,12 @@ function releaseTrailingLeadIns(units: Unit[], min: number, last: number): numbe
   return k > min || !units[k]?.keepWithNext ? k : last;
 }
 
+/** Whether the previous chunk's last unit can open the next chunk and still leave room. */
 function canRepeat(prev: Unit, next: Unit, max: number): boolean {
   return prev.kind !== 'fragment' && prev.tokens + JOIN_ALLOWANCE + next.tokens <= max;
 }
 
-// Index of the last unit of a greedy chunk from `first` that includes at least unit `min`.
+/** Index of the last unit of a greedy chunk from `first` that includes at least unit `min`. */
 function extend(units: Unit[], first: number, min: number, max: number): number {
   let last = first;
   let estimate = units[first]?.tokens ?? 0;
@@ -135,6 +137,7 @@ function extend(units: Unit[], first: number, min: number, max: number): number 
   return last;
 }
 
+/** Exact token count of the units first..last joined as they stand in the text. */
 function measure(text: string, units: Unit[], first: number, last: number, count: (s: string) => number): number {
   const a = units[first];
   const b = units[last];
@@ -142,7 +145,7 @@ function measure(text: string, units: Unit[], first: number, last: number, count
   return first === last ? a.tokens : count(text.slice(a.start, b.end));
 }
 
-// Splits an over-budget span at whitespace into the longest fitting pieces; words over budget by characters.
+/** Splits an over-budget span at whitespace into the longest fitting pieces; words over budget by characters. */
 function hardSplit(text: string, span: { start: number; end: number }, max: number, count: (s: string) => number): Piece[] {
   const wordStarts = [span.start];
   const wordEnds: number[] = [];
@@ -170,7 +173,7 @@ function hardSplit(text: string, span: { start: number; end: number }, max: numb
   return pieces;
 }
 
-// Splits one over-budget word between code points (never inside a surrogate pair).
+/** Splits one over-budget word between code points (never inside a surrogate pair). */
 function splitWord(text: string, start: number, end: number, max: number, count: (s: string) => number): Piece[] {
   const cuts: number[] = [];
   for (let p = start; p < end; ) {
@@ -195,7 +198,7 @@ function splitWord(text: string, start: number, end: number, max: number, count:
   return pieces;
 }
 
-// Largest k in [0, n) whose probe is within max (-1 if none): gallops up from a guess, then bisects.
+/** Largest k in [0, n) whose probe is within max (-1 if none): gallops up from a guess, then bisects. */
 // Counts are assumed to grow with k; only probed values are returned, so the budget holds regardless.
 function lastFitting(n: number, guess: number, max: number, probe: (k: number) => number): { index: number; tokens: number } {
   let lo = -1;

@@ -88,6 +88,7 @@ export function listMarkerLength(line: string): number {
   return BULLET.exec(line)?.[0].length ?? NUMBERED.exec(line)?.[0].length ?? 0;
 }
 
+/** Appends the segments of one paragraph, marking its last one. */
 function addParagraph(text: string, from: number, to: number, out: Segment[]): void {
   const lines = trimmedLines(text, from, to);
   if (lines.length === 0) return;
@@ -107,6 +108,7 @@ function addParagraph(text: string, from: number, to: number, out: Segment[]): v
   if (last && out.length > before) last.paragraphEnd = true;
 }
 
+/** Appends one block of lines as an item, a heading, or its sentences. */
 function addBlock(text: string, lines: Span[], wholeParagraph: boolean, out: Segment[]): void {
   const first = lines[0];
   const last = lines[lines.length - 1];
@@ -128,6 +130,7 @@ function addBlock(text: string, lines: Span[], wholeParagraph: boolean, out: Seg
   }
 }
 
+/** Non-empty lines of a span, each trimmed. */
 function trimmedLines(text: string, from: number, to: number): Span[] {
   const lines: Span[] = [];
   let start = from;
@@ -144,28 +147,33 @@ function trimmedLines(text: string, from: number, to: number): Span[] {
   return lines;
 }
 
+/** Whether a line break inside a paragraph ends a unit. */
 function breaksBetween(prev: string, next: string): boolean {
   if (listMarkerLength(next) > 0) return true;
   if (LOWERCASE_START.test(next)) return false;
   return LINE_ENDS_CLAUSE.test(prev) || wordCount(prev) <= SHORT_LINE_WORDS;
 }
 
+/** Short line without final punctuation. */
 function isHeadingLike(line: string): boolean {
   return line.length <= HEADING_MAX_CHARS && wordCount(line) <= HEADING_MAX_WORDS && !HEADING_FORBIDDEN_END.test(line);
 }
 
+/** Words of a single-spaced line. */
 function wordCount(line: string): number {
   let n = 1;
   for (const ch of line) if (ch === ' ') n++;
   return n;
 }
 
+/** First non-whitespace offset at or after i. */
 function skipSpaces(s: string, i: number): number {
   let j = i;
   while (j < s.length && /\s/.test(s[j] ?? '')) j++;
   return j;
 }
 
+/** Whether terminal punctuation at `at`, followed by text at `next`, ends a sentence. */
 function endsSentence(s: string, at: number, punct: string, next: number): boolean {
   const nextChar = s[next] ?? '';
   // A period, "?" or "!" followed by a lower-case word is inside a sentence ("approx. five", "Yahoo! and").
