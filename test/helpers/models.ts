@@ -12,3 +12,10 @@ export function tinyModelSpec(extra: Partial<InferenceSpec> = {}): InferenceSpec
     ...extra,
   };
 }
+
+/** Environment that points the CLI at the same synthetic models. */
+export const TINY_MODEL_ENV: Record<string, string> = {
+  STANCE_MODELS_DIR: FIXTURE_MODELS_DIR,
+  STANCE_EMBED_MODEL: 'tiny-lexical-embed',
+  STANCE_NLI_MODEL: 'tiny-random-nli',
+};

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { TINY_MODEL_ENV } from '../helpers/models.ts';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stance-cli-'));
-const embedded = { STANCE_DATA_DIR: dataDir };
+const embedded = { STANCE_DATA_DIR: dataDir, ...TINY_MODEL_ENV };
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('stance CLI on the embedded default', () => {
@@ -14,12 +15,22 @@ describe('stance CLI on the embedded default', () => {
     const first = runCli(['ingest', '--manifest', 'seeds/manifest.json'], embedded);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('5 created, 0 duplicates, 0 failed');
+    expect(first.stderr).toContain('processed 5 document(s): 5 done, 0 failed');
     const second = runCli(['ingest', '--manifest', 'seeds/manifest.json', '--json'], embedded);
     expect(second.code).toBe(0);
     const parsed = JSON.parse(second.stdout) as { summary: Record<string, number>; results: { status: string }[] };
     expect(parsed.summary).toEqual({ created: 0, duplicate: 5, failed: 0 });
     const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; total: number }[] };
     expect(status.sources.map((s) => [s.source, s.total])).toEqual([['Cuba forum', 1], ['ICT4Peace Foundation', 1], ['ITU', 3]]);
+    expect(status.sources.every((s) => (s as unknown as { byStatus: { done: number } }).byStatus.done === s.total)).toBe(true);
+  });
+
+  it('compares the sources per axis after processing', () => {
+    const r = runCli(['compare', '--json'], embedded);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { axes: { axis: string; groups: { key: string; n_chunks: number }[] }[] };
+    expect(out.axes.map((a) => a.axis)).toEqual(['sovereignty_multistakeholder', 'security_rights']);
+    for (const a of out.axes) expect(a.groups.map((g) => g.key)).toEqual(['Cuba forum', 'ICT4Peace Foundation', 'ITU']);
   });
 
   it('says duplicate of document N for a re-ingested file', () => {
@@ -59,8 +70,19 @@ describe('stance CLI on the embedded default', () => {
     expect(r.stderr).toMatch(/STANCE_MODEL_DTYPE="fp64"/);
   });
 
+  it('names the model, where it looked and STANCE_MODELS_DIR when a model cannot be loaded, and keeps the document queued', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stance-cli-nomodel-'));
+    writeFileSync(join(dir, 'x.txt'), 'Cyberspace needs rules agreed by all states.');
+    const env = { ...embedded, STANCE_MODELS_DIR: join(dir, 'models'), STANCE_NLI_MODEL: 'nowhere/nli' };
+    const r = runCli(['ingest', join(dir, 'x.txt'), '--source', 'No model'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot load the embedding model "tiny-lexical-embed" \(dtype q8\) from the local folder .*models\/tiny-lexical-embed \(STANCE_MODELS_DIR/);
+    const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; byStatus: { queued: number } }[] };
+    expect(status.sources.find((s) => s.source === 'No model')?.byStatus.queued).toBe(1);
+  });
+
   it('prints help for every command', () => {
-    for (const cmd of [[], ['ingest'], ['status'], ['db', 'migrate']]) {
+    for (const cmd of [[], ['ingest'], ['status'], ['db', 'migrate'], ['worker'], ['rescore'], ['axes'], ['compare'], ['process']]) {
       const r = runCli([...cmd, '--help'], embedded);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: stance/);
@@ -78,7 +100,7 @@ describe.skipIf(!hasPostgres)('stance CLI with DATABASE_URL', () => {
   afterAll(async () => testDb.drop());
 
   it('migrates, ingests the seed manifest with the embedded counts, and is idempotent', () => {
-    const env = { DATABASE_URL: testDb.url };
+    const env = { DATABASE_URL: testDb.url, ...TINY_MODEL_ENV };
     expect(runCli(['db', 'migrate'], env).stderr).toMatch(/applied 1 migration/);
     expect(runCli(['ingest', '--manifest', 'seeds/manifest.json'], env).stderr).toContain('5 created, 0 duplicates, 0 failed');
     expect(runCli(['ingest', '--manifest', 'seeds/manifest.json'], env).stderr).toContain('0 created, 5 duplicates, 0 failed');
