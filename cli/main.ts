@@ -5,8 +5,13 @@ import { ManifestError } from '../pipeline/manifest.ts';
 import { AxisError } from '../pipeline/axes.ts';
 import { ModelLoadError } from '../pipeline/models.ts';
 import { NothingScoredError } from '../app/lookup.ts';
+import { SimilarQueryError } from '../app/compare/similar.ts';
+import { ZodError } from 'zod';
 import { registerAxes } from './commands/axes.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerEvidence } from './commands/evidence.ts';
+import { registerExport } from './commands/export.ts';
+import { registerSimilar } from './commands/similar.ts';
 import { registerDb } from './commands/db.ts';
 import { registerProcess } from './commands/process.ts';
 import { registerRescore } from './commands/rescore.ts';
@@ -17,7 +22,7 @@ import { registerStatus } from './commands/status.ts';
 import { say } from './output.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError];
 
 const program = new Command('stance')
   .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')
@@ -32,6 +37,9 @@ registerWorker(program);
 registerRescore(program);
 registerAxes(program);
 registerCompare(program);
+registerEvidence(program);
+registerSimilar(program);
+registerExport(program);
 registerDb(program);
 registerDemo(program);
 
@@ -40,6 +48,9 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
+  } else if (err instanceof ZodError) {
+    say(`stance: invalid arguments: ${err.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`);
+    process.exitCode = 2;
   } else if (USER_ERRORS.some((E) => err instanceof E)) {
     say(`stance: ${(err as Error).message}`);
     process.exitCode = 2;

@@ -26,7 +26,7 @@ const axisSchema = z
     relevance: z.object({ hypotheses: sentences('hypotheses', 'hypothesis') }).optional(),
     thresholds: z
       .object({
-        relevance: z.number().min(0).max(1).default(0.5),
+        relevance: z.number().gt(0, 'must be greater than 0 (at 0 every chunk would be relevant)').max(1).default(0.5),
         margin: z.number().min(0).max(1).default(0.15),
       })
       .default({ relevance: 0.5, margin: 0.15 }),

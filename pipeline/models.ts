@@ -72,12 +72,13 @@ function loadOptions(settings: ModelSettings) {
     dtype: settings.dtype,
     session_options: { intraOpNumThreads: settings.threads, interOpNumThreads: 1 },
     progress_callback: (p: ProgressInfo) => {
-      if (!settings.onProgress || p.status !== 'progress') return;
+      // Only downloads are worth reporting; local files load in a moment.
+      if (!settings.onProgress || settings.modelsDir || p.status !== 'progress') return;
       const now = Date.now();
       // Downloads report many times a second; a line every two seconds is enough for a person.
       if (now - lastShown < 2000 && p.progress < 100) return;
       lastShown = now;
-      settings.onProgress(`${settings.modelsDir ? 'loading' : 'downloading'} ${p.name}/${p.file}: ${p.progress.toFixed(0)}%`);
+      settings.onProgress(`downloading ${p.name}/${p.file}: ${p.progress.toFixed(0)}%`);
     },
   };
 }

@@ -1,61 +1,93 @@
 import type { Command } from 'commander';
-import { findAxisIds, findScorer } from '../../app/lookup.ts';
-import { SCORER_KINDS, type ScorerKind } from '../../app/registry.ts';
-import { sourcePositions } from '../../app/source-positions.ts';
-import { ConfigError } from '../../config/config.ts';
-import { selectAxes } from '../../pipeline/axes.ts';
+import type { Comparison } from '../../app/compare/compare.ts';
+import { runCompare } from '../../app/compare/service.ts';
+import { GROUP_BY } from '../../app/compare/selection.ts';
+import { SCORER_KINDS } from '../../app/registry.ts';
+import { csvLine } from '../../pipeline/csv.ts';
 import { withDatabase } from '../context.ts';
+import { intOption, listOption } from '../options.ts';
 import { formatTable, printJson } from '../output.ts';
-import { configuredAxes } from '../runtime.ts';
+import { queryEnvFor } from '../query-env.ts';
 
 interface CompareFlags {
-  axis?: string[];
+  axis?: string;
+  sources?: string[];
+  documents?: number[];
   scorer: string;
+  by: string;
+  from?: string;
+  to?: string;
+  lang?: string;
+  seed?: number;
+  iterations?: number;
   json?: boolean;
+  csv?: boolean;
 }
 
-/** `stance compare`: where each source stands on each axis. */
+/** `stance compare`: positions with 95% bootstrap intervals and pairwise differences. */
 export function registerCompare(program: Command): void {
   program
     .command('compare')
-    .description("show each source's position on each axis (relevance-weighted mean chunk score, -1 = pole A, +1 = pole B)")
-    .option('-a, --axis <slug...>', 'only these axes (default: all)')
+    .description('where each source (or document, or actor) stands on an axis, with 95% bootstrap intervals and pairwise differences')
+    .option('-a, --axis <slug>', 'the axis (default: every axis)')
+    .option('--sources <names...>', 'only these sources')
+    .option('--documents <ids...>', 'only these document ids', listOption('--documents'))
     .option('-s, --scorer <kind>', `scorer: ${SCORER_KINDS.join(' or ')}`, 'nli')
+    .option('--by <group>', `group by ${GROUP_BY.join(', ')}`, 'source')
+    .option('--from <date>', 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)')
+    .option('--to <date>', 'documents dated on or before')
+    .option('--lang <tag>', 'documents in this language')
+    .option('--seed <n>', 'seed of the bootstrap and permutation test (same seed, same numbers)', intOption('--seed'))
+    .option('--iterations <n>', 'bootstrap replicates and permutations (default 2000)', intOption('--iterations'))
     .option('--json', 'print as JSON')
+    .option('--csv', 'print the group positions as CSV')
+    .addHelpText(
+      'after',
+      '\nposition = relevance-weighted mean chunk score (-1 = pole A, +1 = pole B); diff = position(a) - position(b);\np = two-sided permutation p-value. Groups with fewer than 3 relevant chunks get no interval or difference.',
+    )
     .action(async (flags: CompareFlags) => {
-      if (!(SCORER_KINDS as readonly string[]).includes(flags.scorer)) {
-        throw new ConfigError(`unknown scorer "${flags.scorer}"; use ${SCORER_KINDS.join(' or ')}`);
-      }
-      const kind = flags.scorer as ScorerKind;
-      await withDatabase(async ({ db }, config) => {
-        const axes = selectAxes(configuredAxes(config), flags.axis);
-        const model = kind === 'nli' ? config.nliModel : config.embedModel;
-        const scorer = await findScorer(db, kind, model, config.dtype);
-        const axisIds = await findAxisIds(db, axes);
-        const rows = await sourcePositions(db, scorer.id, [...axisIds.values()]);
-        if (flags.json) {
-          printJson({
-            scorer: scorer.key,
-            axes: axes.map((a) => ({
-              axis: a.slug,
-              version: a.version,
-              poles: [a.poles[0].slug, a.poles[1].slug],
-              groups: rows.filter((r) => r.axis === a.slug).map((r) => ({ key: r.source, position: r.position, n_chunks: r.nChunks, n_relevant: r.nRelevant })),
-            })),
-          });
-          return;
-        }
-        console.log(`Scorer: ${scorer.key}`);
-        for (const a of axes) {
-          console.log(`\n${a.label}  (${a.slug}: -1 = ${a.poles[0].slug}, +1 = ${a.poles[1].slug})`);
-          const axisRows = rows.filter((r) => r.axis === a.slug);
-          console.log(
-            formatTable(
-              ['source', 'position', 'relevant chunks', 'chunks'],
-              axisRows.map((r) => [r.source, r.position === null ? 'n/a' : r.position.toFixed(3), r.nRelevant, r.nChunks]),
-            ),
-          );
-        }
+      await withDatabase(async (database, config) => {
+        const comparisons = await runCompare(queryEnvFor(database, config), {
+          axis: flags.axis,
+          sources: flags.sources,
+          documents: flags.documents,
+          scorer: flags.scorer as never,
+          by: flags.by as never,
+          dateFrom: flags.from,
+          dateTo: flags.to,
+          language: flags.lang,
+          seed: flags.seed,
+          iterations: flags.iterations,
+        });
+        if (flags.json) printJson(comparisons.length === 1 && flags.axis ? comparisons[0] : { comparisons });
+        else if (flags.csv) printCsv(comparisons);
+        else comparisons.forEach((c) => printComparison(c));
       });
     });
+}
+
+const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
+
+function printComparison(c: Comparison): void {
+  console.log(`\n${c.axis}  (-1 = ${c.poles[0]}, +1 = ${c.poles[1]})  scorer ${c.scorer}`);
+  console.log(
+    formatTable(
+      [c.by, 'position', '95% CI', 'relevant', 'chunks', ...Object.keys(c.groups[0]?.labels ?? {})],
+      c.groups.map((g) => [g.key, fmt(g.position), g.ci ? `[${fmt(g.ci[0])}, ${fmt(g.ci[1])}]` : 'too few relevant', g.n_relevant, g.n_chunks, ...Object.values(g.labels)]),
+    ),
+  );
+  if (c.pairs.length) {
+    console.log('');
+    console.log(
+      formatTable(
+        ['a', 'b', 'diff (a - b)', '95% CI', 'p'],
+        c.pairs.map((p) => (p.status === 'ok' ? [p.a, p.b, fmt(p.diff), `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]`, fmt(p.p, 4)] : [p.a, p.b, 'n/a', `too few relevant chunks (${p.n_relevant.join(' / ')}; need ${p.min_relevant})`, 'n/a'])),
+      ),
+    );
+  }
+}
+
+function printCsv(comparisons: Comparison[]): void {
+  process.stdout.write(csvLine(['axis', 'scorer', 'group_by', 'group', 'position', 'ci_low', 'ci_high', 'n_chunks', 'n_relevant']));
+  for (const c of comparisons) for (const g of c.groups) process.stdout.write(csvLine([c.axis, c.scorer, c.by, g.key, g.position, g.ci?.[0], g.ci?.[1], g.n_chunks, g.n_relevant]));
 }

@@ -1,0 +1,35 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+
+export const GROUP_BY = ['source', 'document', 'actor'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+/** Which documents a query looks at; every field is optional. */
+export const filtersSchema = z.object({
+  sources: z.array(z.string().min(1)).optional(),
+  documents: z.array(z.number().int().positive()).optional(),
+  language: z.string().min(1).optional(),
+  // Dates are ISO text of varying precision (2013, 2013-10, 2013-10-17); bounds compare as text.
+  dateFrom: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'dates are YYYY, YYYY-MM or YYYY-MM-DD').optional(),
+  dateTo: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'dates are YYYY, YYYY-MM or YYYY-MM-DD').optional(),
+});
+export type Filters = z.infer<typeof filtersSchema>;
+
+/** SQL conditions on documents `d` and sources `src` for the filters (true when none). */
+export function filterConditions(f: Filters): SQL {
+  const parts: SQL[] = [sql`true`];
+  if (f.sources?.length) parts.push(sql`src.name in ${f.sources}`);
+  if (f.documents?.length) parts.push(sql`d.id in ${f.documents}`);
+  if (f.language) parts.push(sql`d.language = ${f.language}`);
+  // A date "2013" is inside [2013-06, ...]: compare on the bound's precision.
+  if (f.dateFrom) parts.push(sql`d.date is not null and substring(d.date for ${f.dateFrom.length}) >= ${f.dateFrom}`);
+  if (f.dateTo) parts.push(sql`d.date is not null and substring(d.date for ${f.dateTo.length}) <= ${f.dateTo}`);
+  return sql.join(parts, sql` and `);
+}
+
+/** The SQL expression that names a chunk's group. */
+export function groupKey(by: GroupBy): SQL {
+  if (by === 'document') return sql`(d.id::text || ': ' || coalesce(d.title, d.file_name, 'untitled'))`;
+  if (by === 'actor') return sql`coalesce(d.actor, src.name)`;
+  return sql`src.name`;
+}

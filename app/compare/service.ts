@@ -1,0 +1,102 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { scorers } from '../../db/schema/index.ts';
+import type { Config } from '../../config/config.ts';
+import type { Db } from '../../db/client.ts';
+import { selectAxes, type Axis } from '../../pipeline/axes.ts';
+import { SCORER_KINDS } from '../registry.ts';
+import { compareGroupsOnAxis, DEFAULT_ITERATIONS, DEFAULT_SEED, type Comparison } from './compare.ts';
+import { evidenceFor, type EvidencePassage } from './evidence.ts';
+import { resolveScope } from './resolve.ts';
+import { filtersSchema, GROUP_BY } from './selection.ts';
+import { similarPassages, type SimilarPassage } from './similar.ts';
+
+/**
+ * The analyst queries with their parameters as zod schemas: the CLI and the HTTP API validate the
+ * same way and call the same functions.
+ */
+export const compareParams = filtersSchema.extend({
+  axis: z.string().min(1).optional(),
+  scorer: z.enum(SCORER_KINDS).default('nli'),
+  by: z.enum(GROUP_BY).default('source'),
+  seed: z.number().int().default(DEFAULT_SEED),
+  iterations: z.number().int().min(100).max(100_000).default(DEFAULT_ITERATIONS),
+});
+export type CompareParams = z.input<typeof compareParams>;
+
+export const evidenceParams = z.object({
+  source: z.string().min(1),
+  axis: z.string().min(1),
+  pole: z.string().min(1),
+  scorer: z.enum(SCORER_KINDS).default('nli'),
+  limit: z.number().int().min(1).max(200).default(5),
+});
+export type EvidenceParams = z.input<typeof evidenceParams>;
+
+export const similarParams = z
+  .object({
+    text: z.string().min(1).max(20_000).optional(),
+    chunk: z.number().int().positive().optional(),
+    otherSources: z.boolean().default(false),
+    scorer: z.enum(SCORER_KINDS).default('nli'),
+    limit: z.number().int().min(1).max(200).default(5),
+  })
+  .refine((p) => (p.text === undefined) !== (p.chunk === undefined), { message: 'give exactly one of text or chunk' });
+export type SimilarParams = z.input<typeof similarParams>;
+
+/** What the queries need besides their parameters. */
+export interface QueryEnv {
+  db: Db;
+  config: Pick<Config, 'nliModel' | 'embedModel' | 'dtype'>;
+  axes: Axis[];
+  /** Embeds free text for `similar --text` (loads the embedding model on first use). */
+  embedText?: (text: string) => Promise<Float32Array>;
+}
+
+/** Compares groups on one axis, or on every axis when none is given. */
+export async function runCompare(env: QueryEnv, raw: CompareParams): Promise<Comparison[]> {
+  const p = compareParams.parse(raw);
+  const axes = selectAxes(env.axes, p.axis ? [p.axis] : undefined);
+  const { axis: _a, scorer: _s, by, seed, iterations, ...filters } = p;
+  const out: Comparison[] = [];
+  for (const axis of axes) {
+    const scope = await resolveScope(env.db, env.config, axis, p.scorer);
+    out.push(await compareGroupsOnAxis(env.db, scope, { by, filters, seed, iterations }));
+  }
+  return out;
+}
+
+/** The passages of a source most strongly on one pole. */
+export async function runEvidence(env: QueryEnv, raw: EvidenceParams): Promise<{ axis: string; pole: string; source: string; scorer: string; passages: EvidencePassage[] }> {
+  const p = evidenceParams.parse(raw);
+  const [axis] = selectAxes(env.axes, [p.axis]);
+  const scope = await resolveScope(env.db, env.config, axis as Axis, p.scorer);
+  return { axis: p.axis, pole: p.pole, source: p.source, scorer: scope.scorer.key, passages: await evidenceFor(env.db, scope, p.source, p.pole, p.limit) };
+}
+
+/** The nearest stored passages to a text or a chunk, with their stance on every axis. */
+export async function runSimilar(env: QueryEnv, raw: SimilarParams): Promise<{ query: { text?: string; chunk?: number }; scorer: string; passages: SimilarPassage[] }> {
+  const p = similarParams.parse(raw);
+  // Any axis works to find the scorer version; stances are then read for every axis.
+  const scopes = await Promise.all(env.axes.map((a) => resolveScope(env.db, env.config, a, p.scorer)));
+  const embedScope = await resolveScope(env.db, env.config, env.axes[0] as Axis, 'prototype');
+  const modelId = await embeddingModelId(env, embedScope.scorer.id);
+  const axisIds = new Map(scopes.map((s) => [s.axis.slug, s.axisId]));
+  const scorerId = scopes[0]?.scorer.id ?? 0;
+  let passages: SimilarPassage[];
+  if (p.chunk !== undefined) {
+    passages = await similarPassages(env.db, { kind: 'chunk', chunkId: p.chunk }, { modelId, limit: p.limit, otherSources: p.otherSources, scorerId, axisIds });
+  } else {
+    if (!env.embedText) throw new Error('similar --text needs the embedding model');
+    const vector = await env.embedText(p.text as string);
+    passages = await similarPassages(env.db, { kind: 'vector', vector }, { modelId, limit: p.limit, scorerId, axisIds });
+  }
+  return { query: p.chunk !== undefined ? { chunk: p.chunk } : { text: p.text as string }, scorer: scopes[0]?.scorer.key ?? '', passages };
+}
+
+// The prototype scorer row points at the embedding model that made the stored vectors.
+async function embeddingModelId(env: QueryEnv, prototypeScorerId: number): Promise<number> {
+  const [row] = await env.db.select({ modelId: scorers.modelId }).from(scorers).where(eq(scorers.id, prototypeScorerId));
+  if (!row) throw new Error(`scorer ${prototypeScorerId} not found`);
+  return row.modelId;
+}

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { runSimilar } from '../../app/compare/service.ts';
+import { SCORER_KINDS } from '../../app/registry.ts';
+import { withDatabase } from '../context.ts';
+import { intOption } from '../options.ts';
+import { printJson } from '../output.ts';
+import { queryEnvFor } from '../query-env.ts';
+
+/** `stance similar`: nearest passages by exact cosine, each with its stance on every axis. */
+export function registerSimilar(program: Command): void {
+  program
+    .command('similar')
+    .description('the stored passages closest in meaning to a text or a chunk (exact cosine), with their stance on every axis')
+    .option('-t, --text <text>', 'a passage to search for (embedded with the embedding model)')
+    .option('-c, --chunk <id>', 'a stored chunk id', intOption('--chunk'))
+    .option('--other-sources', "only passages from sources other than the chunk's")
+    .option('-s, --scorer <kind>', `stances from scorer: ${SCORER_KINDS.join(' or ')}`, 'nli')
+    .option('-k, --limit <n>', 'how many passages', intOption('--limit'), 5)
+    .option('--json', 'print as JSON')
+    .action(async (flags: { text?: string; chunk?: number; otherSources?: boolean; scorer: string; limit: number; json?: boolean }) => {
+      await withDatabase(async (database, config) => {
+        const result = await runSimilar(queryEnvFor(database, config), {
+          text: flags.text,
+          chunk: flags.chunk,
+          otherSources: flags.otherSources ?? false,
+          scorer: flags.scorer as never,
+          limit: flags.limit,
+        });
+        if (flags.json) return printJson(result);
+        console.log(`Closest passages to ${flags.chunk !== undefined ? `chunk ${flags.chunk}` : 'the text'} (stances from ${result.scorer}):`);
+        for (const [i, p] of result.passages.entries()) {
+          const stances = Object.entries(p.stances)
+            .map(([axis, s]) => `${axis}: ${s.label} (${s.score >= 0 ? '+' : ''}${s.score.toFixed(2)})`)
+            .join('; ');
+          console.log(`\n${i + 1}. cosine ${p.similarity.toFixed(3)} - ${p.source}, document ${p.document_id}: ${p.title ?? '(untitled)'} [chunk ${p.chunk_id}]`);
+          console.log(`   ${stances}`);
+          console.log(`   "${p.text.replace(/\s*\n\s*/g, ' ').slice(0, 300)}${p.text.length > 300 ? '...' : ''}"`);
+        }
+      });
+    });
+}
