@@ -11,6 +11,7 @@ import { registerAxes } from './commands/axes.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerEvidence } from './commands/evidence.ts';
 import { registerExport } from './commands/export.ts';
+import { registerMap } from './commands/map.ts';
 import { registerSimilar } from './commands/similar.ts';
 import { registerDb } from './commands/db.ts';
 import { registerProcess } from './commands/process.ts';
@@ -40,6 +41,7 @@ registerCompare(program);
 registerEvidence(program);
 registerSimilar(program);
 registerExport(program);
+registerMap(program);
 registerDb(program);
 registerDemo(program);
 

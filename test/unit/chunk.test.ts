@@ -347,11 +347,9 @@ describe('chunkText', () => {
       counted += s.length;
       return countWords(s);
     };
-    const started = performance.now();
     const chunks = chunkText(text, { maxTokens: 200, countTokens: count });
-    const elapsed = performance.now() - started;
+    // Work is measured in characters handed to the token counter, not in seconds.
     expect(counted).toBeLessThan(3 * text.length);
-    expect(elapsed).toBeLessThan(20_000);
     expect(chunks.at(-1)?.end).toBe(text.trimEnd().length);
     expect(chunks.every((c) => c.tokenCount <= 200)).toBe(true);
   });

@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { runCompare } from '../../app/compare/service.ts';
+import { GROUP_BY } from '../../app/compare/selection.ts';
+import { SCORER_KINDS } from '../../app/registry.ts';
+import { AxisError, selectAxes } from '../../pipeline/axes.ts';
+import { renderStanceMapSvg } from '../../pipeline/map-svg.ts';
+import { withDatabase } from '../context.ts';
+import { printJson, say } from '../output.ts';
+import { queryEnvFor } from '../query-env.ts';
+
+/** `stance map`: groups placed on two axes with their 95% intervals, as an SVG file. */
+export function registerMap(program: Command): void {
+  program
+    .command('map')
+    .description('draw the groups on two axes (x and y) with 95% interval whiskers, as SVG')
+    .requiredOption('-o, --out <file>', 'the SVG file to write, e.g. map.svg')
+    .option('-x, --x-axis <slug>', 'axis for x (default: the first axis)')
+    .option('-y, --y-axis <slug>', 'axis for y (default: the second axis)')
+    .option('-s, --scorer <kind>', `scorer: ${SCORER_KINDS.join(' or ')}`, 'nli')
+    .option('--by <group>', `group by ${GROUP_BY.join(', ')}`, 'source')
+    .option('--note <text>', 'a caption line under the map')
+    .option('--json', 'print what was drawn as JSON')
+    .action(async (flags: { out: string; xAxis?: string; yAxis?: string; scorer: string; by: string; note?: string; json?: boolean }) => {
+      await withDatabase(async (database, config) => {
+        const env = queryEnvFor(database, config);
+        const [ax, ay] = flags.xAxis || flags.yAxis ? selectAxes(env.axes, [flags.xAxis ?? '', flags.yAxis ?? ''].filter(Boolean)) : env.axes;
+        if (!ax || !ay) throw new AxisError('a map needs two axes: give --x-axis and --y-axis (see `stance axes`)');
+        const [cx] = await runCompare(env, { axis: ax.slug, scorer: flags.scorer as never, by: flags.by as never });
+        const [cy] = await runCompare(env, { axis: ay.slug, scorer: flags.scorer as never, by: flags.by as never });
+        if (!cx || !cy) throw new AxisError('nothing to draw');
+        const keys = [...new Set([...cx.groups.map((g) => g.key), ...cy.groups.map((g) => g.key)])];
+        const groups = keys.map((key) => {
+          const gx = cx.groups.find((g) => g.key === key);
+          const gy = cy.groups.find((g) => g.key === key);
+          return {
+            key,
+            x: { position: gx?.position ?? null, ci: gx?.ci ?? null },
+            y: { position: gy?.position ?? null, ci: gy?.ci ?? null },
+            n_relevant: Math.min(gx?.n_relevant ?? 0, gy?.n_relevant ?? 0),
+          };
+        });
+        const svg = renderStanceMapSvg({
+          x: { slug: ax.slug, poleA: ax.poles[0].label, poleB: ax.poles[1].label },
+          y: { slug: ay.slug, poleA: ay.poles[0].label, poleB: ay.poles[1].label },
+          groups,
+          note: flags.note ?? `scorer ${cx.scorer}; whiskers: 95% bootstrap intervals; n: relevant chunks`,
+          title: `Positions by ${flags.by}`,
+        });
+        writeFileSync(flags.out, svg);
+        if (flags.json) printJson({ out: flags.out, x: ax.slug, y: ay.slug, groups });
+        else say(`wrote ${flags.out} (${groups.length} groups)`);
+      });
+    });
+}
