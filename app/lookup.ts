@@ -1,4 +1,4 @@
-import { and, desc, eq, like } from 'drizzle-orm';
+import { and, desc, eq, like, notLike } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { axes as axesTable, scorers } from '../db/schema/index.ts';
 import type { Axis } from '../pipeline/axes.ts';
@@ -10,15 +10,19 @@ export class NothingScoredError extends Error {
 }
 
 /** The most recent scorer version of a kind for a model name and dtype (no model load needed). */
-export async function findScorer(db: Db, kind: ScorerKind, modelName: string, dtype: string): Promise<{ id: number; key: string }> {
+export async function findScorer(db: Db, kind: ScorerKind, modelName: string, dtype: string, profile?: string): Promise<{ id: number; key: string }> {
+  // Scores labelled with a threshold profile are a scorer version of their own; use them only when asked.
+  const profileFilter = profile ? like(scorers.key, `%:profile=${profile}`) : notLike(scorers.key, '%:profile=%');
   const [row] = await db
     .select({ id: scorers.id, key: scorers.key })
     .from(scorers)
-    .where(and(eq(scorers.kind, kind), like(scorers.key, `${kind}:${modelName}:${dtype}:%`)))
+    .where(and(eq(scorers.kind, kind), like(scorers.key, `${kind}:${modelName}:${dtype}:%`), profileFilter))
     .orderBy(desc(scorers.id))
     .limit(1);
   if (!row) {
-    throw new NothingScoredError(`nothing has been scored with the ${kind} scorer of ${modelName} (${dtype}) yet; ingest documents or run \`stance rescore\``);
+    throw new NothingScoredError(
+      `nothing has been scored with the ${kind} scorer of ${modelName} (${dtype})${profile ? ` and threshold profile ${profile}` : ''} yet; ingest documents or run \`stance rescore\``,
+    );
   }
   return row;
 }

@@ -61,16 +61,16 @@ export async function ensureRegistry(
   embedModel: ModelInfo & { dimension: number },
   nliModel: ModelInfo,
   axes: Axis[],
-  profile?: string,
+  profiles: Partial<Record<ScorerKind, string>> = {},
 ): Promise<Registry> {
   const embedModelId = await ensureModel(db, embedModel, 'embedding', embedModel.dimension);
   const nliModelId = await ensureModel(db, nliModel, 'nli');
   const axisIds = new Map<string, number>();
   for (const axis of axes) axisIds.set(axis.slug, await ensureAxis(db, axis));
-  const scorerKeys = { nli: scorerKey('nli', nliModel, profile), prototype: scorerKey('prototype', embedModel, profile) };
+  const scorerKeys = { nli: scorerKey('nli', nliModel, profiles.nli), prototype: scorerKey('prototype', embedModel, profiles.prototype) };
   const scorerIds = {
-    nli: await ensureScorer(db, scorerKeys.nli, 'nli', nliModelId, { aggregation: 'max entailment per pole', score: 'probB - probA', profile }),
-    prototype: await ensureScorer(db, scorerKeys.prototype, 'prototype', embedModelId, { similarity: 'cosine to mean of hypotheses+exemplars', profile }),
+    nli: await ensureScorer(db, scorerKeys.nli, 'nli', nliModelId, { aggregation: 'max entailment per pole', score: 'probB - probA', profile: profiles.nli }),
+    prototype: await ensureScorer(db, scorerKeys.prototype, 'prototype', embedModelId, { similarity: 'cosine to mean of hypotheses+exemplars', profile: profiles.prototype }),
   };
   return { embedModelId, nliModelId, axisIds, scorerIds, scorerKeys };
 }

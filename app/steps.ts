@@ -15,8 +15,8 @@ export interface StepContext {
   registry: Registry;
   chunkTokens: number;
   nliBatchSize: number;
-  thresholds?: Record<string, Thresholds>;
-  temperatures?: Record<string, number>;
+  /** Calibrated label settings per scorer (a threshold profile); the axes file's when absent. */
+  calibration?: Partial<Record<ScorerKind, { thresholds: Record<string, Thresholds>; temperatures: Record<string, number> }>>;
 }
 
 // Postgres takes at most 65,534 bind parameters per statement; stay far below it.
@@ -102,7 +102,7 @@ export async function scoreChunks(ctx: StepContext, chunkIds: number[], kind: Sc
       ? await ctx.inference.nliScores(
           todo.map((c) => c.text),
           ctx.axes,
-          { batchSize: ctx.nliBatchSize, ...(ctx.thresholds && { thresholds: ctx.thresholds }), ...(ctx.temperatures && { temperatures: ctx.temperatures }) },
+          { batchSize: ctx.nliBatchSize, ...ctx.calibration?.nli },
         )
       : await prototypeScores(ctx, todo.map((c) => c.id));
   const rows = todo.flatMap((c, i) =>
@@ -146,7 +146,7 @@ async function prototypeScores(ctx: StepContext, chunkIds: number[]) {
     const v = byChunk.get(id);
     // The prototype scorer reads stored embeddings; the embed step must have run first.
     if (!v) throw new Error(`chunk ${id} has no embedding for the current model yet`);
-    return ctx.axes.map((axis, x) => prototypeAxisScore(v, protos[x] as AxisPrototypes, axis, ctx.thresholds?.[axis.slug]));
+    return ctx.axes.map((axis, x) => prototypeAxisScore(v, protos[x] as AxisPrototypes, axis, ctx.calibration?.prototype?.thresholds[axis.slug]));
   });
 }
 

@@ -5,6 +5,7 @@ import { ManifestError } from '../pipeline/manifest.ts';
 import { AxisError } from '../pipeline/axes.ts';
 import { ModelLoadError } from '../pipeline/models.ts';
 import { NothingScoredError } from '../app/lookup.ts';
+import { ThresholdProfileError } from '../app/eval-threshold-profiles.ts';
 import { SimilarQueryError } from '../app/compare/similar.ts';
 import { ZodError } from 'zod';
 import { registerAxes } from './commands/axes.ts';
@@ -18,12 +19,14 @@ import { registerProcess } from './commands/process.ts';
 import { registerRescore } from './commands/rescore.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerEval } from './commands/eval.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerServe } from './commands/serve.ts';
 import { say } from './output.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError];
 
 const program = new Command('stance')
   .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')
@@ -44,6 +47,8 @@ registerExport(program);
 registerMap(program);
 registerDb(program);
 registerDemo(program);
+registerEval(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -18,9 +18,14 @@ export function parseScorerKind(value: string): ScorerKind {
 }
 
 /** The current version of an axis and the latest scorer version of a kind for the configured models. */
-export async function resolveScope(db: Db, config: Pick<Config, 'nliModel' | 'embedModel' | 'dtype'>, axis: Axis, kind: ScorerKind): Promise<ResolvedScope> {
+export async function resolveScope(
+  db: Db,
+  config: Pick<Config, 'nliModel' | 'embedModel' | 'dtype'> & Partial<Pick<Config, 'thresholdProfile'>>,
+  axis: Axis,
+  kind: ScorerKind,
+): Promise<ResolvedScope> {
   const model = kind === 'nli' ? config.nliModel : config.embedModel;
-  const scorer = await findScorer(db, kind, model, config.dtype);
+  const scorer = await findScorer(db, kind, model, config.dtype, config.thresholdProfile);
   const axisIds = await findAxisIds(db, [axis]);
   return { axis, axisId: axisIds.get(axis.slug) as number, scorer: { ...scorer, kind } };
 }

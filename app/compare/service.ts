@@ -47,7 +47,7 @@ export type SimilarParams = z.input<typeof similarParams>;
 /** What the queries need besides their parameters. */
 export interface QueryEnv {
   db: Db;
-  config: Pick<Config, 'nliModel' | 'embedModel' | 'dtype'>;
+  config: Pick<Config, 'nliModel' | 'embedModel' | 'dtype'> & Partial<Pick<Config, 'thresholdProfile'>>;
   axes: Axis[];
   /** Embeds free text for `similar --text` (loads the embedding model on first use). */
   embedText?: (text: string) => Promise<Float32Array>;

@@ -6,3 +6,5 @@ export * from './embeddings.ts';
 export * from './axes.ts';
 export * from './scorers.ts';
 export * from './stance-scores.ts';
+export * from './eval-runs.ts';
+export * from './threshold-profiles.ts';

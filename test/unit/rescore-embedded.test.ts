@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestDocuments } from '../../app/ingest.ts';
 import { loadLocalInference, type Inference } from '../../app/inference.ts';
-import { findAxisIds, NothingScoredError } from '../../app/lookup.ts';
+import { findAxisIds, findScorer, NothingScoredError } from '../../app/lookup.ts';
+import { saveThresholdProfile } from '../../app/eval-threshold-profiles.ts';
 import { processInline, queuedDocumentIds } from '../../app/run-inline.ts';
 import { createStepContext } from '../../app/step-context.ts';
 import { chunkIdsOf, embedChunks, scoreChunks } from '../../app/steps.ts';
@@ -59,6 +60,41 @@ describe('inline processing and rescoring on the embedded database', () => {
     // Running it again is a no-op.
     expect(await scoreChunks(ctx2, chunkIds, 'nli')).toBe(0);
     expect((await findAxisIds(database.db, [changed[1]!])).size).toBe(1);
+  });
+
+  it('labels with a threshold profile under a scorer version of its own, and compare picks it only when asked', async () => {
+    const base = { thresholds: { relevance: 0.01, margin: 0.0001 }, temperature: 1 };
+    await saveThresholdProfile(database.db, {
+      name: 'lenient',
+      scorer: 'prototype',
+      axes: Object.fromEntries(axes.map((a) => [a.slug, { ...base.thresholds, temperature: 1 }])),
+      axisVersions: Object.fromEntries(axes.map((a) => [a.slug, a.version])),
+      models: { embed: { ...inference.embedModel }, nli: { ...inference.nliModel } } as never,
+      setHash: 'test',
+      setFile: 'test.jsonl',
+      fit: {},
+    });
+    const ctx = await createStepContext(database.db, inference, axes, { chunkTokens: 200, thresholdProfile: 'lenient' });
+    expect(ctx.registry.scorerKeys.prototype).toMatch(/:profile=lenient$/);
+    expect(ctx.registry.scorerKeys.nli).not.toMatch(/profile/);
+    const chunkIds = (await queryRows<{ id: number }>(database.db, sql`select id from chunks order by id`)).map((r) => r.id);
+    expect(await scoreChunks(ctx, chunkIds, 'prototype')).toBe(chunkIds.length);
+    expect(await scoreChunks(ctx, chunkIds, 'nli')).toBe(0);
+    // With relevance >= 0.01 and margin 0.0001, hardly anything is irrelevant or neutral any more.
+    const labels = await queryRows<{ label: string; n: number }>(
+      database.db,
+      sql`select ss.label, count(*)::int as n from stance_scores ss join scorers s on s.id = ss.scorer_id where s.key = ${ctx.registry.scorerKeys.prototype} group by 1`,
+    );
+    const plain = await queryRows<{ label: string; n: number }>(
+      database.db,
+      sql`select ss.label, count(*)::int as n from stance_scores ss join scorers s on s.id = ss.scorer_id where s.kind = 'prototype' and s.key not like '%profile%' and ss.axis_id in ${[...ctx.registry.axisIds.values()]} group by 1`,
+    );
+    const irrelevant = (rows: { label: string; n: number }[]) => rows.find((r) => r.label === 'irrelevant')?.n ?? 0;
+    expect(irrelevant(labels)).toBeLessThan(irrelevant(plain));
+    const model = inference.embedModel.name;
+    expect((await findScorer(database.db, 'prototype', model, 'fp32', 'lenient')).key).toBe(ctx.registry.scorerKeys.prototype);
+    expect((await findScorer(database.db, 'prototype', model, 'fp32')).key).not.toMatch(/profile/);
+    await expect(createStepContext(database.db, inference, axes, { chunkTokens: 200, thresholdProfile: 'missing' })).rejects.toThrow(/missing/);
   });
 
   it('keeps chunks within the budget and quotable by their offsets', async () => {

@@ -1,0 +1,106 @@
+import type { RecordedModels } from '../db/schema/index.ts';
+import type { EvalAxis } from '../eval/axis.ts';
+import { baselinePredictions } from '../eval/baseline-predictions.ts';
+import type { Lexicon } from '../eval/baselines/lexicon.ts';
+import { goldLabels, type GoldItem } from '../eval/gold-set.ts';
+import { labelProbabilities } from '../eval/label-probabilities.ts';
+import { buildReport, type AxisEvalInput, type EvalReport } from '../eval/report.ts';
+import type { Axis } from '../pipeline/axes.ts';
+import type { AxisScore } from '../pipeline/stance-score.ts';
+import type { EvalInference } from './eval-inference.ts';
+import { scoreTexts, type ScoringSettings } from './eval-score.ts';
+import type { ScorerKind } from './registry.ts';
+
+/** The view of an axis that eval/ works with: its slug and its poles' slugs. */
+export function toEvalAxis(axis: Axis): EvalAxis {
+  return { slug: axis.slug, poles: [axis.poles[0].slug, axis.poles[1].slug] };
+}
+
+/** Name, dtype and version of both models, as runs and profiles record them. */
+export function recordedModels(inference: Pick<EvalInference, 'embedModel' | 'nliModel'>): RecordedModels {
+  const pick = (m: { name: string; dtype: string; version: string }) => ({ name: m.name, dtype: m.dtype, version: m.version });
+  return { embed: pick(inference.embedModel), nli: pick(inference.nliModel) };
+}
+
+/**
+ * The report of every axis from a scorer's output on the items (scores[item][axis], in the
+ * order of `axes`): its labels against gold, and as probabilities for ECE the label
+ * distribution of labelProbabilities (the confidence is its value at the predicted label).
+ */
+export function reportFromScores(
+  axes: readonly Axis[],
+  items: readonly GoldItem[],
+  scores: readonly (readonly AxisScore[])[],
+  baselines: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {},
+): EvalReport {
+  if (scores.length !== items.length) throw new Error(`${items.length} items but ${scores.length} scored`);
+  const inputs: Record<string, AxisEvalInput> = {};
+  axes.forEach((axis, x) => {
+    const evalAxis = toEvalAxis(axis);
+    const perItem = scores.map((row, i) => {
+      const s = row[x];
+      if (s === undefined) throw new Error(`item ${items[i]?.id ?? i} has no score on axis ${axis.slug}`);
+      return s;
+    });
+    inputs[axis.slug] = {
+      gold: goldLabels(items, axis.slug),
+      predicted: perItem.map((s) => s.label),
+      probabilities: perItem.map((s) => labelProbabilities(evalAxis, s)),
+      ...(baselines[axis.slug] && { baselines: baselines[axis.slug] }),
+    };
+  });
+  return buildReport(axes.map(toEvalAxis), inputs);
+}
+
+/** What one evaluation needs. */
+export interface EvaluationInput {
+  inference: EvalInference;
+  axes: Axis[];
+  /** The items to score (one split of the set, or all of it). */
+  items: readonly GoldItem[];
+  /** The dev items of the set, whichever split is scored: the trained baselines learn from these only. */
+  dev: readonly GoldItem[];
+  scorers: readonly ScorerKind[];
+  /** The label settings of each scorer (the axes file's, or a threshold profile's). */
+  settings: (kind: ScorerKind) => ScoringSettings;
+  /** Keywords for the lexicon baseline; without them the baseline is left out. */
+  lexicon?: Lexicon;
+  onProgress?: (kind: ScorerKind, done: number, total: number) => void;
+}
+
+/** The evaluation of one scorer. */
+export interface ScorerEvaluation {
+  scorer: ScorerKind;
+  settings: ScoringSettings;
+  report: EvalReport;
+}
+
+/** Every scorer's evaluation, with notes on baselines that could not run. */
+export interface Evaluation {
+  results: ScorerEvaluation[];
+  baselineNotes: string[];
+}
+
+/**
+ * Scores the items with each scorer (nothing is stored) and reports per axis the metrics of
+ * the scorer against gold next to the baselines (majority, lexicon, bow), which are computed
+ * once and shared by all scorers.
+ */
+export async function evaluateItems(input: EvaluationInput): Promise<Evaluation> {
+  const { axes, items } = input;
+  const baselineNotes: string[] = [];
+  const baselines: Record<string, Record<string, string[]>> = {};
+  for (const axis of axes) {
+    const b = baselinePredictions(toEvalAxis(axis), items, input.dev, input.lexicon);
+    baselines[axis.slug] = b.predictions;
+    baselineNotes.push(...b.notes);
+  }
+  const texts = items.map((i) => i.text);
+  const results: ScorerEvaluation[] = [];
+  for (const scorer of input.scorers) {
+    const settings = input.settings(scorer);
+    const scores = await scoreTexts(input.inference, scorer, texts, axes, settings, (done, total) => input.onProgress?.(scorer, done, total));
+    results.push({ scorer, settings, report: reportFromScores(axes, items, scores, baselines) });
+  }
+  return { results, baselineNotes };
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { EvalInputError } from '../../app/eval-errors.ts';
+import { ThresholdProfileError } from '../../app/eval-threshold-profiles.ts';
+import { SCORER_KINDS, type ScorerKind } from '../../app/registry.ts';
+import type { RecordedModels } from '../../db/schema/index.ts';
+import type { EvalAxis } from '../../eval/axis.ts';
+import { LexiconError } from '../../eval/baselines/lexicon.ts';
+import { GoldSetError, parseGoldSet, setHash, type GoldItem } from '../../eval/gold-set.ts';
+import { say } from '../output.ts';
+
+/** The splits `stance eval` can score. */
+export const EVAL_SPLITS = ['dev', 'test', 'all'] as const;
+export type EvalSplit = (typeof EVAL_SPLITS)[number];
+
+/** Printed with any numbers that came from the synthetic test models. */
+export const SYNTHETIC_NOTE = 'synthetic test models: these numbers test the mechanics, they are not findings';
+
+// Errors of the evaluator's input: the message says what to fix; no stack trace, exit code 2.
+const EVAL_USER_ERRORS = [GoldSetError, EvalInputError, ThresholdProfileError, LexiconError];
+
+/**
+ * Wraps a command action so that input errors of evaluation print as "stance: <message>" and
+ * exit with code 2, like the errors cli/main.ts knows; anything else propagates.
+ */
+export function evalAction<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      if (!EVAL_USER_ERRORS.some((E) => error instanceof E)) throw error;
+      say(`stance: ${(error as Error).message}`);
+      process.exitCode = 2;
+    }
+  };
+}
+
+/** The split named by a flag (default `fallback`); anything else is an input error listing the choices. */
+export function parseSplit(value: string | undefined, fallback: EvalSplit): EvalSplit {
+  const split = value ?? fallback;
+  if (!(EVAL_SPLITS as readonly string[]).includes(split)) {
+    throw new EvalInputError(`unknown split "${split}"; use ${EVAL_SPLITS.join(', ')}`);
+  }
+  return split as EvalSplit;
+}
+
+/** The scorer kinds named by a flag: one kind, or "all" for every kind. */
+export function parseScorers(value: string | undefined, allowAll: boolean): ScorerKind[] {
+  const scorer = value ?? 'nli';
+  if (allowAll && scorer === 'all') return [...SCORER_KINDS];
+  if (!(SCORER_KINDS as readonly string[]).includes(scorer)) {
+    throw new EvalInputError(`unknown scorer "${scorer}"; use ${[...SCORER_KINDS, ...(allowAll ? ['all'] : [])].join(', ')}`);
+  }
+  return [scorer as ScorerKind];
+}
+
+/** A gold-set file read and parsed in full, with the hash of its exact content. */
+export interface GoldSetFile {
+  file: string;
+  hash: string;
+  items: GoldItem[];
+}
+
+/** Reads and parses a gold-set file against the axes; stops at the first bad line (GoldSetError with file and line). */
+export function readGoldSetFile(file: string, axes: readonly EvalAxis[]): GoldSetFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new EvalInputError(`cannot read the gold set ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  return { file, hash: setHash(text), items: parseGoldSet(text, file, axes) };
+}
+
+/** True for the synthetic models that ship with the tests (their names start with "tiny-"). */
+export function isSyntheticModel(name: string): boolean {
+  return (name.split('/').pop() ?? name).startsWith('tiny-');
+}
+
+/** Whether any model a scorer of the list reads is synthetic. */
+export function usesSyntheticModels(models: RecordedModels, scorers: readonly ScorerKind[]): boolean {
+  return scorers.some((kind) => isSyntheticModel(kind === 'nli' ? models.nli.name : models.embed.name));
+}
+
+/** "name (dtype, version)" for messages. */
+export function describeModel(model: { name: string; dtype: string; version: string }): string {
+  return `${model.name} (${model.dtype}, version ${model.version})`;
+}
+
+/**
+ * Progress of scoring on stderr: a redrawn line on a terminal, a plain line per step otherwise
+ * (logs and CI keep readable output).
+ */
+export function scoringProgress(what: string, stream: NodeJS.WriteStream = process.stderr): (done: number, total: number) => void {
+  return (done, total) => {
+    if (stream.isTTY) stream.write(`\r${what}: ${done}/${total}${done === total ? '\n' : ''}`);
+    else stream.write(`${what}: ${done}/${total}\n`);
+  };
+}
+
+/** A metric with three decimals, or "n/a" when undefined. */
+export function fmt(x: number | null | undefined): string {
+  return x === null || x === undefined ? 'n/a' : x.toFixed(3);
+}

@@ -1,0 +1,191 @@
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { EvalInputError } from '../../app/eval-errors.ts';
+import { loadEvalInference } from '../../app/eval-inference.ts';
+import { evaluateItems, recordedModels, toEvalAxis, type ScorerEvaluation } from '../../app/eval-run.ts';
+import { storeEvalRun } from '../../app/eval-runs.ts';
+import { loadThresholdProfile, profileMismatches, scoringSettingsWithProfile, type ThresholdProfile } from '../../app/eval-threshold-profiles.ts';
+import { inferenceSpecFrom } from '../../app/inference.ts';
+import { CV_FOLDS } from '../../eval/baseline-predictions.ts';
+import { DEFAULT_LEXICON_PATH, readLexiconFile } from '../../eval/baselines/lexicon-file.ts';
+import { filterSplit } from '../../eval/gold-set.ts';
+import { formatReportText } from '../../eval/report-text.ts';
+import type { RecordedModels } from '../../db/schema/index.ts';
+import { loadConfig } from '../../config/config.ts';
+import { withDatabase } from '../context.ts';
+import { printJson, say } from '../output.ts';
+import { configuredAxes } from '../runtime.ts';
+import { registerEvalAgreement } from './eval-agreement.ts';
+import { registerEvalCalibrate } from './eval-calibrate.ts';
+import { registerEvalHistory } from './eval-history.ts';
+import {
+  describeModel,
+  evalAction,
+  EVAL_SPLITS,
+  parseScorers,
+  parseSplit,
+  readGoldSetFile,
+  scoringProgress,
+  SYNTHETIC_NOTE,
+  usesSyntheticModels,
+  type EvalSplit,
+} from './eval-shared.ts';
+
+interface EvalFlags {
+  set?: string;
+  scorer?: string;
+  split?: string;
+  profile?: string;
+  json?: boolean;
+}
+
+/** How the confidence that ECE checks is defined (eval/label-probabilities.ts), for the text report. */
+const CONFIDENCE_NOTE =
+  'ECE confidence: the probability of the predicted label, with P(irrelevant) = 1 - r, P(neutral) = r(1 - d), P(leading pole) = r d, ' +
+  'where r is the relevance and d = |pB - pA| / (pA + pB) (see eval/README.md).';
+
+/**
+ * `stance eval`: scores a gold set's items with the current models and axes (storing no
+ * documents) and reports the field's metrics next to baselines; subcommands calibrate,
+ * agreement and history. Subcommands read shared flags with optsWithGlobals(): commander
+ * gives a flag that the parent also declares (--set, --json, ...) to the parent.
+ */
+export function registerEval(program: Command): void {
+  const evalCommand = program
+    .command('eval')
+    .description('evaluate the stance labels against a hand-tagged gold set (see eval/README.md)')
+    .option('--set <file>', 'gold set in JSON Lines (e.g. eval/gold.jsonl)')
+    .option('-s, --scorer <kind>', 'scorer: nli, prototype or all (default: nli)')
+    .option('--split <split>', `items to score: ${EVAL_SPLITS.join(', ')} (default: test)`)
+    .option('--profile <name>', 'label thresholds and temperatures of a stored threshold profile (default: STANCE_THRESHOLD_PROFILE)')
+    .option('--json', 'print the report as JSON')
+    .action(evalAction(runEval));
+  registerEvalCalibrate(evalCommand);
+  registerEvalAgreement(evalCommand);
+  registerEvalHistory(evalCommand);
+}
+
+async function runEval(flags: EvalFlags): Promise<void> {
+  if (!flags.set) throw new EvalInputError('--set FILE is required: the gold set to evaluate against (e.g. --set eval/gold.jsonl)');
+  const split = parseSplit(flags.split, 'test');
+  const scorers = parseScorers(flags.scorer, true);
+  const axes = configuredAxes(loadConfig());
+  // The whole file is checked before the database opens or a model loads: a bad line stops the
+  // run with nothing scored and nothing stored.
+  const set = readGoldSetFile(flags.set, axes.map(toEvalAxis));
+  const items = filterSplit(set.items, split);
+  if (items.length === 0) {
+    throw new EvalInputError(`${set.file} has no ${split === 'all' ? '' : `${split} `}items to evaluate (it has ${set.items.length} item(s) in all)`);
+  }
+  const dev = filterSplit(set.items, 'dev');
+  const lexicon = readLexiconFile();
+  await withDatabase(async ({ db }, config) => {
+    const profileName = flags.profile ?? config.thresholdProfile;
+    const profile = profileName === undefined ? undefined : await loadThresholdProfile(db, profileName);
+
+    say(`loading models ${config.embedModel} and ${config.nliModel} (${config.dtype})${config.modelsDir ? ` from ${config.modelsDir}` : ''}...`);
+    const inference = await loadEvalInference(inferenceSpecFrom(config), say);
+    try {
+      const models = recordedModels(inference);
+      if (profile) {
+        for (const note of profileMismatches(profile, axes, models)) say(`warning: ${note}`);
+        for (const kind of scorers.filter((k) => k !== profile.scorer)) {
+          say(`note: profile "${profile.name}" was fitted for the ${profile.scorer} scorer; the ${kind} scorer uses the axes file's thresholds`);
+        }
+      }
+      const evaluation = await evaluateItems({
+        inference,
+        axes,
+        items,
+        dev,
+        scorers,
+        settings: (kind) => scoringSettingsWithProfile(axes, kind, profile),
+        lexicon,
+        onProgress: (kind, done, total) => scoringProgress(`scoring ${total} item(s) with ${kind}`)(done, total),
+      });
+      for (const note of evaluation.baselineNotes) say(`note: ${note}`);
+      const runIds: number[] = [];
+      for (const result of evaluation.results) {
+        runIds.push(
+          await storeEvalRun(db, {
+            setHash: set.hash,
+            setFile: set.file,
+            split,
+            scorer: result.scorer,
+            models,
+            axisVersions: Object.fromEntries(axes.map((a) => [a.slug, a.version])),
+            profile: usedProfile(profile, result),
+            settings: result.settings,
+            nItems: items.length,
+            metrics: result.report,
+          }),
+        );
+      }
+      const context = { set, split, models, scorers, runIds, profile, nDev: dev.length, notes: evaluation.baselineNotes };
+      if (flags.json) printJson(jsonReport(evaluation.results, context));
+      else process.stdout.write(textReport(evaluation.results, context));
+    } finally {
+      await inference.close();
+    }
+  });
+}
+
+/** The profile a scorer's run used: only the scorer the profile was fitted for uses it. */
+function usedProfile(profile: ThresholdProfile | undefined, result: ScorerEvaluation): string | null {
+  return profile && profile.scorer === result.scorer ? profile.name : null;
+}
+
+interface ReportContext {
+  set: { file: string; hash: string };
+  split: EvalSplit;
+  models: RecordedModels;
+  scorers: readonly string[];
+  runIds: number[];
+  profile: ThresholdProfile | undefined;
+  nDev: number;
+  notes: string[];
+}
+
+function jsonReport(results: ScorerEvaluation[], c: ReportContext): unknown {
+  const common = {
+    models: c.models,
+    set: { file: c.set.file, sha256: c.set.hash, split: c.split, n_items: results[0] ? Object.values(results[0].report)[0]?.n ?? 0 : 0 },
+    synthetic_models: usesSyntheticModels(c.models, results.map((r) => r.scorer)),
+    baseline_notes: c.notes,
+  };
+  const one = (r: ScorerEvaluation, i: number) => ({
+    run_id: c.runIds[i],
+    profile: usedProfile(c.profile, r),
+    settings: r.settings,
+    axes: r.report,
+  });
+  const [only] = results;
+  if (results.length === 1 && only) return { scorer: only.scorer, ...common, ...one(only, 0) };
+  return { scorer: 'all', ...common, scorers: Object.fromEntries(results.map((r, i) => [r.scorer, one(r, i)])) };
+}
+
+function textReport(results: ScorerEvaluation[], c: ReportContext): string {
+  const synthetic = usesSyntheticModels(c.models, results.map((r) => r.scorer));
+  const n = results[0] ? Object.values(results[0].report)[0]?.n ?? 0 : 0;
+  const lines = [
+    `Gold set ${c.set.file} (sha256 ${c.set.hash.slice(0, 12)}), split ${c.split}: ${n} item(s)`,
+    `Models: NLI ${describeModel(c.models.nli)}; embeddings ${describeModel(c.models.embed)}`,
+    ...(synthetic ? [SYNTHETIC_NOTE] : []),
+  ];
+  const blocks = results.map((r) => {
+    const profile = usedProfile(c.profile, r);
+    const settings = profile ? `threshold profile "${profile}"` : "the axes file's thresholds, temperature 1";
+    return `### Scorer ${r.scorer} (${settings})\n\n${formatReportText(r.report)}`;
+  });
+  const trained =
+    c.split === 'test'
+      ? `trained on the ${c.nDev} dev item(s)`
+      : `trained on the ${c.nDev} dev item(s); dev items are predicted by ${CV_FOLDS}-fold cross-validation grouped by document (fewer folds with fewer documents)`;
+  const footer = [
+    `Baselines: majority = the most frequent dev label; bow = naive Bayes on word counts; both ${trained}. lexicon = keywords of ${relative(process.cwd(), DEFAULT_LEXICON_PATH)}.`,
+    CONFIDENCE_NOTE,
+    `Stored as eval run${c.runIds.length > 1 ? 's' : ''} ${c.runIds.join(', ')}; see \`stance eval history\`.`,
+    ...(synthetic ? [SYNTHETIC_NOTE] : []),
+  ];
+  return `${lines.join('\n')}\n\n${blocks.join('\n')}\n${footer.join('\n')}\n`;
+}

@@ -1,0 +1,66 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { createLogger } from '../../app/log.ts';
+import { ConfigError, loadConfig } from '../../config/config.ts';
+import { openDatabase } from '../../db/client.ts';
+import { createApp } from '../../server/app.ts';
+import { startServer, type RunningServer } from '../../server/listen.ts';
+import { say } from '../output.ts';
+import { queueDocuments } from '../process-after-ingest.ts';
+import { queryEnvFor } from '../query-env.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** `stance serve`: the comparison queries and document intake as a JSON HTTP API, until SIGINT/SIGTERM. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the queries (compare, evidence, similar, axes, status) and document intake as a JSON HTTP API; routes at /openapi.json')
+    .option('--port <n>', 'port to listen on (default STANCE_PORT, 8787; 0 picks a free port)', parsePort)
+    .option('--host <host>', 'interface to listen on (default STANCE_HOST, 127.0.0.1)')
+    .addHelpText(
+      'after',
+      '\nWrites (POST /documents) need "Authorization: Bearer $STANCE_API_TOKEN" when STANCE_API_TOKEN is set.\nPosted documents are queued for the workers when REDIS_URL is set; otherwise they wait for `stance process`.\nExample: curl "http://127.0.0.1:8787/compare?axis=sovereignty_multistakeholder"',
+    )
+    .action(async (flags: { port?: number; host?: string }) => {
+      const config = loadConfig();
+      if (config.redisUrl && !config.databaseUrl) {
+        // Workers run in other processes, and the embedded database belongs to this one.
+        throw new ConfigError('REDIS_URL is set but DATABASE_URL is not: queue workers need a Postgres server. Set DATABASE_URL, or unset REDIS_URL (posted documents then wait for `stance process`).');
+      }
+      const host = flags.host ?? config.host;
+      const port = flags.port ?? config.port;
+      const logger = createLogger(config.logLevel);
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      let server: RunningServer | undefined;
+      try {
+        const enqueue = config.redisUrl ? (ids: number[]) => queueDocuments(config, ids) : undefined;
+        // Fail at start, not at the first POST, when Redis is not there (an empty batch only connects).
+        if (enqueue) await enqueue([]);
+        const app = createApp({ env: queryEnvFor(database, config), config, enqueue, logger });
+        try {
+          server = await startServer(app, { host, port });
+        } catch (err) {
+          throw new ConfigError(`cannot listen on ${host}:${port}: ${(err as Error).message}; pick another --port/STANCE_PORT or --host/STANCE_HOST`, { cause: err });
+        }
+        logger.info({ url: server.url, database: database.location, auth: config.apiToken ? 'bearer token for writes' : 'none', queue: enqueue ? 'workers' : 'stance process' }, 'listening');
+        if (!config.apiToken && !LOOPBACK.has(host)) logger.warn({ host }, 'listening beyond this machine without STANCE_API_TOKEN: anyone who can reach it can add documents');
+        say(`stance API on ${server.url} (routes: ${server.url}/openapi.json); Ctrl-C to stop`);
+
+        const signal = await new Promise<string>((resolve) => {
+          process.once('SIGINT', () => resolve('SIGINT'));
+          process.once('SIGTERM', () => resolve('SIGTERM'));
+        });
+        logger.info({ signal }, 'shutting down: finishing requests in flight');
+        await server.close();
+        logger.info({}, 'stopped');
+      } finally {
+        await database.close();
+      }
+    });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port takes a whole number from 0 to 65535, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { TINY_MODEL_ENV } from '../helpers/models.ts';
+import { repoPath } from '../helpers/paths.ts';
+import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
+
+const hasPostgres = await postgresAvailable();
+
+describe.skipIf(!hasPostgres)('stance eval on real Postgres', () => {
+  let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  const dir = mkdtempSync(join(tmpdir(), 'stance-eval-pg-'));
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    env = { DATABASE_URL: testDb.url, STANCE_DATA_DIR: dir, STANCE_THRESHOLD_PROFILE: '', STANCE_AXES_FILE: '', ...TINY_MODEL_ENV };
+  });
+  afterAll(async () => {
+    await testDb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('migrates, calibrates on dev, evaluates with the profile and lists the run in history', () => {
+    expect(runCli(['db', 'migrate'], env).code).toBe(0);
+    // A small set of whole documents: 3 documents of dev, 2 of test.
+    const lines = readFileSync(repoPath('eval/gold.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const byDoc = new Map<string, string[]>();
+    for (const l of lines) {
+      const { doc, split } = JSON.parse(l) as { doc: string; split: string };
+      byDoc.set(`${split} ${doc}`, [...(byDoc.get(`${split} ${doc}`) ?? []), l]);
+    }
+    const keys = [...byDoc.keys()];
+    const pick = [...keys.filter((k) => k.startsWith('dev ')).slice(0, 3), ...keys.filter((k) => k.startsWith('test ')).slice(0, 2)];
+    const file = join(dir, 'small.jsonl');
+    writeFileSync(file, `${pick.flatMap((k) => byDoc.get(k) ?? []).join('\n')}\n`);
+
+    const cal = runCli(['eval', 'calibrate', '--set', file, '--name', 'pg', '--json'], env);
+    expect(cal.stderr).not.toContain('unexpected error');
+    expect(cal.code).toBe(0);
+    const run = runCli(['eval', '--set', file, '--split', 'test', '--profile', 'pg', '--json'], env);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { profile: string; run_id: number; axes: Record<string, { n: number }> };
+    expect(out.profile).toBe('pg');
+    const history = JSON.parse(runCli(['eval', 'history', '--json'], env).stdout) as { runs: { id: number; profile: string; settings: unknown }[] };
+    expect(history.runs.map((r) => [r.id, r.profile])).toEqual([[out.run_id, 'pg']]);
+  });
+});

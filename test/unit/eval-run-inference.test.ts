@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEvalInference, memoizeLogits, type EvalInference } from '../../app/eval-inference.ts';
+import { evaluateItems, toEvalAxis } from '../../app/eval-run.ts';
+import { axisFileSettings, scoreTexts } from '../../app/eval-score.ts';
+import { loadLocalInference, type Inference } from '../../app/inference.ts';
+import { readLexiconFile } from '../../eval/baselines/lexicon-file.ts';
+import { filterSplit, parseGoldSet } from '../../eval/gold-set.ts';
+import { loadAxesFile } from '../../pipeline/load-axes.ts';
+import type { NliModel } from '../../pipeline/models.ts';
+import { repoPath } from '../helpers/paths.ts';
+import { tinyModelSpec } from '../helpers/models.ts';
+
+const axes = loadAxesFile();
+let inference: Inference;
+let evalInference: EvalInference;
+beforeAll(async () => {
+  inference = await loadLocalInference(tinyModelSpec());
+  evalInference = await loadEvalInference(tinyModelSpec());
+});
+afterAll(async () => {
+  await inference.close();
+  await evalInference.close();
+});
+
+describe('memoizeLogits', () => {
+  it('runs each distinct pair through the model once and keeps the input order', async () => {
+    const seen: string[] = [];
+    const fake: NliModel = {
+      name: 'fake',
+      dtype: 'fp32',
+      version: 'v',
+      id2label: { 0: 'entailment' },
+      maxTokens: 512,
+      countTokens: () => 1,
+      logits: async (pairs) => {
+        seen.push(...pairs.map((p) => p[0]));
+        return pairs.map((p) => Float32Array.of(p[0].length));
+      },
+    };
+    const memo = memoizeLogits(fake);
+    const first = await memo.logits([['aa', 'h'], ['b', 'h'], ['aa', 'h']]);
+    const second = await memo.logits([['b', 'h'], ['ccc', 'h']]);
+    expect(seen).toEqual(['aa', 'b', 'ccc']);
+    expect(first.map((r) => r[0])).toEqual([2, 1, 2]);
+    expect(second.map((r) => r[0])).toEqual([1, 3]);
+  });
+});
+
+describe('scoring gold items without storing them', () => {
+  const texts = [
+    'Internet governance should be led by governments and the ITU.',
+    'Civil society and the technical community must take part on an equal footing.',
+    'Privacy must be protected online.',
+  ];
+
+  it('gives the scores the pipeline Inference gives, at any temperature', async () => {
+    const settings = axisFileSettings(axes);
+    const fromPipeline = await scoreTexts(inference, 'nli', texts, axes, settings);
+    expect(await scoreTexts(evalInference, 'nli', texts, axes, settings)).toEqual(fromPipeline);
+    const hot = { ...settings, temperatures: Object.fromEntries(axes.map((a) => [a.slug, 2])) };
+    expect(await scoreTexts(evalInference, 'nli', texts, axes, hot)).toEqual(await scoreTexts(inference, 'nli', texts, axes, hot));
+    expect(await scoreTexts(evalInference, 'prototype', texts, axes, settings)).toEqual(await scoreTexts(inference, 'prototype', texts, axes, settings));
+  });
+
+  it('evaluates items with the app Inference directly, for both scorers', async () => {
+    const gold = parseGoldSet(readFileSync(repoPath('eval/gold.jsonl'), 'utf8'), 'gold.jsonl', axes.map(toEvalAxis));
+    const items = filterSplit(gold, 'test').slice(0, 12);
+    const seen: string[] = [];
+    const evaluation = await evaluateItems({
+      inference,
+      axes,
+      items,
+      dev: filterSplit(gold, 'dev'),
+      scorers: ['nli', 'prototype'],
+      settings: () => axisFileSettings(axes),
+      lexicon: readLexiconFile(),
+      onProgress: (kind, done, total) => seen.push(`${kind} ${done}/${total}`),
+    });
+    expect(evaluation.results.map((r) => r.scorer)).toEqual(['nli', 'prototype']);
+    for (const { report } of evaluation.results) {
+      expect(Object.keys(report)).toEqual(axes.map((a) => a.slug));
+      for (const axis of Object.values(report)) {
+        expect(axis.n).toBe(12);
+        expect(Object.keys(axis.baselines)).toEqual(['majority', 'lexicon', 'bow']);
+        expect(axis.ece).not.toBeNull();
+      }
+    }
+    // Baselines do not depend on the scorer.
+    expect(evaluation.results[0]?.report.security_rights?.baselines).toEqual(evaluation.results[1]?.report.security_rights?.baselines);
+    expect(seen.at(-1)).toBe('prototype 12/12');
+  });
+});
