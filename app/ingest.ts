@@ -75,6 +75,9 @@ async function storeDocument(
   doc: { format: string; text: string; contentHash: string; byteLength: number; removed: unknown[] },
 ): Promise<IngestOutcome> {
   return db.transaction(async (tx) => {
+    // Look for the text first: a duplicate must not create the source it was offered under.
+    const duplicate = await findByHash(tx, doc.contentHash);
+    if (duplicate) return { file, status: 'duplicate', documentId: duplicate.id, source: duplicate.source };
     await tx.insert(sources).values({ name: meta.source, actorType: meta.actorType }).onConflictDoNothing();
     const [source] = await tx.select({ id: sources.id }).from(sources).where(eq(sources.name, meta.source));
     if (!source) throw new Error(`source ${meta.source} vanished during ingest`);
@@ -100,12 +103,18 @@ async function storeDocument(
     if (inserted[0]) {
       return { file, status: 'created', documentId: inserted[0].id, source: meta.source, bytes: doc.byteLength, removedLines: doc.removed.length };
     }
-    const [existing] = await tx
-      .select({ id: documents.id, source: sources.name })
-      .from(documents)
-      .innerJoin(sources, eq(sources.id, documents.sourceId))
-      .where(eq(documents.contentHash, doc.contentHash));
+    // Another process stored the same text between our check and our insert.
+    const existing = await findByHash(tx, doc.contentHash);
     if (!existing) throw new Error(`document with hash ${doc.contentHash} neither inserted nor found`);
     return { file, status: 'duplicate', documentId: existing.id, source: existing.source };
   });
+}
+
+async function findByHash(db: Db, hash: string): Promise<{ id: number; source: string } | undefined> {
+  const [row] = await db
+    .select({ id: documents.id, source: sources.name })
+    .from(documents)
+    .innerJoin(sources, eq(sources.id, documents.sourceId))
+    .where(eq(documents.contentHash, hash));
+  return row;
 }

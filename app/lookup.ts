@@ -1,4 +1,4 @@
-import { and, desc, eq, like, notLike } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { axes as axesTable, scorers } from '../db/schema/index.ts';
 import type { Axis } from '../pipeline/axes.ts';
@@ -12,11 +12,12 @@ export class NothingScoredError extends Error {
 /** The most recent scorer version of a kind for a model name and dtype (no model load needed). */
 export async function findScorer(db: Db, kind: ScorerKind, modelName: string, dtype: string, profile?: string): Promise<{ id: number; key: string }> {
   // Scores labelled with a threshold profile are a scorer version of their own; use them only when asked.
-  const profileFilter = profile ? like(scorers.key, `%:profile=${profile}`) : notLike(scorers.key, '%:profile=%');
+  // starts_with/ends_with rather than LIKE: model names may hold _ or %, which LIKE treats as wildcards.
+  const profileFilter = profile ? sql`right(${scorers.key}, ${profile.length + 9}) = ${`:profile=${profile}`}` : sql`strpos(${scorers.key}, ':profile=') = 0`;
   const [row] = await db
     .select({ id: scorers.id, key: scorers.key })
     .from(scorers)
-    .where(and(eq(scorers.kind, kind), like(scorers.key, `${kind}:${modelName}:${dtype}:%`), profileFilter))
+    .where(and(eq(scorers.kind, kind), sql`starts_with(${scorers.key}, ${`${kind}:${modelName}:${dtype}:`})`, profileFilter))
     .orderBy(desc(scorers.id))
     .limit(1);
   if (!row) {

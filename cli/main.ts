@@ -50,6 +50,12 @@ registerDemo(program);
 registerEval(program);
 registerServe(program);
 
+// `stance compare --json | head` closes stdout early; that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

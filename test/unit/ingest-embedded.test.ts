@@ -75,6 +75,14 @@ describe('ingest on the embedded database', () => {
     expect((await documentStatus(database.db)).some((s) => s.source === 'Huge')).toBe(false);
   });
 
+  it('does not create the source a duplicate was offered under', async () => {
+    const [o] = await ingestDocuments(database.db, [{ ...seedInputs()[0]!, meta: { source: 'Copycat' } }], { maxDocBytes: MAX });
+    expect(o).toMatchObject({ status: 'duplicate', source: 'ITU' });
+    expect((await documentStatus(database.db)).some((s) => s.source === 'Copycat')).toBe(false);
+    const rows = await database.db.query.sources.findMany();
+    expect(rows.some((r) => r.name === 'Copycat')).toBe(false);
+  });
+
   it('keeps the metadata given with a document', async () => {
     const [o] = await ingestDocuments(
       database.db,

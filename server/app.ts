@@ -1,0 +1,207 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError, type z } from 'zod';
+import { runCompare, runEvidence, runSimilar, type QueryEnv } from '../app/compare/service.ts';
+import { SimilarQueryError } from '../app/compare/similar.ts';
+import type { Logger } from '../app/log.ts';
+import { NothingScoredError } from '../app/lookup.ts';
+import { documentStatus, failedDocuments } from '../app/status.ts';
+import type { Config } from '../config/config.ts';
+import { chunks, sources } from '../db/schema/index.ts';
+import { AxisError } from '../pipeline/axes.ts';
+import { formatBytes } from '../pipeline/prepare-document.ts';
+import { documentDetails, intakeDocument } from './documents.ts';
+import { openApiDocument } from './openapi.ts';
+import { compareQuery, describeApiIssues, evidenceQuery, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
+import { documentBodySchema } from './schemas.ts';
+
+/** What the HTTP API needs; everything comes in, so tests build an app without a socket or a model. */
+export interface AppDeps {
+  /** The store, the configured axes and model names, and (for /similar?text=) the text embedder. */
+  env: QueryEnv;
+  config: Pick<Config, 'apiToken' | 'maxDocBytes'>;
+  /**
+   * Hands stored documents to the queue workers (REDIS_URL set). Without it, documents stay
+   * queued for `stance process`: no model ever runs inside a request.
+   */
+  enqueue?: (documentIds: number[]) => Promise<void>;
+  /** One structured line per request; errors with their stack. */
+  logger?: Logger;
+}
+
+/** Largest request body: the document limit plus room for JSON escaping and metadata (a quarter, at least 64 KiB). */
+export function bodyLimitBytes(maxDocBytes: number): number {
+  return maxDocBytes + Math.max(64 * 1024, Math.ceil(maxDocBytes / 4));
+}
+
+/** A 4xx/5xx answer: `{error, issues?}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly issues?: ApiIssue[],
+  ) {
+    super(message);
+  }
+}
+
+const badParameters = (issues: ApiIssue[]) => new ApiError(400, `invalid parameters: ${describeApiIssues(issues)}`, issues);
+
+/** Errors the queries raise for a request they cannot answer, with the status that fits. */
+function statusFor(err: unknown): ContentfulStatusCode | undefined {
+  if (err instanceof ApiError) return err.status;
+  if (err instanceof HTTPException && err.status < 500) return err.status as ContentfulStatusCode;
+  if (err instanceof AxisError) return 400; // unknown axis, pole or scorer
+  if (err instanceof ZodError) return 400;
+  if (err instanceof NothingScoredError) return 409; // the store cannot answer yet
+  if (err instanceof SimilarQueryError) return 409; // e.g. the chunk has no embedding from the current model
+  return undefined;
+}
+
+/** The Hono app of the API. */
+export function createApp(deps: AppDeps): Hono {
+  const { env } = deps;
+  const app = new Hono();
+  const maxBody = bodyLimitBytes(deps.config.maxDocBytes);
+  const openapi = openApiDocument({ maxBodyBytes: maxBody, tokenRequired: deps.config.apiToken !== undefined });
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger?.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+
+  app.onError((err, c) => {
+    const status = statusFor(err);
+    if (status !== undefined) {
+      const issues = err instanceof ApiError ? err.issues : err instanceof ZodError ? err.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message })) : undefined;
+      return c.json({ error: err.message, ...(issues ? { issues } : {}) }, status);
+    }
+    deps.logger?.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+    return c.json({ error: 'internal error; the server log has the details' }, 500);
+  });
+
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}; the routes are described at /openapi.json` }, 404));
+
+  const query = <S extends z.ZodObject>(c: Context, spec: QuerySpec<S>): z.output<S> => {
+    const r = readQuery(spec, c.req.queries());
+    if (!r.ok) throw badParameters(r.issues);
+    return r.value;
+  };
+
+  app.get('/compare', async (c) => {
+    const p = query(c, compareQuery);
+    const comparisons = await runCompare(env, p);
+    return c.json(p.axis !== undefined && comparisons.length === 1 ? comparisons[0] : { comparisons });
+  });
+
+  app.get('/evidence', async (c) => {
+    const p = query(c, evidenceQuery);
+    const [known] = await env.db.select({ id: sources.id }).from(sources).where(eq(sources.name, p.source));
+    if (!known) throw new ApiError(404, `unknown source "${p.source}"; GET /status lists the sources`);
+    return c.json(await runEvidence(env, p));
+  });
+
+  app.get('/similar', async (c) => {
+    const p = query(c, similarQuery);
+    if (p.chunk !== undefined) {
+      const [known] = await env.db.select({ id: chunks.id }).from(chunks).where(eq(chunks.id, p.chunk));
+      if (!known) throw new ApiError(404, `chunk ${p.chunk} does not exist`);
+    }
+    return c.json(await runSimilar(env, p));
+  });
+
+  app.get('/axes', (c) =>
+    c.json({
+      axes: env.axes.map((a) => ({
+        slug: a.slug,
+        label: a.label,
+        ...(a.description !== undefined ? { description: a.description } : {}),
+        version: a.version,
+        poles: a.poles.map((p) => ({ slug: p.slug, label: p.label })),
+        thresholds: a.thresholds,
+      })),
+    }),
+  );
+
+  app.get('/status', async (c) => {
+    return c.json({ sources: await documentStatus(env.db), failed: await failedDocuments(env.db) });
+  });
+
+  app.get('/documents/:id', async (c) => {
+    const raw = c.req.param('id');
+    const id = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
+    const doc = await documentDetails(env, id);
+    if (!doc) throw new ApiError(404, `document ${id} does not exist`);
+    return c.json(doc);
+  });
+
+  app.post(
+    '/documents',
+    requireToken(deps.config.apiToken),
+    bodyLimit({
+      maxSize: maxBody,
+      onError: (c) =>
+        c.json(
+          { error: `request body over the limit of ${formatBytes(maxBody)} (documents up to ${formatBytes(deps.config.maxDocBytes)}, STANCE_MAX_DOC_BYTES, plus room for JSON); split the document or raise STANCE_MAX_DOC_BYTES` },
+          413,
+        ),
+    }),
+    async (c) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(await c.req.text());
+      } catch {
+        throw new ApiError(400, 'the body must be a JSON object: {"text": "...", "source": "...", ...} (see /openapi.json)');
+      }
+      const body = documentBodySchema.safeParse(raw);
+      if (!body.success) {
+        const issues = body.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
+        throw new ApiError(400, `invalid document: ${describeApiIssues(issues)}`, issues);
+      }
+      const result = await intakeDocument(env.db, body.data, deps.config.maxDocBytes);
+      if (result.outcome === 'refused') throw new ApiError(result.httpStatus, result.message);
+      // A duplicate still queued (e.g. after a failed enqueue) is queued again: job ids make that a no-op otherwise.
+      const toQueue = result.outcome === 'created' || result.status === 'queued';
+      if (deps.enqueue && toQueue) {
+        try {
+          await deps.enqueue([result.id]);
+        } catch (err) {
+          deps.logger?.error({ err, documentId: result.id }, 'enqueue failed');
+          return c.json({ error: `document ${result.id} is stored but could not be queued (${(err as Error).message}); POST it again to retry`, id: result.id }, 503);
+        }
+      }
+      if (result.outcome === 'duplicate') {
+        return c.json({ id: result.id, status: result.status, source: result.source, duplicate_of: result.id }, 200);
+      }
+      c.header('Location', `/documents/${result.id}`);
+      return c.json({ id: result.id, status: 'queued' as const, source: result.source, processing: deps.enqueue ? ('workers' as const) : ('manual' as const) }, 201);
+    },
+  );
+
+  app.get('/openapi.json', (c) => c.json(openapi));
+
+  return app;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Writes need `Authorization: Bearer <token>` when a token is configured (compared in constant time). */
+function requireToken(token: string | undefined): MiddlewareHandler {
+  const expected = token === undefined ? undefined : digest(token);
+  return async (c, next) => {
+    if (!expected) return next();
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+      c.header('WWW-Authenticate', 'Bearer realm="stance"');
+      return c.json({ error: match ? 'wrong bearer token' : 'writes need an Authorization: Bearer <token> header (STANCE_API_TOKEN)' }, 401);
+    }
+    return next();
+  };
+}

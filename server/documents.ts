@@ -1,0 +1,138 @@
+import { and, count, eq, inArray, or } from 'drizzle-orm';
+import type { QueryEnv } from '../app/compare/service.ts';
+import { ingestDocuments } from '../app/ingest.ts';
+import { findScorer, NothingScoredError } from '../app/lookup.ts';
+import { SCORER_KINDS } from '../app/registry.ts';
+import type { Db } from '../db/client.ts';
+import { axes as axesTable, chunks, documents, sources, stanceScores, type DocumentStatus } from '../db/schema/index.ts';
+import { formatForFile, type DocumentFormat } from '../pipeline/formats.ts';
+import type { DocumentBody } from './schemas.ts';
+
+/** What POST /documents did with a body: stored it, found it already stored, or refused it. */
+export type IntakeResult =
+  | { outcome: 'created'; id: number; source: string }
+  | { outcome: 'duplicate'; id: number; source: string; status: DocumentStatus }
+  | { outcome: 'refused'; httpStatus: 400 | 413 | 422; message: string };
+
+const EXTENSION: Record<DocumentFormat, string> = { text: 'txt', markdown: 'md', html: 'html' };
+
+/** Stores a posted document through the same ingest as `stance ingest` (no model runs here). */
+export async function intakeDocument(db: Db, body: DocumentBody, maxDocBytes: number): Promise<IntakeResult> {
+  let file = `document.${EXTENSION[body.format ?? 'text']}`;
+  if (body.file_name !== undefined) {
+    const implied = formatForFile(body.file_name);
+    if (body.format !== undefined && implied !== body.format) {
+      return {
+        outcome: 'refused',
+        httpStatus: 400,
+        message: `file_name "${body.file_name}" ${implied ? `is ${implied} by its extension` : 'has no supported extension'} but format is ${body.format}; make them agree or leave one out`,
+      };
+    }
+    file = body.file_name;
+  }
+  const [outcome] = await ingestDocuments(
+    db,
+    [
+      {
+        file,
+        // Given as content: ingest never reads `file` from disk.
+        content: body.text,
+        meta: {
+          source: body.source,
+          actor: body.actor,
+          actorType: body.actor_type,
+          title: body.title,
+          date: body.date,
+          url: body.url,
+          language: body.language,
+          kind: body.kind,
+          metadata: body.metadata,
+        },
+      },
+    ],
+    { maxDocBytes },
+  );
+  if (!outcome) throw new Error('ingest returned no outcome');
+  if (outcome.status === 'created') return { outcome: 'created', id: outcome.documentId, source: outcome.source };
+  if (outcome.status === 'duplicate') {
+    const [row] = await db.select({ status: documents.status }).from(documents).where(eq(documents.id, outcome.documentId));
+    return { outcome: 'duplicate', id: outcome.documentId, source: outcome.source, status: row?.status ?? 'queued' };
+  }
+  const httpStatus = outcome.problem === 'too-large' ? 413 : outcome.problem === 'bad-metadata' ? 400 : 422;
+  return { outcome: 'refused', httpStatus, message: outcome.message };
+}
+
+/** A stored document for GET /documents/:id (undefined when there is none). */
+export async function documentDetails(env: QueryEnv, id: number) {
+  const db = env.db;
+  const [doc] = await db
+    .select({
+      id: documents.id,
+      source: sources.name,
+      actor_type: sources.actorType,
+      title: documents.title,
+      actor: documents.actor,
+      date: documents.date,
+      url: documents.url,
+      language: documents.language,
+      kind: documents.kind,
+      file_name: documents.fileName,
+      format: documents.format,
+      bytes: documents.byteLength,
+      metadata: documents.metadata,
+      status: documents.status,
+      error: documents.error,
+      created_at: documents.createdAt,
+      updated_at: documents.updatedAt,
+    })
+    .from(documents)
+    .innerJoin(sources, eq(sources.id, documents.sourceId))
+    .where(eq(documents.id, id));
+  if (!doc) return undefined;
+  const [n] = await db.select({ n: count() }).from(chunks).where(eq(chunks.documentId, id));
+  return {
+    ...doc,
+    created_at: toIso(doc.created_at),
+    updated_at: toIso(doc.updated_at),
+    chunks: n?.n ?? 0,
+    scored_chunks: doc.status === 'done' ? await scoredChunks(env, id) : null,
+  };
+}
+
+const toIso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+
+/** Chunks of a document with a score, by scorer kind and axis slug, for the scorer and axis versions the queries read. */
+async function scoredChunks(env: QueryEnv, documentId: number): Promise<Record<string, Record<string, number>>> {
+  const axisRows = env.axes.length
+    ? await env.db
+        .select({ id: axesTable.id, slug: axesTable.slug })
+        .from(axesTable)
+        .where(or(...env.axes.map((a) => and(eq(axesTable.slug, a.slug), eq(axesTable.version, a.version)))))
+    : [];
+  const out: Record<string, Record<string, number>> = {};
+  for (const kind of SCORER_KINDS) {
+    const counts: Record<string, number> = Object.fromEntries(env.axes.map((a) => [a.slug, 0]));
+    out[kind] = counts;
+    let scorerId: number;
+    try {
+      const model = kind === 'nli' ? env.config.nliModel : env.config.embedModel;
+      // The same scorer version the queries read (app/compare/resolve.ts), threshold profile included.
+      scorerId = (await findScorer(env.db, kind, model, env.config.dtype, env.config.thresholdProfile)).id;
+    } catch (err) {
+      if (err instanceof NothingScoredError) continue;
+      throw err;
+    }
+    if (axisRows.length === 0) continue;
+    const rows = await env.db
+      .select({ axisId: stanceScores.axisId, n: count() })
+      .from(stanceScores)
+      .innerJoin(chunks, eq(chunks.id, stanceScores.chunkId))
+      .where(and(eq(chunks.documentId, documentId), eq(stanceScores.scorerId, scorerId), inArray(stanceScores.axisId, axisRows.map((r) => r.id))))
+      .groupBy(stanceScores.axisId);
+    for (const r of rows) {
+      const slug = axisRows.find((a) => a.id === r.axisId)?.slug;
+      if (slug) counts[slug] = r.n;
+    }
+  }
+  return out;
+}

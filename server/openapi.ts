@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { compareQuery, evidenceQuery, similarQuery, type QuerySpec } from './params.ts';
+import {
+  axesResponseSchema,
+  compareResponseSchema,
+  createdResponseSchema,
+  documentBodySchema,
+  documentResponseSchema,
+  duplicateResponseSchema,
+  errorResponseSchema,
+  evidenceResponseSchema,
+  similarResponseSchema,
+  statusResponseSchema,
+} from './schemas.ts';
+
+/**
+ * The OpenAPI 3.1 description of the API, generated from the zod schemas the routes validate
+ * with and answer by (OpenAPI 3.1 uses JSON Schema 2020-12, which z.toJSONSchema writes).
+ */
+
+type JsonObject = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schemaName: string, description: string) => ({ description, content: { 'application/json': { schema: ref(schemaName) } } });
+const error = (description: string) => json('Error', description);
+
+function queryParameters(spec: QuerySpec): JsonObject[] {
+  const shape = spec.schema.shape as Record<string, z.ZodType>;
+  return spec.params.map((p) => {
+    const field = shape[p.key];
+    if (!field) throw new Error(`query parameter ${p.name} fills unknown field ${p.key}`);
+    const list = p.kind === 'list' || p.kind === 'number-list';
+    return {
+      name: p.name,
+      in: 'query',
+      required: !field.safeParse(undefined).success,
+      description: p.description,
+      schema: jsonSchema(field, 'input'),
+      ...(list ? { style: 'form', explode: false } : {}),
+    };
+  });
+}
+
+export interface OpenApiOptions {
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Whether writes need the bearer token (STANCE_API_TOKEN set). */
+  tokenRequired: boolean;
+}
+
+/** The OpenAPI document served at /openapi.json. */
+export function openApiDocument(opts: OpenApiOptions): JsonObject {
+  const badParams = error('bad parameters: `error` says what, `issues` lists each problem by parameter');
+  const notScored = error('nothing scored yet for this scorer or axis version (run `stance process` or `stance rescore`)');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'stance',
+      version: '0.1.0',
+      description:
+        'Policy stances of sources on Internet and ICT governance axes: positions with bootstrap intervals, evidence passages, similar passages, and document intake. Reads are open; writes need `Authorization: Bearer <STANCE_API_TOKEN>` when a token is configured.',
+    },
+    paths: {
+      '/compare': {
+        get: {
+          summary: "Each group's position on an axis (or every axis), with 95% bootstrap intervals and pairwise differences",
+          operationId: 'compare',
+          parameters: queryParameters(compareQuery),
+          responses: {
+            200: json('CompareResponse', 'one comparison when axis is given, else {comparisons: [...]} (the JSON of `stance compare --json`)'),
+            400: badParams,
+            409: notScored,
+          },
+        },
+      },
+      '/evidence': {
+        get: {
+          summary: 'The passages of a source most strongly on one pole of an axis, quoted exactly',
+          operationId: 'evidence',
+          parameters: queryParameters(evidenceQuery),
+          responses: { 200: json('EvidenceResponse', 'passages, strongest first'), 400: badParams, 404: error('unknown source'), 409: notScored },
+        },
+      },
+      '/similar': {
+        get: {
+          summary: 'The stored passages nearest to a text or a chunk (exact cosine), each with its stance on every axis',
+          operationId: 'similar',
+          parameters: queryParameters(similarQuery),
+          responses: {
+            200: json('SimilarResponse', 'passages, most similar first'),
+            400: badParams,
+            404: error('unknown chunk'),
+            409: error('the chunk has no embedding from the current model, or nothing is scored yet'),
+          },
+        },
+      },
+      '/axes': {
+        get: { summary: 'The axes in use with their versions, poles and thresholds', operationId: 'axes', responses: { 200: json('AxesResponse', 'the axes') } },
+      },
+      '/status': {
+        get: {
+          summary: 'Documents by source and status, and the failed ones with their error (the JSON of `stance status --json`, without the database location)',
+          operationId: 'status',
+          responses: { 200: json('StatusResponse', 'counts by source and status') },
+        },
+      },
+      '/documents': {
+        post: {
+          summary: 'Add a document; it is queued for processing (workers when REDIS_URL is set, else `stance process`)',
+          operationId: 'createDocument',
+          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          requestBody: { required: true, content: { 'application/json': { schema: ref('DocumentBody') } } },
+          responses: {
+            201: json('DocumentCreated', 'stored and queued; Location is /documents/{id}'),
+            200: json('DocumentDuplicate', 'the same text is already stored: nothing created'),
+            400: error('malformed JSON, bad fields or metadata'),
+            401: error('missing or wrong bearer token'),
+            413: error(`body over ${opts.maxBodyBytes} bytes, or document over STANCE_MAX_DOC_BYTES`),
+            422: error('the document cannot be ingested (empty, binary, unsupported type)'),
+            503: error('stored but could not be queued (Redis down): POST it again to retry'),
+          },
+        },
+      },
+      '/documents/{id}': {
+        get: {
+          summary: "A document's metadata, status, error, chunk count and (when done) scored chunks",
+          operationId: 'getDocument',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          responses: { 200: json('Document', 'the document'), 400: error('id is not a positive whole number'), 404: error('no such document') },
+        },
+      },
+      '/openapi.json': {
+        get: { summary: 'This description', operationId: 'openapi', responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'STANCE_API_TOKEN' } },
+      schemas: {
+        CompareResponse: jsonSchema(compareResponseSchema, 'output'),
+        EvidenceResponse: jsonSchema(evidenceResponseSchema, 'output'),
+        SimilarResponse: jsonSchema(similarResponseSchema, 'output'),
+        AxesResponse: jsonSchema(axesResponseSchema, 'output'),
+        StatusResponse: jsonSchema(statusResponseSchema, 'output'),
+        DocumentBody: jsonSchema(documentBodySchema, 'input'),
+        DocumentCreated: jsonSchema(createdResponseSchema, 'output'),
+        DocumentDuplicate: jsonSchema(duplicateResponseSchema, 'output'),
+        Document: jsonSchema(documentResponseSchema, 'output'),
+        Error: jsonSchema(errorResponseSchema, 'output'),
+      },
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import type { z } from 'zod';
+import { compareParams, evidenceParams, similarParams } from '../app/compare/service.ts';
+
+/**
+ * Query strings to the typed parameters of the analyst queries. Each route lists its query
+ * parameters (the name in the URL, the schema field it fills, how the text converts); the values
+ * are converted, then validated by the same zod schema the CLI uses. The OpenAPI description is
+ * generated from the same lists and schemas.
+ */
+
+export type ParamKind = 'string' | 'number' | 'boolean' | 'list' | 'number-list';
+
+export interface QueryParam {
+  /** The name in the query string. */
+  name: string;
+  /** The field of the schema it fills. */
+  key: string;
+  kind: ParamKind;
+  description: string;
+}
+
+export interface QuerySpec<S extends z.ZodObject = z.ZodObject> {
+  schema: S;
+  params: QueryParam[];
+}
+
+/** A validation problem in terms of the request (query names, body fields). */
+export interface ApiIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export const compareQuery: QuerySpec<typeof compareParams> = {
+  schema: compareParams,
+  params: [
+    { name: 'axis', key: 'axis', kind: 'string', description: 'axis slug; without it, every axis (the answer is then `{comparisons: [...]}`)' },
+    { name: 'scorer', key: 'scorer', kind: 'string', description: 'scorer kind' },
+    { name: 'by', key: 'by', kind: 'string', description: 'group chunks by source, document or actor' },
+    { name: 'sources', key: 'sources', kind: 'list', description: 'only these sources (comma-separated, or the parameter repeated)' },
+    { name: 'documents', key: 'documents', kind: 'number-list', description: 'only these document ids (comma-separated)' },
+    { name: 'from', key: 'dateFrom', kind: 'string', description: 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)' },
+    { name: 'to', key: 'dateTo', kind: 'string', description: 'documents dated on or before' },
+    { name: 'lang', key: 'language', kind: 'string', description: 'documents in this language' },
+    { name: 'seed', key: 'seed', kind: 'number', description: 'seed of the bootstrap and permutation test (same seed, same numbers)' },
+    { name: 'iterations', key: 'iterations', kind: 'number', description: 'bootstrap replicates and permutations' },
+  ],
+};
+
+export const evidenceQuery: QuerySpec<typeof evidenceParams> = {
+  schema: evidenceParams,
+  params: [
+    { name: 'source', key: 'source', kind: 'string', description: 'the source, e.g. ITU' },
+    { name: 'axis', key: 'axis', kind: 'string', description: 'axis slug' },
+    { name: 'pole', key: 'pole', kind: 'string', description: 'pole slug of that axis' },
+    { name: 'scorer', key: 'scorer', kind: 'string', description: 'scorer kind' },
+    { name: 'limit', key: 'limit', kind: 'number', description: 'how many passages' },
+  ],
+};
+
+export const similarQuery: QuerySpec<typeof similarParams> = {
+  schema: similarParams,
+  params: [
+    { name: 'text', key: 'text', kind: 'string', description: 'a passage to search for (embedded with the embedding model); give text or chunk, not both' },
+    { name: 'chunk', key: 'chunk', kind: 'number', description: 'a stored chunk id; give text or chunk, not both' },
+    { name: 'other_sources', key: 'otherSources', kind: 'boolean', description: "with chunk: only passages from sources other than the chunk's (true/false; present without a value = true)" },
+    { name: 'scorer', key: 'scorer', kind: 'string', description: 'the scorer whose stances are shown' },
+    { name: 'limit', key: 'limit', kind: 'number', description: 'how many passages' },
+  ],
+};
+
+/** The URL text of a value, converted to what the schema expects; unconvertible text stays text, so zod names the problem. */
+function convert(kind: ParamKind, values: string[]): unknown {
+  const items = (xs: string[]) => xs.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  switch (kind) {
+    case 'list':
+      return items(values);
+    case 'number-list':
+      return items(values).map(toNumber);
+    case 'number':
+      return toNumber(values[0] as string);
+    case 'boolean':
+      return toBoolean(values[0] as string);
+    default:
+      return values[0];
+  }
+}
+
+function toNumber(s: string): number | string {
+  const n = Number(s);
+  return s.trim() !== '' && Number.isFinite(n) ? n : s;
+}
+
+function toBoolean(s: string): boolean | string {
+  const v = s.trim().toLowerCase();
+  if (v === '' || v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  return s;
+}
+
+/** Reads, converts and validates a query string; issues name the query parameters, not schema fields. */
+export function readQuery<S extends z.ZodObject>(
+  spec: QuerySpec<S>,
+  query: Record<string, string[]>,
+): { ok: true; value: z.output<S> } | { ok: false; issues: ApiIssue[] } {
+  const issues: ApiIssue[] = [];
+  const raw: Record<string, unknown> = {};
+  const known = new Map(spec.params.map((p) => [p.name, p]));
+  for (const [name, values] of Object.entries(query)) {
+    const param = known.get(name);
+    if (!param) {
+      issues.push({ path: [name], message: `unknown parameter; this route takes ${spec.params.map((p) => p.name).join(', ')}` });
+      continue;
+    }
+    if (values.length > 1 && !param.kind.endsWith('list')) {
+      issues.push({ path: [name], message: 'given more than once' });
+      continue;
+    }
+    raw[param.key] = convert(param.kind, values);
+  }
+  if (issues.length) return { ok: false, issues };
+  const parsed = spec.schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const nameOf = new Map(spec.params.map((p) => [p.key, p.name]));
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((i) => {
+      const [first, ...rest] = i.path;
+      const head = typeof first === 'string' ? (nameOf.get(first) ?? first) : first;
+      return { path: (head === undefined ? [] : [head, ...rest]).map((p) => (typeof p === 'number' ? p : String(p))), message: i.message };
+    }),
+  };
+}
+
+/** "a: message; b.1: message" for the error line of a 400. */
+export function describeApiIssues(issues: ApiIssue[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}

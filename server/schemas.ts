@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import type { Comparison } from '../app/compare/compare.ts';
+import type { runEvidence, runSimilar } from '../app/compare/service.ts';
+import { GROUP_BY } from '../app/compare/selection.ts';
+import type { SourceStatus } from '../app/status.ts';
+import { DOCUMENT_STATUSES } from '../db/schema/index.ts';
+import { FORMATS } from '../pipeline/formats.ts';
+import { documentMetaSchema } from '../pipeline/document-meta.ts';
+
+/**
+ * The JSON the API answers with, as zod schemas: the OpenAPI description is generated from them,
+ * tests validate responses against them, and the type checks at the bottom fail to compile when
+ * they and the types the queries return drift apart.
+ */
+
+const int = z.number().int();
+const ci = z.tuple([z.number(), z.number()]);
+
+export const groupPositionSchema = z.strictObject({
+  key: z.string(),
+  position: z.number().nullable().describe('relevance-weighted mean chunk score: -1 = pole A, +1 = pole B; null when no chunk has relevance'),
+  ci: ci.nullable().describe('95% bootstrap interval; null with too few relevant chunks'),
+  n_chunks: int,
+  n_relevant: int.describe('chunks whose relevance reaches the axis threshold'),
+  labels: z.record(z.string(), int).describe('chunks per label: pole A, pole B, neutral, irrelevant'),
+});
+
+export const pairDifferenceSchema = z.union([
+  z.strictObject({ a: z.string(), b: z.string(), status: z.literal('ok'), diff: z.number(), ci, p: z.number().describe('two-sided permutation p-value') }),
+  z.strictObject({
+    a: z.string(),
+    b: z.string(),
+    status: z.literal('too_few_relevant_chunks'),
+    diff: z.null(),
+    ci: z.null(),
+    p: z.null(),
+    n_relevant: z.tuple([int, int]),
+    min_relevant: int,
+  }),
+]);
+
+export const comparisonSchema = z.strictObject({
+  axis: z.string(),
+  axis_version: z.string(),
+  poles: z.tuple([z.string(), z.string()]).describe('[pole A (-1), pole B (+1)]'),
+  scorer: z.string().describe('the scorer version key'),
+  by: z.enum(GROUP_BY),
+  relevance_threshold: z.number(),
+  min_relevant: int,
+  seed: int,
+  groups: z.array(groupPositionSchema),
+  pairs: z.array(pairDifferenceSchema).describe('every pair of groups: diff = position(a) - position(b)'),
+});
+
+export const compareResponseSchema = z.union([comparisonSchema, z.strictObject({ comparisons: z.array(comparisonSchema) })]);
+
+export const evidencePassageSchema = z.strictObject({
+  chunk_id: int,
+  document_id: int,
+  title: z.string().nullable(),
+  date: z.string().nullable(),
+  url: z.string().nullable(),
+  source: z.string(),
+  quote: z.string().describe('the passage, sliced from the stored document text by its offsets'),
+  start: int,
+  end: int,
+  score: z.number(),
+  relevance: z.number(),
+  label: z.string(),
+});
+
+export const evidenceResponseSchema = z.strictObject({
+  axis: z.string(),
+  pole: z.string(),
+  source: z.string(),
+  scorer: z.string(),
+  passages: z.array(evidencePassageSchema),
+});
+
+const stanceSchema = z.strictObject({ score: z.number(), relevance: z.number(), label: z.string() });
+
+export const similarPassageSchema = z.strictObject({
+  chunk_id: int,
+  document_id: int,
+  source: z.string(),
+  title: z.string().nullable(),
+  similarity: z.number().describe('cosine similarity to the query'),
+  text: z.string(),
+  stances: z.record(z.string(), stanceSchema).describe('the stance on every axis, by axis slug'),
+});
+
+export const similarResponseSchema = z.strictObject({
+  query: z.strictObject({ text: z.string().optional(), chunk: int.optional() }),
+  scorer: z.string(),
+  passages: z.array(similarPassageSchema),
+});
+
+const poleSummary = z.strictObject({ slug: z.string(), label: z.string() });
+
+export const axisSummarySchema = z.strictObject({
+  slug: z.string(),
+  label: z.string(),
+  description: z.string().optional(),
+  version: z.string().describe('hash of the definition; scores are stored per version'),
+  poles: z.tuple([poleSummary, poleSummary]).describe('[pole A (-1), pole B (+1)]'),
+  thresholds: z.strictObject({ relevance: z.number(), margin: z.number() }),
+});
+
+export const axesResponseSchema = z.strictObject({ axes: z.array(axisSummarySchema) });
+
+const statusCounts = z.strictObject(Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, int])) as Record<(typeof DOCUMENT_STATUSES)[number], typeof int>);
+
+export const statusResponseSchema = z.strictObject({
+  sources: z.array(z.strictObject({ source: z.string(), total: int, byStatus: statusCounts })),
+  failed: z.array(z.strictObject({ id: int, title: z.string().nullable(), fileName: z.string().nullable(), error: z.string().nullable() })),
+});
+
+export const documentResponseSchema = z.strictObject({
+  id: int,
+  source: z.string(),
+  actor_type: z.string().nullable().describe("the source's actor type"),
+  title: z.string().nullable(),
+  actor: z.string().nullable(),
+  date: z.string().nullable(),
+  url: z.string().nullable(),
+  language: z.string().nullable(),
+  kind: z.string().nullable(),
+  file_name: z.string().nullable(),
+  format: z.string(),
+  bytes: int,
+  metadata: z.record(z.string(), z.unknown()),
+  status: z.enum(DOCUMENT_STATUSES),
+  error: z.string().nullable().describe('why processing failed'),
+  created_at: z.string(),
+  updated_at: z.string(),
+  chunks: int,
+  scored_chunks: z
+    .record(z.string(), z.record(z.string(), int))
+    .nullable()
+    .describe('when done: chunks with a score, by scorer kind and axis slug (current scorer and axis versions); null before'),
+});
+
+export const createdResponseSchema = z.strictObject({
+  id: int,
+  status: z.enum(DOCUMENT_STATUSES),
+  source: z.string(),
+  processing: z.enum(['workers', 'manual']).describe('workers: queued for `stance worker` (REDIS_URL set); manual: waits for `stance process`'),
+});
+
+export const duplicateResponseSchema = z.strictObject({
+  id: int,
+  status: z.enum(DOCUMENT_STATUSES).describe('the stored document\'s status'),
+  source: z.string(),
+  duplicate_of: int.describe('the stored document with the same normalized text (equal to id)'),
+});
+
+export const errorResponseSchema = z.strictObject({
+  error: z.string(),
+  issues: z.array(z.strictObject({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
+  id: int.optional().describe('the stored document, when it was stored but could not be queued'),
+});
+
+const meta = documentMetaSchema.shape;
+
+/** The body of POST /documents. Metadata fields validate like `stance ingest`'s. */
+export const documentBodySchema = z.strictObject({
+  text: z.string().describe('the document: plain text, Markdown or HTML'),
+  format: z.enum(FORMATS).optional().describe('how to read text; default: by file_name, else text'),
+  file_name: z.string().trim().min(1).optional().describe('original file name (its extension gives the format); default document.txt'),
+  source: meta.source.describe('who the text speaks for, e.g. ITU'),
+  actor: meta.actor,
+  actor_type: meta.actorType,
+  title: meta.title,
+  date: meta.date.describe('YYYY, YYYY-MM or YYYY-MM-DD'),
+  url: meta.url,
+  language: meta.language.describe('language tag, e.g. en'),
+  kind: meta.kind.describe('speech, declaration, ...'),
+  metadata: meta.metadata.describe('other fields, kept with the document'),
+});
+export type DocumentBody = z.output<typeof documentBodySchema>;
+
+// Compile-time drift checks: each schema's type and the type the code returns must match both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Evidence = Awaited<ReturnType<typeof runEvidence>>;
+type Similar = Awaited<ReturnType<typeof runSimilar>>;
+const _schemasMatchTypes: [
+  Same<z.output<typeof comparisonSchema>, Comparison>,
+  Same<z.output<typeof evidenceResponseSchema>, Evidence>,
+  Same<z.output<typeof similarResponseSchema>, Similar>,
+  Same<z.output<typeof statusResponseSchema>['sources'][number], SourceStatus>,
+] = [true, true, true, true];
