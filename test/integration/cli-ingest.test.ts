@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { TINY_MODEL_ENV } from '../helpers/models.ts';
+import { repoPath } from '../helpers/paths.ts';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stance-cli-'));
@@ -28,9 +29,13 @@ describe('stance CLI on the embedded default', () => {
   it('compares the sources per axis after processing', () => {
     const r = runCli(['compare', '--json'], embedded);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { axes: { axis: string; groups: { key: string; n_chunks: number }[] }[] };
-    expect(out.axes.map((a) => a.axis)).toEqual(['sovereignty_multistakeholder', 'security_rights']);
-    for (const a of out.axes) expect(a.groups.map((g) => g.key)).toEqual(['Cuba forum', 'ICT4Peace Foundation', 'ITU']);
+    const out = JSON.parse(r.stdout) as { comparisons: { axis: string; groups: { key: string; n_chunks: number }[]; pairs: unknown[] }[] };
+    expect(out.comparisons.map((a) => a.axis)).toEqual(['sovereignty_multistakeholder', 'security_rights']);
+    for (const a of out.comparisons) {
+      expect(a.groups.map((g) => g.key)).toEqual(['Cuba forum', 'ICT4Peace Foundation', 'ITU']);
+      expect(a.groups.reduce((n, g) => n + g.n_chunks, 0)).toBeGreaterThan(5);
+      expect(a.pairs).toHaveLength(3);
+    }
   });
 
   it('says duplicate of document N for a re-ingested file', () => {
@@ -101,7 +106,9 @@ describe.skipIf(!hasPostgres)('stance CLI with DATABASE_URL', () => {
 
   it('migrates, ingests the seed manifest with the embedded counts, and is idempotent', () => {
     const env = { DATABASE_URL: testDb.url, ...TINY_MODEL_ENV };
-    expect(runCli(['db', 'migrate'], env).stderr).toMatch(/applied 1 migration/);
+    const journal = JSON.parse(readFileSync(repoPath('db/migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+    expect(runCli(['db', 'migrate'], env).stderr).toContain(`applied ${journal.entries.length} migration(s)`);
+    expect(runCli(['db', 'migrate'], env).stderr).toContain('schema already up to date');
     expect(runCli(['ingest', '--manifest', 'seeds/manifest.json'], env).stderr).toContain('5 created, 0 duplicates, 0 failed');
     expect(runCli(['ingest', '--manifest', 'seeds/manifest.json'], env).stderr).toContain('0 created, 5 duplicates, 0 failed');
     const status = JSON.parse(runCli(['status', '--json'], env).stdout) as { sources: { source: string; total: number }[] };
