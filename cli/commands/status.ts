@@ -1,20 +1,24 @@
 import type { Command } from 'commander';
+import { documentsInProgress } from '../../app/document-progress.ts';
 import { documentStatus, failedDocuments } from '../../app/status.ts';
 import { DOCUMENT_STATUSES } from '../../db/schema/index.ts';
+import { queueCounts } from '../../workers/queue-counts.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 
-/** `stance status`: documents by source and status, and why any failed. */
+/** `stance status`: documents by source and status, progress of unfinished ones, queue counts. */
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('show documents by source and processing status')
+    .description('show documents by source and processing status, the progress of unfinished documents and, with REDIS_URL, the queues')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const result = await withDatabase(async ({ db, location }) => ({
+      const result = await withDatabase(async ({ db, location }, config) => ({
         database: location,
         sources: await documentStatus(db),
+        in_progress: await documentsInProgress(db),
         failed: await failedDocuments(db),
+        queues: config.redisUrl ? await queueCounts(config.redisUrl, config.queuePrefix) : null,
       }));
       if (opts.json) {
         printJson(result);
@@ -23,12 +27,20 @@ export function registerStatus(program: Command): void {
       console.log(`Database: ${result.database}`);
       if (result.sources.length === 0) {
         console.log('No documents yet. Add some with `stance ingest --manifest seeds/manifest.json`.');
-        return;
+      } else {
+        const rows = result.sources.map((s) => [s.source, s.total, ...DOCUMENT_STATUSES.map((st) => s.byStatus[st])]);
+        const total = result.sources.reduce((n, s) => n + s.total, 0);
+        console.log(formatTable(['source', 'documents', ...DOCUMENT_STATUSES], rows));
+        console.log(`${total} document(s) from ${result.sources.length} source(s)`);
       }
-      const rows = result.sources.map((s) => [s.source, s.total, ...DOCUMENT_STATUSES.map((st) => s.byStatus[st])]);
-      const total = result.sources.reduce((n, s) => n + s.total, 0);
-      console.log(formatTable(['source', 'documents', ...DOCUMENT_STATUSES], rows));
-      console.log(`${total} document(s) from ${result.sources.length} source(s)`);
+      if (result.in_progress.length) {
+        console.log('\nUnfinished documents:');
+        console.log(formatTable(['id', 'source', 'status', 'chunks', 'embedded', 'scored', 'title'], result.in_progress.map((d) => [d.id, d.source, d.status, d.chunks, d.embedded, d.scored, d.title ?? ''])));
+      }
+      if (result.queues) {
+        console.log('\nQueues:');
+        console.log(formatTable(['queue', 'waiting', 'active', 'delayed', 'waiting for children', 'completed', 'failed'], Object.entries(result.queues).map(([q, c]) => [q, c.waiting, c.active, c.delayed, c['waiting-children'], c.completed, c.failed])));
+      }
       for (const f of result.failed) console.log(`failed: document ${f.id} (${f.title ?? f.fileName ?? ''}): ${f.error ?? ''}`);
     });
 }

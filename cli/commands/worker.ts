@@ -30,8 +30,9 @@ export function registerWorker(program: Command): void {
       const inference = await startInferenceThread(inferenceSpecFrom(config), (m) => logger.info({ progress: m }, 'model download'));
       const ctx = await createStepContext(database.db, inference, axes, config);
       const producer = openProducer(producerRedis, config.queuePrefix);
+      const workerRedis = workerConnection(config.redisUrl);
       const running = startWorkers(ctx, {
-        connection: workerConnection(config.redisUrl),
+        connection: workerRedis,
         prefix: config.queuePrefix,
         producer,
         logger,
@@ -49,6 +50,8 @@ export function registerWorker(program: Command): void {
       });
       await running.close();
       await producer.close();
+      // BullMQ leaves connections it was given open; close them so the process can exit.
+      workerRedis.disconnect();
       producerRedis.disconnect();
       await inference.close();
       await database.close();
