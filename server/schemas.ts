@@ -19,14 +19,24 @@ const ci = z.tuple([z.number(), z.number()]);
 export const groupPositionSchema = z.strictObject({
   key: z.string(),
   position: z.number().nullable().describe('relevance-weighted mean chunk score: -1 = pole A, +1 = pole B; null when no chunk has relevance'),
-  ci: ci.nullable().describe('95% bootstrap interval; null with too few relevant chunks'),
+  ci: ci.nullable().describe('95% interval; null with too few relevant chunks'),
+  ci_method: z.enum(['bootstrap', 'normal']).nullable().describe('percentile bootstrap over chunks, or for groups past the work budget its large-sample normal equivalent'),
   n_chunks: int,
   n_relevant: int.describe('chunks whose relevance reaches the axis threshold'),
   labels: z.record(z.string(), int).describe('chunks per label: pole A, pole B, neutral, irrelevant'),
 });
 
 export const pairDifferenceSchema = z.union([
-  z.strictObject({ a: z.string(), b: z.string(), status: z.literal('ok'), diff: z.number(), ci, p: z.number().describe('two-sided permutation p-value') }),
+  z.strictObject({
+    a: z.string(),
+    b: z.string(),
+    status: z.literal('ok'),
+    diff: z.number(),
+    ci,
+    p: z.number().describe('two-sided permutation p-value'),
+    ci_method: z.enum(['bootstrap', 'normal']),
+    p_method: z.enum(['permutation', 'normal']).describe('Monte Carlo permutation test, or past the work budget its normal approximation'),
+  }),
   z.strictObject({
     a: z.string(),
     b: z.string(),
@@ -50,6 +60,7 @@ export const comparisonSchema = z.strictObject({
   seed: int,
   groups: z.array(groupPositionSchema),
   pairs: z.array(pairDifferenceSchema).describe('every pair of groups: diff = position(a) - position(b)'),
+  pairs_omitted: z.string().optional().describe('why pairs is empty: more groups than a table of pairs can serve'),
 });
 
 export const compareResponseSchema = z.union([comparisonSchema, z.strictObject({ comparisons: z.array(comparisonSchema) })]);

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import { axisLabels } from '../../pipeline/axes.ts';
-import { groupPositions, MIN_RELEVANT_CHUNKS, pairDifferences, type GroupPosition, type PairDifference } from './positions.ts';
+import { groupPositions, MIN_RELEVANT_CHUNKS, type GroupPosition, type PairDifference } from './positions.ts';
 import type { ResolvedScope } from './resolve.ts';
 import type { Filters, GroupBy } from './selection.ts';
 
@@ -16,6 +16,8 @@ export interface Comparison {
   seed: number;
   groups: GroupPosition[];
   pairs: PairDifference[];
+  /** Why pairs is empty although there are groups (too many groups), else absent. */
+  pairs_omitted?: string;
 }
 
 export interface CompareOptions {
@@ -32,7 +34,7 @@ export const DEFAULT_ITERATIONS = 2000;
 /** Positions with 95% bootstrap intervals per group, and every pairwise difference. */
 export async function compareGroupsOnAxis(db: Db, scope: ResolvedScope, opts: CompareOptions): Promise<Comparison> {
   const threshold = scope.axis.thresholds.relevance;
-  const { groups, samples } = await groupPositions(db, {
+  const { groups, pairs, pairsOmitted } = await groupPositions(db, {
     axisId: scope.axisId,
     scorerId: scope.scorer.id,
     relevanceThreshold: threshold,
@@ -52,6 +54,7 @@ export async function compareGroupsOnAxis(db: Db, scope: ResolvedScope, opts: Co
     min_relevant: MIN_RELEVANT_CHUNKS,
     seed: opts.seed,
     groups,
-    pairs: pairDifferences(samples, { seed: opts.seed, iterations: opts.iterations, relevanceThreshold: threshold }),
+    pairs,
+    ...(pairsOmitted && { pairs_omitted: pairsOmitted }),
   };
 }

@@ -1,14 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
-import { bootstrapPositionCI } from '../../pipeline/stats/position.ts';
-import { compareGroups, MIN_RELEVANT_CHUNKS } from '../../pipeline/stats/difference.ts';
+import { compareManyGroups, type CiMethod, type PMethod } from '../../pipeline/stats/group-comparison.ts';
+import { MIN_RELEVANT_CHUNKS } from '../../pipeline/stats/relevance.ts';
 import { filterConditions, groupKey, type Filters, type GroupBy } from './selection.ts';
 
-/** A group's position on an axis with its 95% bootstrap interval and counts. */
+/** A group's position on an axis with its 95% interval and counts. */
 export interface GroupPosition {
   key: string;
   position: number | null;
   ci: [number, number] | null;
+  /** How the interval was made: a chunk bootstrap, or its large-sample normal equivalent. */
+  ci_method: CiMethod | null;
   n_chunks: number;
   n_relevant: number;
   labels: Record<string, number>;
@@ -16,7 +18,7 @@ export interface GroupPosition {
 
 /** The difference of two groups' positions (a - b), or why there is none. */
 export type PairDifference =
-  | { a: string; b: string; status: 'ok'; diff: number; ci: [number, number]; p: number }
+  | { a: string; b: string; status: 'ok'; diff: number; ci: [number, number]; p: number; ci_method: CiMethod; p_method: PMethod }
   | { a: string; b: string; status: 'too_few_relevant_chunks'; diff: null; ci: null; p: null; n_relevant: [number, number]; min_relevant: number };
 
 export interface PositionQuery {
@@ -31,7 +33,7 @@ export interface PositionQuery {
   iterations: number;
 }
 
-interface GroupRow {
+export interface GroupRow {
   key: string;
   position: number | null;
   n_chunks: number;
@@ -40,11 +42,12 @@ interface GroupRow {
   relevances: number[];
 }
 
-/**
- * Positions per group, computed in SQL (weighted mean, counts, label distribution); the chunk
- * scores come back as one array per group for the bootstrap, not as one row per chunk.
- */
-export async function groupPositions(db: Db, q: PositionQuery): Promise<{ groups: GroupPosition[]; samples: Map<string, { scores: number[]; relevances: number[] }> }> {
+// Pairwise differences grow with the square of the groups; past this many groups (435 pairs)
+// a table of them helps nobody, and the answer says to narrow the selection.
+export const MAX_PAIR_GROUPS = 30;
+
+/** The SQL part of a comparison: per group the weighted mean, counts, chunk scores and labels. */
+export async function fetchGroups(db: Db, q: Omit<PositionQuery, 'seed' | 'iterations' | 'labels'>): Promise<{ rows: GroupRow[]; labelRows: { key: string; label: string; n: number }[] }> {
   const key = groupKey(q.by);
   const where = sql`ss.axis_id = ${q.axisId} and ss.scorer_id = ${q.scorerId} and ${filterConditions(q.filters)}`;
   const from = sql`from stance_scores ss join chunks c on c.id = ss.chunk_id join documents d on d.id = c.document_id join sources src on src.id = d.source_id`;
@@ -62,50 +65,41 @@ export async function groupPositions(db: Db, q: PositionQuery): Promise<{ groups
     db,
     sql`select ${key} as key, ss.label, count(*)::int as n ${from} where ${where} group by 1, 2`,
   );
-  const samples = new Map<string, { scores: number[]; relevances: number[] }>();
-  const groups = rows.map((r) => {
-    const scores = r.scores.map(Number);
-    const relevances = r.relevances.map(Number);
-    samples.set(r.key, { scores, relevances });
+  return { rows, labelRows };
+}
+
+/**
+ * Positions per group, computed in SQL (weighted mean, counts, label distribution), with 95%
+ * intervals and every pairwise difference. Chunk scores come back as one array per group.
+ */
+export async function groupPositions(db: Db, q: PositionQuery): Promise<{ groups: GroupPosition[]; pairs: PairDifference[]; pairsOmitted: string | null }> {
+  const { rows, labelRows } = await fetchGroups(db, q);
+  const tooMany = rows.length > MAX_PAIR_GROUPS;
+  const stats = compareManyGroups(
+    rows.map((r) => ({ key: r.key, scores: r.scores.map(Number), relevances: r.relevances.map(Number) })),
+    { seed: q.seed, iterations: q.iterations, relevanceThreshold: q.relevanceThreshold, skipPairs: tooMany },
+  );
+  const groups = rows.map((r, i) => {
+    const g = stats.groups[i];
     const labels = Object.fromEntries(q.labels.map((l) => [l, 0]));
     for (const lr of labelRows) if (lr.key === r.key) labels[lr.label] = lr.n;
     return {
       key: r.key,
       position: r.position === null ? null : Number(r.position),
-      ci: bootstrapPositionCI(scores, relevances, { seed: q.seed, iterations: q.iterations, relevanceThreshold: q.relevanceThreshold }),
+      ci: g?.ci ?? null,
+      ci_method: g?.ciMethod ?? null,
       n_chunks: r.n_chunks,
       n_relevant: r.n_relevant,
       labels,
     };
   });
-  return { groups, samples };
-}
-
-/** Every pair of groups: difference a - b with bootstrap interval and permutation p-value. */
-export function pairDifferences(
-  samples: Map<string, { scores: number[]; relevances: number[] }>,
-  opts: { seed: number; iterations: number; relevanceThreshold: number },
-): PairDifference[] {
-  const keys = [...samples.keys()];
-  const pairs: PairDifference[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    for (let j = i + 1; j < keys.length; j++) {
-      const a = keys[i] as string;
-      const b = keys[j] as string;
-      const r = compareGroups(samples.get(a)!, samples.get(b)!, {
-        seed: opts.seed,
-        iterations: opts.iterations,
-        permutations: opts.iterations,
-        relevanceThreshold: opts.relevanceThreshold,
-      });
-      pairs.push(
-        r.status === 'ok'
-          ? { a, b, status: 'ok', diff: r.difference, ci: r.ci, p: r.pValue }
-          : { a, b, status: 'too_few_relevant_chunks', diff: null, ci: null, p: null, n_relevant: [r.nRelevant.a, r.nRelevant.b], min_relevant: r.minRelevant },
-      );
-    }
-  }
-  return pairs;
+  const pairs = stats.pairs.map((p): PairDifference =>
+    p.status === 'ok'
+      ? { a: p.a, b: p.b, status: 'ok', diff: p.diff, ci: p.ci, p: p.p, ci_method: p.ciMethod, p_method: p.pMethod }
+      : { a: p.a, b: p.b, status: 'too_few_relevant_chunks', diff: null, ci: null, p: null, n_relevant: p.nRelevant, min_relevant: p.minRelevant },
+  );
+  const pairsOmitted = tooMany ? `${rows.length} groups are more than ${MAX_PAIR_GROUPS}: pairwise differences omitted; select fewer sources or documents` : null;
+  return { groups, pairs, pairsOmitted };
 }
 
 export { MIN_RELEVANT_CHUNKS };
