@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { thresholdProfiles, type ProfileAxisSettings, type RecordedModels } from '../db/schema/index.ts';
-import type { Axis } from '../pipeline/axes.ts';
+import { canonicalJson, type Axis } from '../pipeline/axes.ts';
 import type { Thresholds } from '../pipeline/stance-score.ts';
 import { axisFileSettings, type ScoringSettings } from './eval-score.ts';
 import type { ScorerKind } from './registry.ts';
@@ -119,4 +120,13 @@ export function profileMismatches(profile: ThresholdProfile, axes: readonly Axis
     notes.push(`profile "${profile.name}" was fitted with ${then.name} (${then.dtype}, ${then.version}); the model now is ${now.name} (${now.dtype}, ${now.version})`);
   }
   return notes;
+}
+
+/**
+ * The profile's part of a scorer version key: its name and a hash of its numbers, so replacing a
+ * profile under the same name makes a new scorer version instead of mixing old and new labels.
+ */
+export function profileTag(profile: Pick<ThresholdProfile, 'name' | 'thresholds' | 'temperatures'>): string {
+  const numbers = canonicalJson({ thresholds: profile.thresholds, temperatures: profile.temperatures });
+  return `${profile.name}@${createHash('sha256').update(numbers).digest('hex').slice(0, 8)}`;
 }

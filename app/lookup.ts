@@ -1,7 +1,10 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { axes as axesTable, scorers } from '../db/schema/index.ts';
+import type { Config } from '../config/config.ts';
 import type { Axis } from '../pipeline/axes.ts';
+import type { Thresholds } from '../pipeline/stance-score.ts';
+import { loadThresholdProfile, profileTag } from './eval-threshold-profiles.ts';
 import type { ScorerKind } from './registry.ts';
 
 /** Error for a query that has nothing to answer from yet; the message says what to run. */
@@ -42,4 +45,28 @@ export async function findAxisIds(db: Db, axes: Axis[]): Promise<Map<string, num
     ids.set(axis.slug, row.id);
   }
   return ids;
+}
+
+/** The scorer version a configuration reads, and the label thresholds it was scored with. */
+export interface ConfiguredScorer {
+  id: number;
+  key: string;
+  /** Per-axis thresholds of the threshold profile in use for this scorer, if any. */
+  profileThresholds: Record<string, Thresholds> | undefined;
+}
+
+/**
+ * The scorer version of a kind that the configuration means: with STANCE_THRESHOLD_PROFILE, the
+ * profile's version for the scorer the profile was fitted for, the plain version for the other.
+ */
+export async function findConfiguredScorer(
+  db: Db,
+  config: Pick<Config, 'nliModel' | 'embedModel' | 'dtype'> & Partial<Pick<Config, 'thresholdProfile'>>,
+  kind: ScorerKind,
+): Promise<ConfiguredScorer> {
+  const model = kind === 'nli' ? config.nliModel : config.embedModel;
+  const profile = config.thresholdProfile ? await loadThresholdProfile(db, config.thresholdProfile) : undefined;
+  const applies = profile && profile.scorer === kind;
+  const scorer = await findScorer(db, kind, model, config.dtype, applies ? profileTag(profile) : undefined);
+  return { ...scorer, profileThresholds: applies ? profile.thresholds : undefined };
 }

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { documents } from '../db/schema/index.ts';
 import { chunkBudget } from './inference.ts';
 import { chunkDocument, embedChunks, finishDocument, scoreChunks, setStatus, type StepContext } from './steps.ts';
@@ -22,9 +22,13 @@ export interface InlineResult {
 
 const CHUNKS_PER_STEP = 32;
 
-/** Documents waiting to be processed (status queued), oldest first. */
-export async function queuedDocumentIds(ctx: StepContext): Promise<number[]> {
-  const rows = await ctx.db.select({ id: documents.id }).from(documents).where(eq(documents.status, 'queued')).orderBy(documents.id);
+/**
+ * Documents an inline run should process, oldest first: queued ones, and ones left 'processing'
+ * by an inline run that was interrupted (without a queue, nothing else is working on them; the
+ * steps are idempotent, so finishing them is safe).
+ */
+export async function unfinishedDocumentIds(ctx: StepContext): Promise<number[]> {
+  const rows = await ctx.db.select({ id: documents.id }).from(documents).where(inArray(documents.status, ['queued', 'processing'])).orderBy(documents.id);
   return rows.map((r) => r.id);
 }
 

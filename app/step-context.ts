@@ -2,7 +2,7 @@ import type { Config } from '../config/config.ts';
 import type { Db } from '../db/client.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import type { Inference } from './inference.ts';
-import { loadThresholdProfile, scoringSettingsWithProfile } from './eval-threshold-profiles.ts';
+import { loadThresholdProfile, profileTag, scoringSettingsWithProfile } from './eval-threshold-profiles.ts';
 import { ensureRegistry } from './registry.ts';
 import type { StepContext } from './steps.ts';
 
@@ -22,7 +22,7 @@ export async function createStepContext(
   config: Pick<Config, 'chunkTokens'> & Partial<Pick<Config, 'thresholdProfile'>>,
 ): Promise<StepContext> {
   const profile = config.thresholdProfile ? await loadThresholdProfile(db, config.thresholdProfile) : undefined;
-  const registry = await ensureRegistry(db, inference.embedModel, inference.nliModel, axes, profile ? { [profile.scorer]: profile.name } : {});
+  const registry = await ensureRegistry(db, inference.embedModel, inference.nliModel, axes, profile ? { [profile.scorer]: profileTag(profile) } : {});
   const ctx: StepContext = { db, inference, axes, registry, chunkTokens: config.chunkTokens, nliBatchSize: NLI_BATCH_SIZE };
   if (profile) {
     const settings = scoringSettingsWithProfile(axes, profile.scorer, profile);

@@ -39,13 +39,16 @@ export async function chunkDocument(ctx: StepContext, documentId: number, maxTok
   if (existing.length > 0) return existing;
   const pieces = await ctx.inference.chunk(doc.text, maxTokens);
   if (pieces.length === 0) throw new BadDataError(`document ${documentId} has no text to chunk`);
-  await insertInBatches(pieces, (batch) =>
-    ctx.db
-      .insert(chunks)
-      .values(batch.map((c) => ({ documentId, ordinal: c.ordinal, start: c.start, end: c.end, text: c.text, tokenCount: c.tokenCount })))
-      .onConflictDoNothing(),
-  );
-  await setStatus(ctx.db, documentId, 'processing');
+  // One transaction: a crash half-way must not leave a partial chunk set that a retry would take as complete.
+  await ctx.db.transaction(async (tx) => {
+    await insertInBatches(pieces, (batch) =>
+      tx
+        .insert(chunks)
+        .values(batch.map((c) => ({ documentId, ordinal: c.ordinal, start: c.start, end: c.end, text: c.text, tokenCount: c.tokenCount })))
+        .onConflictDoNothing(),
+    );
+    await setStatus(tx, documentId, 'processing');
+  });
   return chunkIdsOf(ctx.db, documentId);
 }
 
@@ -78,7 +81,7 @@ export async function embedChunks(ctx: StepContext, chunkIds: number[]): Promise
 }
 
 async function chunksMissingScores(ctx: StepContext, chunkIds: number[], scorerId: number): Promise<{ id: number; text: string }[]> {
-  const axisIds = [...ctx.registry.axisIds.values()];
+  const axisIds = ctx.axes.map((a) => ctx.registry.axisIds.get(a.slug) as number);
   return ctx.db
     .select({ id: chunks.id, text: chunks.text })
     .from(chunks)

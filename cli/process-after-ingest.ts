@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
-import { processInline, queuedDocumentIds, type InlineResult } from '../app/run-inline.ts';
+import { processInline, unfinishedDocumentIds, type InlineResult } from '../app/run-inline.ts';
 import { openProducer } from '../workers/producer.ts';
 import { producerConnection, ready } from '../workers/connection.ts';
 import { say } from './output.ts';
@@ -25,7 +25,7 @@ export async function queueDocuments(config: Config, documentIds: number[]): Pro
 export async function processQueuedInline(database: Database): Promise<InlineResult[]> {
   const runtime = await openInlineRuntime(database);
   try {
-    const ids = await queuedDocumentIds(runtime.ctx);
+    const ids = await unfinishedDocumentIds(runtime.ctx);
     if (ids.length === 0) return [];
     const bar = progressReporter();
     const results = await processInline(runtime.ctx, ids, bar.update);

@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, or } from 'drizzle-orm';
 import type { QueryEnv } from '../app/compare/service.ts';
 import { ingestDocuments } from '../app/ingest.ts';
-import { findScorer, NothingScoredError } from '../app/lookup.ts';
+import { findConfiguredScorer, NothingScoredError } from '../app/lookup.ts';
 import { SCORER_KINDS } from '../app/registry.ts';
 import type { Db } from '../db/client.ts';
 import { axes as axesTable, chunks, documents, sources, stanceScores, type DocumentStatus } from '../db/schema/index.ts';
@@ -115,9 +115,8 @@ async function scoredChunks(env: QueryEnv, documentId: number): Promise<Record<s
     out[kind] = counts;
     let scorerId: number;
     try {
-      const model = kind === 'nli' ? env.config.nliModel : env.config.embedModel;
       // The same scorer version the queries read (app/compare/resolve.ts), threshold profile included.
-      scorerId = (await findScorer(env.db, kind, model, env.config.dtype, env.config.thresholdProfile)).id;
+      scorerId = (await findConfiguredScorer(env.db, env.config, kind)).id;
     } catch (err) {
       if (err instanceof NothingScoredError) continue;
       throw err;

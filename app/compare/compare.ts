@@ -33,7 +33,7 @@ export const DEFAULT_ITERATIONS = 2000;
 
 /** Positions with 95% bootstrap intervals per group, and every pairwise difference. */
 export async function compareGroupsOnAxis(db: Db, scope: ResolvedScope, opts: CompareOptions): Promise<Comparison> {
-  const threshold = scope.axis.thresholds.relevance;
+  const threshold = scope.relevanceThreshold;
   const { groups, pairs, pairsOmitted } = await groupPositions(db, {
     axisId: scope.axisId,
     scorerId: scope.scorer.id,

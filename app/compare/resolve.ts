@@ -1,7 +1,7 @@
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/client.ts';
 import { AxisError, type Axis } from '../../pipeline/axes.ts';
-import { findAxisIds, findScorer } from '../lookup.ts';
+import { findAxisIds, findConfiguredScorer } from '../lookup.ts';
 import { SCORER_KINDS, type ScorerKind } from '../registry.ts';
 
 /** An axis and a scorer version resolved to the rows their results are stored under. */
@@ -9,6 +9,8 @@ export interface ResolvedScope {
   axis: Axis;
   axisId: number;
   scorer: { id: number; key: string; kind: ScorerKind };
+  /** The relevance threshold the scores were labelled with (a threshold profile's, or the axis file's). */
+  relevanceThreshold: number;
 }
 
 /** Parses a scorer kind given by a user, with a message listing the kinds. */
@@ -24,8 +26,8 @@ export async function resolveScope(
   axis: Axis,
   kind: ScorerKind,
 ): Promise<ResolvedScope> {
-  const model = kind === 'nli' ? config.nliModel : config.embedModel;
-  const scorer = await findScorer(db, kind, model, config.dtype, config.thresholdProfile);
+  const scorer = await findConfiguredScorer(db, config, kind);
   const axisIds = await findAxisIds(db, [axis]);
-  return { axis, axisId: axisIds.get(axis.slug) as number, scorer: { ...scorer, kind } };
+  const relevanceThreshold = scorer.profileThresholds?.[axis.slug]?.relevance ?? axis.thresholds.relevance;
+  return { axis, axisId: axisIds.get(axis.slug) as number, scorer: { id: scorer.id, key: scorer.key, kind }, relevanceThreshold };
 }

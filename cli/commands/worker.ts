@@ -23,22 +23,35 @@ export function registerWorker(program: Command): void {
       }
       const logger = createLogger(config.logLevel);
       const axes = configuredAxes(config);
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      const producerRedis = producerConnection(config.redisUrl);
-      await ready(producerRedis, config.redisUrl);
-      logger.info({ embed: config.embedModel, nli: config.nliModel, dtype: config.dtype }, 'loading models');
-      const inference = await startInferenceThread(inferenceSpecFrom(config), (m) => logger.info({ progress: m }, 'model download'));
-      const ctx = await createStepContext(database.db, inference, axes, config);
-      const producer = openProducer(producerRedis, config.queuePrefix);
-      const workerRedis = workerConnection(config.redisUrl);
-      const running = startWorkers(ctx, {
-        connection: workerRedis,
-        prefix: config.queuePrefix,
-        producer,
-        logger,
-        concurrency: opts.concurrency,
-      });
-      logger.info({ concurrency: opts.concurrency, prefix: config.queuePrefix, database: database.location }, 'workers ready');
+      // Everything opened so far is closed again if start-up fails (a model that will not load),
+      // so a failed worker exits instead of idling with open connections.
+      const cleanups: (() => Promise<void> | void)[] = [];
+      const closeAll = async () => {
+        for (const close of cleanups.reverse()) await close();
+      };
+      let running: ReturnType<typeof startWorkers>;
+      try {
+        const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        cleanups.push(() => database.close());
+        const producerRedis = producerConnection(config.redisUrl);
+        cleanups.push(() => producerRedis.disconnect());
+        await ready(producerRedis, config.redisUrl);
+        logger.info({ embed: config.embedModel, nli: config.nliModel, dtype: config.dtype }, 'loading models');
+        const inference = await startInferenceThread(inferenceSpecFrom(config), (m) => logger.info({ progress: m }, 'model download'));
+        cleanups.push(() => inference.close());
+        const ctx = await createStepContext(database.db, inference, axes, config);
+        const producer = openProducer(producerRedis, config.queuePrefix);
+        cleanups.push(() => producer.close());
+        const workerRedis = workerConnection(config.redisUrl);
+        // BullMQ leaves connections it was given open; close them so the process can exit.
+        cleanups.push(() => workerRedis.disconnect());
+        running = startWorkers(ctx, { connection: workerRedis, prefix: config.queuePrefix, producer, logger, concurrency: opts.concurrency });
+        cleanups.push(() => running.close());
+        logger.info({ concurrency: opts.concurrency, prefix: config.queuePrefix, database: database.location }, 'workers ready');
+      } catch (err) {
+        await closeAll();
+        throw err;
+      }
 
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
@@ -48,13 +61,7 @@ export function registerWorker(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      await running.close();
-      await producer.close();
-      // BullMQ leaves connections it was given open; close them so the process can exit.
-      workerRedis.disconnect();
-      producerRedis.disconnect();
-      await inference.close();
-      await database.close();
+      await closeAll();
       logger.info({}, 'workers stopped');
     });
 }

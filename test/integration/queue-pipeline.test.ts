@@ -1,5 +1,5 @@
 import { QueueEvents, type Job } from 'bullmq';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestDocuments } from '../../app/ingest.ts';
@@ -10,6 +10,7 @@ import { createStepContext } from '../../app/step-context.ts';
 import type { StepContext } from '../../app/steps.ts';
 import { openDatabase, queryRows, type Database } from '../../db/client.ts';
 import { loadAxesFile } from '../../pipeline/load-axes.ts';
+import { documents, sources } from '../../db/schema/index.ts';
 import { PayloadError } from '../../workers/catalog.ts';
 import { producerConnection, workerConnection } from '../../workers/connection.ts';
 import { startInferenceThread } from '../../workers/inference-client.ts';
@@ -181,11 +182,30 @@ describe.skipIf(!services)('queue pipeline on real Postgres and Redis', () => {
     expect(job.attemptsMade).toBe(1);
   });
 
-  it('marks a document failed with the reason when its data is bad', async () => {
-    const { producer, events } = h!;
+  it('marks a document failed with the reason when its data is bad, without retries', async () => {
+    const { producer, events, database } = h!;
     const failed = new Promise<{ failedReason: string }>((resolve) => events[0]!.once('failed', resolve));
     await producer.enqueue('process-document', { documentId: 999_999 }, 'doc-missing');
     expect((await failed).failedReason).toMatch(/document 999999 does not exist/);
+
+    // A stored document with no text (written around ingest, which would refuse it) cannot be chunked.
+    const [src] = await database.db.insert(sources).values({ name: 'Broken' }).returning({ id: sources.id });
+    const [doc] = await database.db
+      .insert(documents)
+      .values({ sourceId: src!.id, contentHash: 'empty-doc', format: 'text', text: '', byteLength: 0 })
+      .returning({ id: documents.id });
+    const failedAgain = new Promise<void>((resolve) => events[0]!.once('failed', () => resolve()));
+    await producer.enqueue('process-document', { documentId: doc!.id }, `doc-${doc!.id}`);
+    await failedAgain;
+    let row: { status: string; error: string | null } | undefined;
+    for (let i = 0; i < 50 && row?.status !== 'failed'; i++) {
+      [row] = await database.db.select({ status: documents.status, error: documents.error }).from(documents).where(eq(documents.id, doc!.id));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(row?.status).toBe('failed');
+    expect(row?.error).toMatch(/^process-document: document \d+ has no text to chunk/);
+    const job = await producer.queues.documents.getJob(`doc-${doc!.id}`);
+    expect(job?.attemptsMade).toBe(1);
   });
 });
 

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestDocuments } from '../../app/ingest.ts';
 import { loadLocalInference, type Inference } from '../../app/inference.ts';
-import { findAxisIds, findScorer, NothingScoredError } from '../../app/lookup.ts';
+import { findAxisIds, findConfiguredScorer, findScorer, NothingScoredError } from '../../app/lookup.ts';
 import { saveThresholdProfile } from '../../app/eval-threshold-profiles.ts';
-import { processInline, queuedDocumentIds } from '../../app/run-inline.ts';
+import { processInline, unfinishedDocumentIds } from '../../app/run-inline.ts';
 import { createStepContext } from '../../app/step-context.ts';
 import { chunkIdsOf, embedChunks, scoreChunks } from '../../app/steps.ts';
 import { queryRows, type Database } from '../../db/client.ts';
@@ -35,7 +35,7 @@ describe('inline processing and rescoring on the embedded database', () => {
     await ingestDocuments(database.db, seedInputs(), { maxDocBytes: 5_000_000 });
     const ctx = await createStepContext(database.db, inference, axes, { chunkTokens: 200 });
     const seen: number[] = [];
-    const results = await processInline(ctx, await queuedDocumentIds(ctx), (p) => seen.push(p.documentsDone));
+    const results = await processInline(ctx, await unfinishedDocumentIds(ctx), (p) => seen.push(p.documentsDone));
     expect(results.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(seen.at(-1)).toBe(5);
     const chunks = await count('chunks');
@@ -75,7 +75,7 @@ describe('inline processing and rescoring on the embedded database', () => {
       fit: {},
     });
     const ctx = await createStepContext(database.db, inference, axes, { chunkTokens: 200, thresholdProfile: 'lenient' });
-    expect(ctx.registry.scorerKeys.prototype).toMatch(/:profile=lenient$/);
+    expect(ctx.registry.scorerKeys.prototype).toMatch(/:profile=lenient@[0-9a-f]{8}$/);
     expect(ctx.registry.scorerKeys.nli).not.toMatch(/profile/);
     const chunkIds = (await queryRows<{ id: number }>(database.db, sql`select id from chunks order by id`)).map((r) => r.id);
     expect(await scoreChunks(ctx, chunkIds, 'prototype')).toBe(chunkIds.length);
@@ -92,8 +92,21 @@ describe('inline processing and rescoring on the embedded database', () => {
     const irrelevant = (rows: { label: string; n: number }[]) => rows.find((r) => r.label === 'irrelevant')?.n ?? 0;
     expect(irrelevant(labels)).toBeLessThan(irrelevant(plain));
     const model = inference.embedModel.name;
-    expect((await findScorer(database.db, 'prototype', model, 'fp32', 'lenient')).key).toBe(ctx.registry.scorerKeys.prototype);
+    const config = { embedModel: model, nliModel: inference.nliModel.name, dtype: 'fp32' as const, thresholdProfile: 'lenient' };
+    // The profile's scorer version for the scorer it was fitted for, the plain one for the other.
+    expect((await findConfiguredScorer(database.db, config, 'prototype')).key).toBe(ctx.registry.scorerKeys.prototype);
+    expect((await findConfiguredScorer(database.db, config, 'prototype')).profileThresholds?.security_rights?.relevance).toBe(0.01);
+    expect((await findConfiguredScorer(database.db, config, 'nli')).key).toBe(ctx.registry.scorerKeys.nli);
     expect((await findScorer(database.db, 'prototype', model, 'fp32')).key).not.toMatch(/profile/);
+    // Replacing the profile's numbers under the same name makes a new scorer version.
+    await saveThresholdProfile(
+      database.db,
+      { name: 'lenient', scorer: 'prototype', axes: Object.fromEntries(axes.map((a) => [a.slug, { relevance: 0.02, margin: 0.0001, temperature: 1 }])), axisVersions: {}, models: { embed: { ...inference.embedModel }, nli: { ...inference.nliModel } } as never, setHash: 't', setFile: 't', fit: {} },
+      { replace: true },
+    );
+    const replaced = await createStepContext(database.db, inference, axes, { chunkTokens: 200, thresholdProfile: 'lenient' });
+    expect(replaced.registry.scorerKeys.prototype).not.toBe(ctx.registry.scorerKeys.prototype);
+    expect(await scoreChunks(replaced, chunkIds, 'prototype')).toBe(chunkIds.length);
     await expect(createStepContext(database.db, inference, axes, { chunkTokens: 200, thresholdProfile: 'missing' })).rejects.toThrow(/missing/);
   });
 
