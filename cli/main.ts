@@ -6,6 +6,7 @@ import { AxisError } from '../pipeline/axes.ts';
 import { ModelLoadError } from '../pipeline/models.ts';
 import { NothingScoredError } from '../app/lookup.ts';
 import { ThresholdProfileError } from '../app/eval-threshold-profiles.ts';
+import { QueueError } from './process-after-ingest.ts';
 import { SimilarQueryError } from '../app/compare/similar.ts';
 import { ZodError } from 'zod';
 import { registerAxes } from './commands/axes.ts';
@@ -26,7 +27,7 @@ import { registerServe } from './commands/serve.ts';
 import { say } from './output.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError];
 
 const program = new Command('stance')
   .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')

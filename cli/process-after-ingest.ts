@@ -7,16 +7,30 @@ import { say } from './output.ts';
 import { progressReporter } from './progress.ts';
 import { openInlineRuntime } from './runtime.ts';
 
+/** Documents stored but not handed to the queue; the message says how to catch up. */
+export class QueueError extends Error {
+  override name = 'QueueError';
+}
+
 /** Queues the documents for the workers (REDIS_URL set) and returns at once. */
 export async function queueDocuments(config: Config, documentIds: number[]): Promise<void> {
   if (!config.redisUrl) throw new Error('queueDocuments needs REDIS_URL');
   const connection = producerConnection(config.redisUrl);
-  const producer = openProducer(connection, config.queuePrefix);
   try {
+    // Check Redis before opening queues on it: queues would log every failed reconnect.
     await ready(connection, config.redisUrl);
-    for (const documentId of documentIds) await producer.enqueue('process-document', { documentId }, `doc-${documentId}`);
+    const producer = openProducer(connection, config.queuePrefix);
+    try {
+      for (const documentId of documentIds) await producer.enqueue('process-document', { documentId }, `doc-${documentId}`);
+    } finally {
+      await producer.close();
+    }
+  } catch (err) {
+    throw new QueueError(
+      `the documents are stored but could not be queued: ${(err as Error).message}. They stay queued: run \`stance process\` once Redis is reachable`,
+      { cause: err },
+    );
   } finally {
-    await producer.close();
     connection.disconnect();
   }
 }

@@ -10,7 +10,8 @@ const slug = z
 const sentences = (what: string, one: string) =>
   z.array(z.string().trim().min(1, `${what} must not be empty strings`)).min(1, `needs at least one ${one}`);
 
-const poleSchema = z.object({
+// Strict objects: a misspelt key ("exemplar", "relevence") must be an error, not silently ignored.
+const poleSchema = z.strictObject({
   slug: slug.refine((s) => !(NON_POLE_LABELS as readonly string[]).includes(s), 'must not be "neutral" or "irrelevant" (reserved labels)'),
   label: z.string().trim().min(1),
   hypotheses: sentences('hypotheses', 'hypothesis'),
@@ -18,14 +19,14 @@ const poleSchema = z.object({
 });
 
 const axisSchema = z
-  .object({
+  .strictObject({
     slug,
     label: z.string().trim().min(1),
     description: z.string().optional(),
     poles: z.tuple([poleSchema, poleSchema], { error: 'poles must be a list of exactly two poles: [pole A (-1), pole B (+1)]' }),
-    relevance: z.object({ hypotheses: sentences('hypotheses', 'hypothesis') }).optional(),
+    relevance: z.strictObject({ hypotheses: sentences('hypotheses', 'hypothesis') }).optional(),
     thresholds: z
-      .object({
+      .strictObject({
         relevance: z.number().gt(0, 'must be greater than 0 (at 0 every chunk would be relevant)').max(1).default(0.5),
         margin: z.number().min(0).max(1).default(0.15),
       })

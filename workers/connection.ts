@@ -7,7 +7,11 @@ export function workerConnection(url: string): Redis {
 
 /** A connection for producers: fail fast instead of queueing commands while Redis is down. */
 export function producerConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5_000 });
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5_000 });
+  // Connection errors reach callers through ready() and failed commands; without a listener
+  // ioredis would also print each one as an "Unhandled error event".
+  redis.on('error', () => {});
+  return redis;
 }
 
 /** Waits until a connection is ready, with a message naming the URL when Redis is not there. */

@@ -24,7 +24,11 @@ export function registerMap(program: Command): void {
     .action(async (flags: { out: string; xAxis?: string; yAxis?: string; scorer: string; by: string; note?: string; json?: boolean }) => {
       await withDatabase(async (database, config) => {
         const env = queryEnvFor(database, config);
-        const [ax, ay] = flags.xAxis || flags.yAxis ? selectAxes(env.axes, [flags.xAxis ?? '', flags.yAxis ?? ''].filter(Boolean)) : env.axes;
+        // A missing axis defaults to the first axis that is not the other one.
+        const pick = (slug: string | undefined, other: string | undefined) =>
+          slug ? selectAxes(env.axes, [slug])[0] : env.axes.find((a) => a.slug !== other);
+        const ax = pick(flags.xAxis, flags.yAxis);
+        const ay = pick(flags.yAxis, ax?.slug);
         if (!ax || !ay) throw new AxisError('a map needs two axes: give --x-axis and --y-axis (see `stance axes`)');
         const [cx] = await runCompare(env, { axis: ax.slug, scorer: flags.scorer as never, by: flags.by as never });
         const [cy] = await runCompare(env, { axis: ay.slug, scorer: flags.scorer as never, by: flags.by as never });

@@ -18,7 +18,13 @@ export function registerStatus(program: Command): void {
         sources: await documentStatus(db),
         in_progress: await documentsInProgress(db),
         failed: await failedDocuments(db),
-        queues: config.redisUrl ? await queueCounts(config.redisUrl, config.queuePrefix) : null,
+        // The database part is worth showing even when Redis is down.
+        ...(config.redisUrl
+          ? await queueCounts(config.redisUrl, config.queuePrefix).then(
+              (queues) => ({ queues, queues_error: null }),
+              (err: Error) => ({ queues: null, queues_error: err.message }),
+            )
+          : { queues: null, queues_error: null }),
       }));
       if (opts.json) {
         printJson(result);
@@ -41,6 +47,7 @@ export function registerStatus(program: Command): void {
         console.log('\nQueues:');
         console.log(formatTable(['queue', 'waiting', 'active', 'delayed', 'waiting for children', 'completed', 'failed'], Object.entries(result.queues).map(([q, c]) => [q, c.waiting, c.active, c.delayed, c['waiting-children'], c.completed, c.failed])));
       }
+      if (result.queues_error) console.log(`\nQueues: unavailable (${result.queues_error})`);
       for (const f of result.failed) console.log(`failed: document ${f.id} (${f.title ?? f.fileName ?? ''}): ${f.error ?? ''}`);
     });
 }

@@ -63,6 +63,12 @@ describe('axis definitions', () => {
     expect(poleIndex(axes[1]!, 'rights')).toBe(1);
   });
 
+  it('rejects a misspelt key instead of ignoring it', () => {
+    const data = base();
+    (data.axes[0] as Record<string, unknown>).relevence = { hypotheses: ['x'] };
+    expect(() => parseAxes(data, 'a.json')).toThrow(/axes\[0\] \(sovereignty_multistakeholder\).*relevence/s);
+  });
+
   it('explains an unreadable or invalid file', () => {
     expect(() => loadAxesFile('/nonexistent/axes.json')).toThrow(/cannot read the axes file \/nonexistent\/axes\.json.*STANCE_AXES_FILE/);
     expect(() => parseAxes({ axes: [] }, 'a.json')).toThrow(/the file defines no axes/);
