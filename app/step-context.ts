@@ -6,8 +6,9 @@ import { loadThresholdProfile, profileTag, scoringSettingsWithProfile } from './
 import { ensureRegistry } from './registry.ts';
 import type { StepContext } from './steps.ts';
 
-// (chunk, hypothesis) pairs per NLI forward pass: large enough to amortize the call, small
-// enough that one batch stays well under a second on two cores with the default models.
+// (chunk, hypothesis) pairs per NLI forward pass. bench/pipeline.ts shows the best size depends on
+// STANCE_ORT_THREADS (1 thread: batch 1; 2 threads: about 8); 16 is a middle ground until a run
+// with the real models settles it.
 export const NLI_BATCH_SIZE = 16;
 
 /**
