@@ -130,3 +130,69 @@ export function goldLabels(items: readonly GoldItem[], axisSlug: string): string
 export function setHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
+
+/** A document whose passages lie in more than one split, with the ids in each split. */
+export interface SplitConflict {
+  doc: string;
+  ids: Record<Split, string[]>;
+  /** Line of the first item of the document in the split it reaches second, for the message. */
+  line: number;
+}
+
+/** Documents whose items are in both splits, in file order (items without `doc` are not grouped). */
+export function documentsInTwoSplits(items: readonly GoldItem[]): SplitConflict[] {
+  const byDoc = new Map<string, { ids: Record<Split, string[]>; lines: Record<Split, number[]> }>();
+  for (const item of items) {
+    if (item.doc === undefined) continue;
+    let entry = byDoc.get(item.doc);
+    if (entry === undefined) {
+      entry = { ids: { dev: [], test: [] }, lines: { dev: [], test: [] } };
+      byDoc.set(item.doc, entry);
+    }
+    entry.ids[item.split].push(item.id);
+    entry.lines[item.split].push(item.line);
+  }
+  return [...byDoc]
+    .filter(([, e]) => e.ids.dev.length > 0 && e.ids.test.length > 0)
+    .map(([doc, e]) => ({ doc, ids: e.ids, line: Math.max(e.lines.dev[0] ?? 0, e.lines.test[0] ?? 0) }));
+}
+
+/** For each split that has items: the labels of each axis that no item of the split carries, as warnings. */
+export function missingLabelWarnings(items: readonly GoldItem[], axes: readonly EvalAxis[]): string[] {
+  const warnings: string[] = [];
+  for (const split of ['dev', 'test'] as const) {
+    const inSplit = filterSplit(items, split);
+    if (inSplit.length === 0) continue;
+    for (const axis of axes) {
+      const used = new Set(goldLabels(inSplit, axis.slug));
+      const missing = axisLabels(axis).filter((label) => !used.has(label));
+      if (missing.length > 0) {
+        warnings.push(
+          `the ${split} split (${inSplit.length} item(s)) has no item labelled ${missing.map((l) => `"${l}"`).join(', ')} on axis ${axis.slug}: ` +
+            'per-label metrics for it are undefined there; add items with that label to the split',
+        );
+      }
+    }
+  }
+  return warnings;
+}
+
+/**
+ * Checks a parsed set as a whole. Throws a GoldSetError naming every document that appears in
+ * both splits, with its ids per split (the split is by document, so scores on test would be
+ * tuned on the same texts); returns warnings for labels a split lacks entirely.
+ */
+export function checkGoldSet(items: readonly GoldItem[], file: string, axes: readonly EvalAxis[]): string[] {
+  const conflicts = documentsInTwoSplits(items);
+  const [first] = conflicts;
+  if (first !== undefined) {
+    const each = conflicts.map((c) => `document "${c.doc}" is in both splits: dev (${c.ids.dev.join(', ')}) and test (${c.ids.test.join(', ')})`);
+    throw new GoldSetError(
+      file,
+      first.line,
+      'split',
+      `${each.join('; ')}. All passages of a document must be in one split: give them the same "split"`,
+    );
+  }
+  return missingLabelWarnings(items, axes);
+}

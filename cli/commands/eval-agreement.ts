@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { toEvalAxis } from '../../app/eval-run.ts';
 import { loadConfig } from '../../config/config.ts';
 import { compareTaggings, type AgreementReport } from '../../eval/agreement.ts';
-import { formatTable, printJson } from '../output.ts';
+import { formatTable, printJson, say } from '../output.ts';
 import { configuredAxes } from '../runtime.ts';
 import { evalAction, fmt, readGoldSetFile } from './eval-shared.ts';
 
@@ -20,6 +20,7 @@ export function registerEvalAgreement(evalCommand: Command): void {
         const axes = configuredAxes(loadConfig()).map(toEvalAxis);
         const a = readGoldSetFile(fileA, axes);
         const b = readGoldSetFile(fileB, axes);
+        for (const [set, warning] of [a, b].flatMap((f) => f.warnings.map((w) => [f, w] as const))) say(`warning: ${set.file}: ${warning}`);
         const report = compareTaggings(a.items, b.items, axes);
         if (json) printJson({ a: { file: a.file, sha256: a.hash }, b: { file: b.file, sha256: b.hash }, ...report });
         else process.stdout.write(textReport(a.file, b.file, report));

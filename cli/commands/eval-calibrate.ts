@@ -47,6 +47,7 @@ async function runCalibrate(flags: CalibrateFlags): Promise<void> {
   const [scorer] = parseScorers(flags.scorer, false) as [ScorerKind];
   const axes = configuredAxes(loadConfig());
   const set = readGoldSetFile(flags.set, axes.map(toEvalAxis));
+  for (const warning of set.warnings) say(`warning: ${warning}`);
   const dev = filterSplit(set.items, 'dev');
   const test = filterSplit(set.items, 'test');
   if (dev.length === 0) throw new EvalInputError(`${set.file} has no dev items: calibration fits on the dev split only, so there is nothing to fit on`);

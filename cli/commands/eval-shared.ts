@@ -5,7 +5,7 @@ import { SCORER_KINDS, type ScorerKind } from '../../app/registry.ts';
 import type { RecordedModels } from '../../db/schema/index.ts';
 import type { EvalAxis } from '../../eval/axis.ts';
 import { LexiconError } from '../../eval/baselines/lexicon.ts';
-import { GoldSetError, parseGoldSet, setHash, type GoldItem } from '../../eval/gold-set.ts';
+import { checkGoldSet, GoldSetError, parseGoldSet, setHash, type GoldItem } from '../../eval/gold-set.ts';
 import { say } from '../output.ts';
 
 /** The splits `stance eval` can score. */
@@ -58,9 +58,14 @@ export interface GoldSetFile {
   file: string;
   hash: string;
   items: GoldItem[];
+  /** Problems that do not stop an evaluation, e.g. a label a split lacks entirely. */
+  warnings: string[];
 }
 
-/** Reads and parses a gold-set file against the axes; stops at the first bad line (GoldSetError with file and line). */
+/**
+ * Reads and parses a gold-set file against the axes; stops at the first bad line, or at a
+ * document found in both splits (GoldSetError with file and line). Warnings go with the set.
+ */
 export function readGoldSetFile(file: string, axes: readonly EvalAxis[]): GoldSetFile {
   let text: string;
   try {
@@ -68,7 +73,8 @@ export function readGoldSetFile(file: string, axes: readonly EvalAxis[]): GoldSe
   } catch (error) {
     throw new EvalInputError(`cannot read the gold set ${file}: ${(error as Error).message}`, { cause: error });
   }
-  return { file, hash: setHash(text), items: parseGoldSet(text, file, axes) };
+  const items = parseGoldSet(text, file, axes);
+  return { file, hash: setHash(text), items, warnings: checkGoldSet(items, file, axes) };
 }
 
 /** True for the synthetic models that ship with the tests (their names start with "tiny-"). */

@@ -73,6 +73,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
   // The whole file is checked before the database opens or a model loads: a bad line stops the
   // run with nothing scored and nothing stored.
   const set = readGoldSetFile(flags.set, axes.map(toEvalAxis));
+  for (const warning of set.warnings) say(`warning: ${warning}`);
   const items = filterSplit(set.items, split);
   if (items.length === 0) {
     throw new EvalInputError(`${set.file} has no ${split === 'all' ? '' : `${split} `}items to evaluate (it has ${set.items.length} item(s) in all)`);
@@ -121,7 +122,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
           }),
         );
       }
-      const context = { set, split, models, scorers, runIds, profile, nDev: dev.length, notes: evaluation.baselineNotes };
+      const context = { set, split, models, scorers, runIds, profile, nDev: dev.length, notes: evaluation.baselineNotes, warnings: set.warnings };
       if (flags.json) printJson(jsonReport(evaluation.results, context));
       else process.stdout.write(textReport(evaluation.results, context));
     } finally {
@@ -144,6 +145,8 @@ interface ReportContext {
   profile: ThresholdProfile | undefined;
   nDev: number;
   notes: string[];
+  /** The gold set's warnings (e.g. a split lacking a label), also printed on stderr. */
+  warnings: string[];
 }
 
 function jsonReport(results: ScorerEvaluation[], c: ReportContext): unknown {
@@ -152,6 +155,7 @@ function jsonReport(results: ScorerEvaluation[], c: ReportContext): unknown {
     set: { file: c.set.file, sha256: c.set.hash, split: c.split, n_items: results[0] ? Object.values(results[0].report)[0]?.n ?? 0 : 0 },
     synthetic_models: usesSyntheticModels(c.models, results.map((r) => r.scorer)),
     baseline_notes: c.notes,
+    warnings: c.warnings,
   };
   const one = (r: ScorerEvaluation, i: number) => ({
     run_id: c.runIds[i],
