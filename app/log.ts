@@ -12,6 +12,9 @@ export function createLogger(level: string, destination: pino.DestinationStream 
       level,
       base: { app: 'stance' },
       formatters: { log: (fields) => redactFields(fields) as Record<string, unknown> },
+      // Errors are already serialized (and redacted) by the formatter; pino's own err serializer
+      // would serialize that plain object again and call its type "Object".
+      serializers: { err: (value: unknown) => redactFields(value) },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>);
@@ -31,9 +34,13 @@ export function redactFields(value: unknown, depth = 0, seen = new WeakSet<objec
   if (value instanceof URL) return redactSecrets(value.href);
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
-  if (value instanceof Error) return redactFields(stdSerializers.err(value), depth + 1, seen);
+  if (value instanceof Error) return redactEntries(stdSerializers.err(value), depth, seen);
   if (Array.isArray(value)) return value.map((v) => redactFields(v, depth + 1, seen));
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+  return redactEntries(value, depth, seen);
+}
+
+function redactEntries(value: object, depth: number, seen: WeakSet<object>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactFields(v, depth + 1, seen)]));
 }
 export type { Logger };
