@@ -116,7 +116,7 @@ describe('two processes on one embedded store', () => {
     expect(r.stderr).toMatch(/stance: the embedded store in .* is in use by `stance ingest --manifest big\.json`.*waited 0\.3 s.*DATABASE_URL/);
     expect(r.stderr).not.toContain('created');
     expect(lockOf(dataDir)).toEqual(holder);
-  });
+  }, 120_000);
 
   it('a stale lock of a process that is gone is taken over with a note', () => {
     const { dataDir, paths } = freshStore(['y.txt']);

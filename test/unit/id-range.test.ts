@@ -43,5 +43,5 @@ describe('stance commands with an id out of range', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`${flag} takes an id, a whole number from 1 to ${LARGEST}; got "2147483648"`);
     expect(r.stderr).not.toContain('unexpected error');
-  });
+  }, 120_000);
 });

@@ -139,7 +139,7 @@ describe('openDatabase on the embedded store', () => {
       await database.close();
     }
     expect(existsSync(lockPath)).toBe(false);
-  });
+  }, 180_000);
 
   it('refuses to open a store another process holds, before touching its files', async () => {
     foreignLock({});
