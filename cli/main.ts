@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
-import { DatabaseError } from '../db/client.ts';
+import { DatabaseError, StoreLockedError } from '../db/client.ts';
 import { ManifestError } from '../pipeline/manifest.ts';
 import { AxisError } from '../pipeline/axes.ts';
 import { ModelLoadError } from '../pipeline/models.ts';
@@ -27,7 +27,7 @@ import { registerServe } from './commands/serve.ts';
 import { say } from './output.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError];
 
 const program = new Command('stance')
   .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')

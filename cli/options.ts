@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { MAX_ID } from '../app/compare/selection.ts';
 
 /** A commander parser for a whole-number option, with a message naming the flag. */
 export function intOption(flag: string): (value: string) => number {
@@ -12,5 +13,22 @@ export function intOption(flag: string): (value: string) => number {
 /** A commander parser collecting whole numbers of a variadic option. */
 export function listOption(flag: string): (value: string, previous: number[] | undefined) => number[] {
   const one = intOption(flag);
+  return (value, previous) => [...(previous ?? []), one(value)];
+}
+
+/** A commander parser for a stored row's id (1 to 2^31-1): a larger number would fail in SQL, not find nothing. */
+export function idOption(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > MAX_ID) {
+      throw new InvalidArgumentError(`${flag} takes an id, a whole number from 1 to ${MAX_ID}; got "${value}"`);
+    }
+    return n;
+  };
+}
+
+/** A commander parser collecting ids of a variadic option. */
+export function idListOption(flag: string): (value: string, previous: number[] | undefined) => number[] {
+  const one = idOption(flag);
   return (value, previous) => [...(previous ?? []), one(value)];
 }

@@ -1,3 +1,5 @@
+import { redactSecrets } from '../pipeline/redact.ts';
+
 /** Prints a value as pretty JSON on stdout (for --json). */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -15,7 +17,7 @@ export function formatTable(header: string[], rows: (string | number)[][]): stri
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
 
-/** Writes a message for people on stderr, so stdout stays clean data. */
+/** Writes a message for people on stderr, so stdout stays clean data; connection-string passwords are hidden. */
 export function say(message: string): void {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${redactSecrets(message)}\n`);
 }

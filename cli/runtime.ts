@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/client.ts';
+import { storeOptions } from './context.ts';
 import { inferenceSpecFrom, loadLocalInference, type Inference } from '../app/inference.ts';
 import { createStepContext } from '../app/step-context.ts';
 import type { StepContext } from '../app/steps.ts';
@@ -26,7 +27,7 @@ export function configuredAxes(config: Config): Axis[] {
 export async function openInlineRuntime(database?: Database): Promise<Runtime> {
   const config = loadConfig();
   const axes = configuredAxes(config);
-  const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db = database ?? (await openDatabase(storeOptions(config)));
   let inference: Inference;
   try {
     say(`loading models ${config.embedModel} and ${config.nliModel} (${config.dtype})${config.modelsDir ? ` from ${config.modelsDir}` : ''}...`);

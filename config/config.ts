@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { redactSecrets } from '../pipeline/redact.ts';
 
 /** Error raised when an environment variable has a value the tool cannot use. */
 export class ConfigError extends Error {
@@ -38,6 +39,11 @@ const envSchema = z.object({
   STANCE_AXES_FILE: optionalString,
   STANCE_THRESHOLD_PROFILE: optionalString,
   STANCE_API_TOKEN: optionalString,
+  STANCE_ALLOWED_ORIGINS: optionalString,
+  STANCE_LOCK_WAIT: z.preprocess(
+    (v) => (v === undefined || v === '' ? 10 : v),
+    z.coerce.number('must be a number of seconds').min(0, 'must be 0 or more seconds').max(86_400, 'must be at most 86400 seconds (a day)'),
+  ),
   STANCE_HOST: optionalString.default('127.0.0.1'),
   STANCE_PORT: positiveInt(8787),
   LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS).default('info')),
@@ -61,9 +67,23 @@ export interface Config {
   axesFile: string | undefined;
   thresholdProfile: string | undefined;
   apiToken: string | undefined;
+  /** Origins (scheme://host[:port]) besides the server's own that may send writes from a browser. */
+  allowedOrigins: string[];
+  /** How long a CLI command waits for another process to release the embedded store, in ms. */
+  lockWaitMs: number;
   host: string;
   port: number;
   logLevel: (typeof LOG_LEVELS)[number];
+}
+
+// Connection strings carry passwords: messages name the variable and never echo the secret. A value
+// without a scheme (host:port, user:pw@host) cannot be redacted as a URL: everything up to its last @ goes.
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'STANCE_API_TOKEN']);
+function shown(name: string, value: string): string {
+  if (!SECRET_VARIABLES.has(name)) return JSON.stringify(value);
+  if (name === 'STANCE_API_TOKEN') return '(hidden)';
+  const hidden = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? redactSecrets(value) : value.replace(/^.*@/s, '***@');
+  return JSON.stringify(hidden);
 }
 
 /** Parses an environment into a Config; throws ConfigError naming every bad variable. */
@@ -72,7 +92,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      return `  ${name}=${shown(name, env[name] ?? '')}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration (fix these environment variables):\n${lines.join('\n')}`);
   }
@@ -96,10 +116,33 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     axesFile: e.STANCE_AXES_FILE === undefined ? undefined : resolve(cwd, e.STANCE_AXES_FILE),
     thresholdProfile: e.STANCE_THRESHOLD_PROFILE,
     apiToken: e.STANCE_API_TOKEN,
+    allowedOrigins: parseOrigins(e.STANCE_ALLOWED_ORIGINS),
+    lockWaitMs: Math.round(e.STANCE_LOCK_WAIT * 1000),
     host: e.STANCE_HOST,
     port: e.STANCE_PORT,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+// Origins as browsers send them: scheme://host[:port], no path. A typo would silently never match, so refuse it.
+function parseOrigins(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')
+    .map((o) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(o);
+      } catch {
+        url = undefined;
+      }
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== o.replace(/\/$/, '')) {
+        throw new ConfigError(`Invalid configuration:\n  STANCE_ALLOWED_ORIGINS: "${redactSecrets(o)}" is not an origin; give comma-separated origins like https://app.example.org or http://localhost:3000 (scheme, host and port only)`);
+      }
+      return url.origin;
+    });
 }
 
 let cached: Config | undefined;

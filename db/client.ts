@@ -11,8 +11,10 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 import { redactUrl } from '../pipeline/redact.ts';
+import { acquireStoreLock, type StoreLock, type StoreLockOptions } from './store-lock.ts';
 
 export { redactUrl };
+export { StoreLockedError } from './store-lock.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -28,6 +30,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Number of committed migrations not yet applied. */
   pendingMigrations(): Promise<number>;
+  /** The embedded store's one-writer lock (PGlite only), released by close(). */
+  lock?: StoreLock;
   close(): Promise<void>;
 }
 
@@ -44,11 +48,13 @@ export interface OpenOptions {
    * (default on Postgres, where schema changes are an operator's decision), or ignore them.
    */
   migrations?: 'apply' | 'require' | 'ignore';
+  /** How this process waits for and names itself in the embedded store's lock (PGlite only). */
+  lock?: StoreLockOptions;
 }
 
 /** Opens Postgres when a URL is given, else the embedded PGlite store under dataDir. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  const database = opts.databaseUrl ? openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir);
+  const database = opts.databaseUrl ? openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir, opts.lock);
   const mode = opts.migrations ?? (database.kind === 'pglite' ? 'apply' : 'require');
   try {
     if (mode === 'apply') {
@@ -82,17 +88,17 @@ function openPostgres(url: string): Database {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, lockOptions: StoreLockOptions | undefined): Promise<Database> {
   const dir = join(dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
+  // Before PGlite touches the files: a second process on the same folder would lose writes.
+  const lock = await acquireStoreLock(dataDir, lockOptions);
   let client: PGlite;
   try {
     client = await PGlite.create(dir);
   } catch (err) {
-    throw new DatabaseError(
-      `Cannot open the embedded database in ${dir} (is another stance process using it?): ${(err as Error).message}`,
-      { cause: err },
-    );
+    lock.release();
+    throw new DatabaseError(`Cannot open the embedded database in ${dir}: ${(err as Error).message}`, { cause: err });
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -101,7 +107,14 @@ async function openPglite(dataDir: string): Promise<Database> {
     location: dir,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_DIR }),
     pendingMigrations: () => countPending(db),
-    close: () => client.close(),
+    lock,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock.release();
+      }
+    },
   };
 }
 

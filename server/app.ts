@@ -18,12 +18,15 @@ import { documentDetails, intakeDocument } from './documents.ts';
 import { openApiDocument } from './openapi.ts';
 import { compareQuery, describeApiIssues, evidenceQuery, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
 import { documentBodySchema } from './schemas.ts';
+import { corsForAllowedOrigins, guardWrites } from './write-guard.ts';
+import { redactSecrets } from '../pipeline/redact.ts';
 
 /** What the HTTP API needs; everything comes in, so tests build an app without a socket or a model. */
 export interface AppDeps {
   /** The store, the configured axes and model names, and (for /similar?text=) the text embedder. */
   env: QueryEnv;
-  config: Pick<Config, 'apiToken' | 'maxDocBytes'>;
+  /** allowedOrigins: web origins besides the server's own that may write (STANCE_ALLOWED_ORIGINS). */
+  config: Pick<Config, 'apiToken' | 'maxDocBytes'> & Partial<Pick<Config, 'allowedOrigins'>>;
   /**
    * Hands stored documents to the queue workers (REDIS_URL set). Without it, documents stay
    * queued for `stance process`: no model ever runs inside a request.
@@ -75,11 +78,15 @@ export function createApp(deps: AppDeps): Hono {
     deps.logger?.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
 
+  const allowedOrigins = deps.config.allowedOrigins ?? [];
+  if (allowedOrigins.length) app.use(corsForAllowedOrigins(allowedOrigins));
+  app.use(guardWrites(allowedOrigins));
+
   app.onError((err, c) => {
     const status = statusFor(err);
     if (status !== undefined) {
       const issues = err instanceof ApiError ? err.issues : err instanceof ZodError ? err.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message })) : undefined;
-      return c.json({ error: err.message, ...(issues ? { issues } : {}) }, status);
+      return c.json({ error: redactSecrets(err.message), ...(issues ? { issues } : {}) }, status);
     }
     deps.logger?.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json({ error: 'internal error; the server log has the details' }, 500);
@@ -129,7 +136,9 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   app.get('/status', async (c) => {
-    return c.json({ sources: await documentStatus(env.db), failed: await failedDocuments(env.db) });
+    // Stored errors are served without a token: hide any connection string they carry.
+    const failed = (await failedDocuments(env.db)).map((f) => ({ ...f, error: f.error === null ? null : redactSecrets(f.error) }));
+    return c.json({ sources: await documentStatus(env.db), failed });
   });
 
   app.get('/documents/:id', async (c) => {
@@ -138,7 +147,7 @@ export function createApp(deps: AppDeps): Hono {
     if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
     const doc = await documentDetails(env, id);
     if (!doc) throw new ApiError(404, `document ${id} does not exist`);
-    return c.json(doc);
+    return c.json({ ...doc, error: doc.error === null ? null : redactSecrets(doc.error) });
   });
 
   app.post(
@@ -173,7 +182,8 @@ export function createApp(deps: AppDeps): Hono {
           await deps.enqueue([result.id]);
         } catch (err) {
           deps.logger?.error({ err, documentId: result.id }, 'enqueue failed');
-          return c.json({ error: `document ${result.id} is stored but could not be queued (${(err as Error).message}); POST it again to retry`, id: result.id }, 503);
+          // The queue's error names the Redis URL it failed to reach, password included.
+          return c.json({ error: `document ${result.id} is stored but could not be queued (${redactSecrets((err as Error).message)}); POST it again to retry`, id: result.id }, 503);
         }
       }
       if (result.outcome === 'duplicate') {

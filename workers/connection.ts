@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { redactUrl } from '../pipeline/redact.ts';
 
 /** A connection for Workers: BullMQ requires maxRetriesPerRequest null for blocking commands. */
 export function workerConnection(url: string): Redis {
@@ -18,14 +19,14 @@ export function producerConnection(url: string): Redis {
 export async function ready(redis: Redis, url: string): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis at ${url} did not answer within 5 s; start it or unset REDIS_URL to process inline`)), 5_000);
+    const timer = setTimeout(() => reject(new Error(`Redis at ${redactUrl(url)} did not answer within 5 s; start it or unset REDIS_URL to process inline`)), 5_000);
     redis.once('ready', () => {
       clearTimeout(timer);
       resolve();
     });
     redis.once('error', (err: Error) => {
       clearTimeout(timer);
-      reject(new Error(`cannot connect to Redis at ${url}: ${err.message}; start it or unset REDIS_URL to process inline`, { cause: err }));
+      reject(new Error(`cannot connect to Redis at ${redactUrl(url)}: ${err.message}; start it or unset REDIS_URL to process inline`, { cause: err }));
     });
   });
 }

@@ -4,10 +4,16 @@ import { z } from 'zod';
 export const GROUP_BY = ['source', 'document', 'actor'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
+/** Largest row id: ids are Postgres integers, and a larger number fails in SQL instead of finding nothing. */
+export const MAX_ID = 2_147_483_647;
+
+/** A stored row's id (document, chunk): a whole number from 1 to MAX_ID. */
+export const idSchema = z.number().int('ids are whole numbers').min(1, 'ids start at 1').max(MAX_ID, `ids go up to ${MAX_ID}`);
+
 /** Which documents a query looks at; every field is optional. */
 export const filtersSchema = z.object({
   sources: z.array(z.string().min(1)).optional(),
-  documents: z.array(z.number().int().positive()).optional(),
+  documents: z.array(idSchema).optional(),
   language: z.string().min(1).optional(),
   // Dates are ISO text of varying precision (2013, 2013-10, 2013-10-17); bounds compare as text.
   dateFrom: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'dates are YYYY, YYYY-MM or YYYY-MM-DD').optional(),

@@ -8,7 +8,7 @@ import { SCORER_KINDS } from '../registry.ts';
 import { compareGroupsOnAxis, DEFAULT_ITERATIONS, DEFAULT_SEED, type Comparison } from './compare.ts';
 import { evidenceFor, type EvidencePassage } from './evidence.ts';
 import { resolveScope } from './resolve.ts';
-import { filtersSchema, GROUP_BY } from './selection.ts';
+import { filtersSchema, GROUP_BY, idSchema } from './selection.ts';
 import { similarPassages, type SimilarPassage } from './similar.ts';
 
 /**
@@ -36,7 +36,7 @@ export type EvidenceParams = z.input<typeof evidenceParams>;
 export const similarParams = z
   .object({
     text: z.string().min(1).max(20_000).optional(),
-    chunk: z.number().int().positive().optional(),
+    chunk: idSchema.optional(),
     otherSources: z.boolean().default(false),
     scorer: z.enum(SCORER_KINDS).default('nli'),
     limit: z.number().int().min(1).max(200).default(5),

@@ -5,7 +5,7 @@ import { GROUP_BY } from '../../app/compare/selection.ts';
 import { SCORER_KINDS } from '../../app/registry.ts';
 import { csvLine } from '../../pipeline/csv.ts';
 import { withDatabase } from '../context.ts';
-import { intOption, listOption } from '../options.ts';
+import { idListOption, intOption } from '../options.ts';
 import { formatTable, printJson } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
 
@@ -31,7 +31,7 @@ export function registerCompare(program: Command): void {
     .description('where each source (or document, or actor) stands on an axis, with 95% bootstrap intervals and pairwise differences')
     .option('-a, --axis <slug>', 'the axis (default: every axis)')
     .option('--sources <names...>', 'only these sources')
-    .option('--documents <ids...>', 'only these document ids', listOption('--documents'))
+    .option('--documents <ids...>', 'only these document ids', idListOption('--documents'))
     .option('-s, --scorer <kind>', `scorer: ${SCORER_KINDS.join(' or ')}`, 'nli')
     .option('--by <group>', `group by ${GROUP_BY.join(', ')}`, 'source')
     .option('--from <date>', 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)')

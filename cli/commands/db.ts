@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { openDatabase } from '../../db/client.ts';
+import { storeOptions } from '../context.ts';
 import { printJson, say } from '../output.ts';
 
 /** `stance db migrate|status`: apply or inspect the committed migrations. */
@@ -11,7 +12,7 @@ export function registerDb(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: 'ignore' });
+      const database = await openDatabase(storeOptions(config, { migrations: 'ignore' }));
       try {
         const before = await database.pendingMigrations();
         await database.migrate();

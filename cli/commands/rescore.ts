@@ -6,6 +6,7 @@ import { embedChunks, scoreChunks } from '../../app/steps.ts';
 import { selectAxes } from '../../pipeline/axes.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { openDatabase } from '../../db/client.ts';
+import { storeOptions } from '../context.ts';
 import { CHUNKS_PER_JOB } from '../../workers/catalog.ts';
 import { openProducer } from '../../workers/producer.ts';
 import { producerConnection, ready } from '../../workers/connection.ts';
@@ -32,7 +33,7 @@ export function registerRescore(program: Command): void {
         throw new ConfigError(`unknown scorer "${flags.scorer}"; use ${SCORER_KINDS.join(' or ')}`);
       }
       const kinds: ScorerKind[] = flags.scorer ? [flags.scorer as ScorerKind] : [...SCORER_KINDS];
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const database = await openDatabase(storeOptions(config));
       try {
         const chunkIds = (await database.db.select({ id: chunks.id }).from(chunks).orderBy(asc(chunks.id))).map((r) => r.id);
         if (chunkIds.length === 0) {

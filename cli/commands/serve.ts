@@ -2,13 +2,18 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../app/log.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { openDatabase } from '../../db/client.ts';
+import { storeOptions } from '../context.ts';
 import { createApp } from '../../server/app.ts';
 import { startServer, type RunningServer } from '../../server/listen.ts';
 import { say } from '../output.ts';
 import { queueDocuments } from '../process-after-ingest.ts';
 import { queryEnvFor } from '../query-env.ts';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** True for hosts only this machine can reach: localhost, 127.0.0.0/8, ::1. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
 
 /** `stance serve`: the comparison queries and document intake as a JSON HTTP API, until SIGINT/SIGTERM. */
 export function registerServe(program: Command): void {
@@ -19,7 +24,7 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'interface to listen on (default STANCE_HOST, 127.0.0.1)')
     .addHelpText(
       'after',
-      '\nWrites (POST /documents) need "Authorization: Bearer $STANCE_API_TOKEN" when STANCE_API_TOKEN is set.\nPosted documents are queued for the workers when REDIS_URL is set; otherwise they wait for `stance process`.\nExample: curl "http://127.0.0.1:8787/compare?axis=sovereignty_multistakeholder"',
+      '\nWrites (POST /documents) need "Authorization: Bearer $STANCE_API_TOKEN" when STANCE_API_TOKEN is set; listening beyond 127.0.0.1/::1 requires it.\nWrites take only application/json or multipart/form-data, and a browser Origin must be the server\'s own or in STANCE_ALLOWED_ORIGINS.\nPosted documents are queued for the workers when REDIS_URL is set; otherwise they wait for `stance process`.\nExample: curl "http://127.0.0.1:8787/compare?axis=sovereignty_multistakeholder"',
     )
     .action(async (flags: { port?: number; host?: string }) => {
       const config = loadConfig();
@@ -29,8 +34,12 @@ export function registerServe(program: Command): void {
       }
       const host = flags.host ?? config.host;
       const port = flags.port ?? config.port;
+      if (!config.apiToken && !isLoopback(host)) {
+        // Without a token anyone who reaches the port could add documents.
+        throw new ConfigError(`refusing to listen on ${host} without STANCE_API_TOKEN: anyone who can reach it could add documents. Set STANCE_API_TOKEN (writes then need "Authorization: Bearer <token>"), or listen on 127.0.0.1 (--host 127.0.0.1) behind a reverse proxy.`);
+      }
       const logger = createLogger(config.logLevel);
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const database = await openDatabase(storeOptions(config));
       let server: RunningServer | undefined;
       try {
         const enqueue = config.redisUrl ? (ids: number[]) => queueDocuments(config, ids) : undefined;
@@ -42,8 +51,9 @@ export function registerServe(program: Command): void {
         } catch (err) {
           throw new ConfigError(`cannot listen on ${host}:${port}: ${(err as Error).message}; pick another --port/STANCE_PORT or --host/STANCE_HOST`, { cause: err });
         }
+        // Other processes on the embedded store are refused with a message that names this URL.
+        database.lock?.update({ url: server.url });
         logger.info({ url: server.url, database: database.location, auth: config.apiToken ? 'bearer token for writes' : 'none', queue: enqueue ? 'workers' : 'stance process' }, 'listening');
-        if (!config.apiToken && !LOOPBACK.has(host)) logger.warn({ host }, 'listening beyond this machine without STANCE_API_TOKEN: anyone who can reach it can add documents');
         say(`stance API on ${server.url} (routes: ${server.url}/openapi.json); Ctrl-C to stop`);
 
         const signal = await new Promise<string>((resolve) => {

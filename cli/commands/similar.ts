@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { runSimilar } from '../../app/compare/service.ts';
 import { SCORER_KINDS } from '../../app/registry.ts';
 import { withDatabase } from '../context.ts';
-import { intOption } from '../options.ts';
+import { idOption, intOption } from '../options.ts';
 import { printJson } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
 
@@ -12,7 +12,7 @@ export function registerSimilar(program: Command): void {
     .command('similar')
     .description('the stored passages closest in meaning to a text or a chunk (exact cosine), with their stance on every axis')
     .option('-t, --text <text>', 'a passage to search for (embedded with the embedding model)')
-    .option('-c, --chunk <id>', 'a stored chunk id', intOption('--chunk'))
+    .option('-c, --chunk <id>', 'a stored chunk id', idOption('--chunk'))
     .option('--other-sources', "only passages from sources other than the chunk's")
     .option('-s, --scorer <kind>', `stances from scorer: ${SCORER_KINDS.join(' or ')}`, 'nli')
     .option('-k, --limit <n>', 'how many passages', intOption('--limit'), 5)
