@@ -40,12 +40,22 @@ export function registerWorker(program: Command): void {
         const inference = await startInferenceThread(inferenceSpecFrom(config), (m) => logger.info({ progress: m }, 'model download'));
         cleanups.push(() => inference.close());
         const ctx = await createStepContext(database.db, inference, axes, config);
-        const producer = openProducer(producerRedis, config.queuePrefix);
+        const producer = openProducer(producerRedis, config.queuePrefix, { attempts: config.queue.jobAttempts, backoffMs: config.queue.backoffMs });
         cleanups.push(() => producer.close());
         const workerRedis = workerConnection(config.redisUrl);
         // BullMQ leaves connections it was given open; close them so the process can exit.
         cleanups.push(() => workerRedis.disconnect());
-        running = startWorkers(ctx, { connection: workerRedis, prefix: config.queuePrefix, producer, logger, concurrency: opts.concurrency });
+        running = startWorkers(ctx, {
+          connection: workerRedis,
+          prefix: config.queuePrefix,
+          producer,
+          logger,
+          concurrency: opts.concurrency,
+          lockDuration: config.queue.lockMs,
+          stalledInterval: config.queue.lockMs,
+          // Documents left without a live job (Redis lost, failures not recorded) are queued again.
+          reconcile: { intervalMs: config.queue.reconcileIntervalMs, staleAfterMs: config.queue.staleAfterMs },
+        });
         cleanups.push(() => running.close());
         logger.info({ concurrency: opts.concurrency, prefix: config.queuePrefix, database: database.location }, 'workers ready');
       } catch (err) {
