@@ -8,6 +8,7 @@ import { producerConnection, ready, workerConnection } from '../../workers/conne
 import { startInferenceThread } from '../../workers/inference-client.ts';
 import { openProducer } from '../../workers/producer.ts';
 import { startWorkers } from '../../workers/run-workers.ts';
+import { surviveLostConnections } from '../../workers/lost-connection.ts';
 import { configuredAxes } from '../runtime.ts';
 
 /** `stance worker`: process queued jobs until SIGINT/SIGTERM, then shut down gracefully. */
@@ -22,6 +23,7 @@ export function registerWorker(program: Command): void {
         throw new ConfigError('stance worker needs REDIS_URL (the queue) and DATABASE_URL (a Postgres server shared with the producers).');
       }
       const logger = createLogger(config.logLevel);
+      surviveLostConnections(logger);
       const axes = configuredAxes(config);
       // Everything opened so far is closed again if start-up fails (a model that will not load),
       // so a failed worker exits instead of idling with open connections.

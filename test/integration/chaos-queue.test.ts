@@ -173,9 +173,14 @@ describe('queue recovery under faults (own Redis and Postgres)', () => {
     const w = worker({ STANCE_JOB_ATTEMPTS: '2', STANCE_JOB_BACKOFF_MS: '100', STANCE_RECONCILE_INTERVAL_MS: '600000' });
     await waitFor('mid-batch', midBatch);
     await pg!.stop();
-    // Down until a job has failed for good and its failure could not be written.
-    await until('a failure that cannot be recorded', () => w.log().includes('could not record failure yet; retrying'), WAIT_MS);
-    await pg!.start();
+    try {
+      // Down until a job has failed for good and its failure could not be written.
+      await until('a failure that cannot be recorded', () => w.log().includes('could not record failure yet; retrying'), WAIT_MS);
+    } finally {
+      await pg!.start();
+    }
+    // The worker lived through the restart (postgres.js' stray rejection did not end it).
+    expect(w.child.exitCode).toBeNull();
     const recorded = await waitFor('failures recorded', (c) => (c.statuses.queued ?? 0) + (c.statuses.processing ?? 0) === 0);
     expect(recorded.statuses.failed).toBeGreaterThan(0);
     const db = postgres(pg!.url, { max: 1, onnotice: () => {} });
