@@ -1,5 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import { documents } from '../db/schema/index.ts';
+import { failureMessage } from '../pipeline/failure-message.ts';
 import { chunkBudget } from './inference.ts';
 import { chunkDocument, embedChunks, finishDocument, scoreChunks, setStatus, type StepContext } from './steps.ts';
 
@@ -27,8 +28,9 @@ const CHUNKS_PER_STEP = 32;
  * by an inline run that was interrupted (without a queue, nothing else is working on them; the
  * steps are idempotent, so finishing them is safe).
  */
-export async function unfinishedDocumentIds(ctx: StepContext): Promise<number[]> {
-  const rows = await ctx.db.select({ id: documents.id }).from(documents).where(inArray(documents.status, ['queued', 'processing'])).orderBy(documents.id);
+export async function unfinishedDocumentIds(ctx: StepContext, opts: { failed?: boolean } = {}): Promise<number[]> {
+  const statuses = opts.failed ? (['queued', 'processing', 'failed'] as const) : (['queued', 'processing'] as const);
+  const rows = await ctx.db.select({ id: documents.id }).from(documents).where(inArray(documents.status, [...statuses])).orderBy(documents.id);
   return rows.map((r) => r.id);
 }
 
@@ -57,7 +59,7 @@ export async function processInline(ctx: StepContext, documentIds: number[], onP
       const status = await finishDocument(ctx, documentId);
       results.push({ documentId, status, chunks: chunkIds.length });
     } catch (err) {
-      const error = (err as Error).message;
+      const error = failureMessage(err);
       await setStatus(ctx.db, documentId, 'failed', error);
       results.push({ documentId, status: 'failed', chunks: 0, error });
     }

@@ -17,6 +17,7 @@ import { registerMap } from './commands/map.ts';
 import { registerSimilar } from './commands/similar.ts';
 import { registerDb } from './commands/db.ts';
 import { registerProcess } from './commands/process.ts';
+import { registerRetry } from './commands/retry.ts';
 import { registerRescore } from './commands/rescore.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -38,6 +39,7 @@ const program = new Command('stance')
 registerIngest(program);
 registerStatus(program);
 registerProcess(program);
+registerRetry(program);
 registerWorker(program);
 registerRescore(program);
 registerAxes(program);

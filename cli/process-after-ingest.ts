@@ -1,7 +1,8 @@
 import type { Config } from '../config/config.ts';
-import type { Database } from '../db/client.ts';
+import { openDatabase, type Database, type Db } from '../db/client.ts';
 import { processInline, unfinishedDocumentIds, type InlineResult } from '../app/run-inline.ts';
-import { openProducer } from '../workers/producer.ts';
+import { enqueueDocuments, requeueStuck, type RequeueOptions, type RequeueOutcome } from '../app/requeue.ts';
+import { openProducer, type Producer } from '../workers/producer.ts';
 import { producerConnection, ready } from '../workers/connection.ts';
 import { say } from './output.ts';
 import { progressReporter } from './progress.ts';
@@ -12,16 +13,16 @@ export class QueueError extends Error {
   override name = 'QueueError';
 }
 
-/** Queues the documents for the workers (REDIS_URL set) and returns at once. */
-export async function queueDocuments(config: Config, documentIds: number[]): Promise<void> {
-  if (!config.redisUrl) throw new Error('queueDocuments needs REDIS_URL');
+/** Runs fn with a producer on REDIS_URL; Redis trouble becomes a QueueError that says what to do. */
+export async function withProducer<T>(config: Config, fn: (producer: Producer) => Promise<T>): Promise<T> {
+  if (!config.redisUrl) throw new Error('withProducer needs REDIS_URL');
   const connection = producerConnection(config.redisUrl);
   try {
     // Check Redis before opening queues on it: queues would log every failed reconnect.
     await ready(connection, config.redisUrl);
-    const producer = openProducer(connection, config.queuePrefix);
+    const producer = openProducer(connection, config.queuePrefix, { attempts: config.queue.jobAttempts, backoffMs: config.queue.backoffMs });
     try {
-      for (const documentId of documentIds) await producer.enqueue('process-document', { documentId }, `doc-${documentId}`);
+      return await fn(producer);
     } finally {
       await producer.close();
     }
@@ -35,11 +36,32 @@ export async function queueDocuments(config: Config, documentIds: number[]): Pro
   }
 }
 
-/** Processes every queued document in this process, with progress on stderr. */
-export async function processQueuedInline(database: Database): Promise<InlineResult[]> {
+/**
+ * Queues the documents for the workers (REDIS_URL set) and returns at once. Job ids come from the
+ * database (its incarnation, the documents' attempts), read through db or a short connection.
+ */
+export async function queueDocuments(config: Config, documentIds: number[], db?: Db): Promise<void> {
+  if (!config.redisUrl) throw new Error('queueDocuments needs REDIS_URL');
+  // An empty batch only checks that Redis answers (`stance serve` does this at start).
+  if (documentIds.length === 0) return withProducer(config, async () => {});
+  const own = db ? undefined : await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: 'ignore' });
+  try {
+    await withProducer(config, (producer) => enqueueDocuments(db ?? (own as Database).db, producer, documentIds));
+  } finally {
+    await own?.close();
+  }
+}
+
+/** Re-queues stuck (and, when asked, failed) documents for the workers; see requeueStuck. */
+export async function requeueForWorkers(config: Config, db: Db, opts: RequeueOptions): Promise<RequeueOutcome[]> {
+  return withProducer(config, (producer) => requeueStuck(db, producer, opts));
+}
+
+/** Processes every queued (and, with failed, every failed) document in this process, with progress on stderr. */
+export async function processQueuedInline(database: Database, opts: { failed?: boolean; ids?: number[] } = {}): Promise<InlineResult[]> {
   const runtime = await openInlineRuntime(database);
   try {
-    const ids = await unfinishedDocumentIds(runtime.ctx);
+    const ids = opts.ids ?? (await unfinishedDocumentIds(runtime.ctx, opts));
     if (ids.length === 0) return [];
     const bar = progressReporter();
     const results = await processInline(runtime.ctx, ids, bar.update);

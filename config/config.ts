@@ -29,6 +29,11 @@ const envSchema = z.object({
   STANCE_DATA_DIR: optionalString.default('.stance'),
   REDIS_URL: urlWithScheme(['redis', 'rediss']),
   STANCE_QUEUE_PREFIX: optionalString.default('stance'),
+  STANCE_JOB_ATTEMPTS: positiveInt(4),
+  STANCE_JOB_BACKOFF_MS: positiveInt(2_000),
+  STANCE_JOB_LOCK_MS: positiveInt(30_000),
+  STANCE_RECONCILE_INTERVAL_MS: positiveInt(60_000),
+  STANCE_STALE_AFTER_MS: positiveInt(60_000),
   STANCE_MODELS_DIR: optionalString,
   STANCE_EMBED_MODEL: optionalString.default('Xenova/all-MiniLM-L6-v2'),
   STANCE_NLI_MODEL: optionalString.default('Xenova/nli-deberta-v3-xsmall'),
@@ -57,6 +62,8 @@ export interface Config {
   dataDir: string;
   redisUrl: string | undefined;
   queuePrefix: string;
+  /** Queue retries and recovery (see README, "Recovery"); tests shorten them. */
+  queue: { jobAttempts: number; backoffMs: number; lockMs: number; reconcileIntervalMs: number; staleAfterMs: number };
   modelsDir: string | undefined;
   embedModel: string;
   nliModel: string;
@@ -106,6 +113,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     dataDir: resolve(cwd, e.STANCE_DATA_DIR),
     redisUrl: e.REDIS_URL,
     queuePrefix: e.STANCE_QUEUE_PREFIX,
+    queue: {
+      jobAttempts: e.STANCE_JOB_ATTEMPTS,
+      backoffMs: e.STANCE_JOB_BACKOFF_MS,
+      lockMs: e.STANCE_JOB_LOCK_MS,
+      reconcileIntervalMs: e.STANCE_RECONCILE_INTERVAL_MS,
+      staleAfterMs: e.STANCE_STALE_AFTER_MS,
+    },
     modelsDir: e.STANCE_MODELS_DIR === undefined ? undefined : resolve(cwd, e.STANCE_MODELS_DIR),
     embedModel: e.STANCE_EMBED_MODEL,
     nliModel: e.STANCE_NLI_MODEL,

@@ -5,7 +5,8 @@ import { SCORER_KINDS } from '../app/registry.ts';
 const id = z.number().int().positive();
 const chunkIds = z.array(id).min(1).max(10_000);
 
-// Transient failures (a database restart, a lost connection) retry with growing pauses.
+// Transient failures (a database restart, a lost connection) retry with growing pauses; the
+// producer can override both (STANCE_JOB_ATTEMPTS, STANCE_JOB_BACKOFF_MS) through retryOptions().
 const retrying: JobsOptions = { attempts: 4, backoff: { type: 'exponential', delay: 2_000 } };
 const keep: JobsOptions = { removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 }, removeOnFail: { age: 30 * 24 * 3600 } };
 
@@ -49,6 +50,17 @@ export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayl
 /** A payload that does not match its job's schema; never worth a retry. */
 export class PayloadError extends Error {
   override name = 'PayloadError';
+}
+
+/** How often a job runs before it fails for good, and the first pause between runs (doubling). */
+export interface RetrySettings {
+  attempts: number;
+  backoffMs: number;
+}
+
+/** BullMQ options for the given retry settings (they replace the catalog's defaults). */
+export function retryOptions(r: RetrySettings): JobsOptions {
+  return { attempts: r.attempts, backoff: { type: 'exponential', delay: r.backoffMs } };
 }
 
 /** True for a known job name (job names arrive as strings from Redis). */

@@ -13,9 +13,10 @@ export type Handlers = { [N in JobName]: Handler<N> };
 /** Wires the processing steps to the jobs of the catalog. */
 export function makeHandlers(ctx: StepContext, producer: Producer): Handlers {
   return {
-    'process-document': async ({ documentId }) => {
+    'process-document': async ({ documentId }, job) => {
       const chunkIds = await chunkDocument(ctx, documentId, chunkBudget(ctx.chunkTokens, ctx.inference.nliModel.maxTokens));
-      await producer.enqueueDocumentFlow(documentId, chunkIds);
+      // Children are named after this job, so each run (database incarnation, attempt) has its own.
+      await producer.enqueueDocumentFlow(job.id ?? `doc-${documentId}`, documentId, chunkIds);
       return { chunks: chunkIds.length };
     },
     'embed-chunks': async ({ chunkIds }) => {

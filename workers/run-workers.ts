@@ -1,10 +1,14 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../app/log.ts';
-import { BadDataError, setStatus, type StepContext } from '../app/steps.ts';
+import { recordFailure, withRetries } from '../app/record-failure.ts';
+import { countActions, requeueStuck } from '../app/requeue.ts';
+import { BadDataError, type StepContext } from '../app/steps.ts';
 import { AxisError } from '../pipeline/axes.ts';
-import { isJobName, JOBS, parsePayload, PayloadError, QUEUE_NAMES, type QueueName } from './catalog.ts';
+import { failureMessage } from '../pipeline/failure-message.ts';
+import { isJobName, parsePayload, PayloadError, QUEUE_NAMES, type QueueName } from './catalog.ts';
 import { makeHandlers } from './handlers.ts';
+import { runOfJobId } from './job-ids.ts';
 import type { Producer } from './producer.ts';
 
 export interface WorkerOptions {
@@ -17,6 +21,13 @@ export interface WorkerOptions {
   /** BullMQ lock settings; tests lower them to provoke stalls. */
   lockDuration?: number;
   stalledInterval?: number;
+  /**
+   * Re-queue documents left queued/processing with no live job, at start and then every
+   * intervalMs (0: only at start); staleAfterMs spares documents changed more recently. Off when absent.
+   */
+  reconcile?: { intervalMs: number; staleAfterMs: number };
+  /** How long a failure that cannot be written (database down) is retried; 10 minutes by default. */
+  failureWriteBudgetMs?: number;
 }
 
 /** Running workers for both queues; close() lets current jobs finish, then disconnects. */
@@ -29,6 +40,9 @@ export interface RunningWorkers {
 export function startWorkers(ctx: StepContext, opts: WorkerOptions): RunningWorkers {
   const handlers = makeHandlers(ctx, opts.producer);
   const log = opts.logger;
+  // Aborted on close, so pending failure writes and reconciliation stop waiting.
+  const stopping = new AbortController();
+  const failureBudget = opts.failureWriteBudgetMs ?? 10 * 60_000;
 
   const processor = async (job: Job): Promise<unknown> => {
     if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job name "${job.name}"`);
@@ -54,7 +68,7 @@ export function startWorkers(ctx: StepContext, opts: WorkerOptions): RunningWork
         ...(opts.lockDuration && { lockDuration: opts.lockDuration }),
         ...(opts.stalledInterval && { stalledInterval: opts.stalledInterval }),
       });
-      worker.on('failed', (job, err) => void onFailed(ctx, log, job, err));
+      worker.on('failed', (job, err) => void onFailed(ctx, log, job, err, { budgetMs: failureBudget, signal: stopping.signal }));
       worker.on('stalled', (jobId) => log.warn({ queue, jobId }, 'job stalled'));
       worker.on('error', (err) => log.error({ queue, err: err.message }, 'worker error'));
       worker.on('completed', (job) => log.info({ queue, jobId: job.id, job: job.name, documentId: (job.data as { documentId?: number }).documentId }, 'job completed'));
@@ -62,24 +76,63 @@ export function startWorkers(ctx: StepContext, opts: WorkerOptions): RunningWork
     }),
   ) as Record<QueueName, Worker>;
 
+  const reconciler = opts.reconcile ? startReconciler(ctx, opts.producer, log, opts.reconcile, stopping.signal) : undefined;
+
   return {
     workers,
     close: async () => {
+      stopping.abort();
+      if (reconciler) clearInterval(reconciler);
       await Promise.all(Object.values(workers).map((w) => w.close()));
     },
   };
 }
 
-// A job that will not run again marks its document failed with the reason, so `stance status` shows it.
-async function onFailed(ctx: StepContext, log: Logger, job: Job | undefined, err: Error): Promise<void> {
+// Cheap: one indexed query for queued/processing documents, and two job lookups for each.
+function startReconciler(ctx: StepContext, producer: Producer, log: Logger, settings: { intervalMs: number; staleAfterMs: number }, signal: AbortSignal): NodeJS.Timeout | undefined {
+  let running = false;
+  const reconcile = async () => {
+    if (running || signal.aborted) return;
+    running = true;
+    try {
+      const outcomes = await requeueStuck(ctx.db, producer, { statuses: ['queued', 'processing'], staleAfterMs: settings.staleAfterMs });
+      const counts = countActions(outcomes);
+      if (counts.queued + counts.requeued_stale > 0) log.warn({ queued: counts.queued, requeued: counts.requeued_stale, documents: outcomes.filter((o) => o.jobId).map((o) => o.documentId) }, 'queued documents that had no live job');
+    } catch (err) {
+      // The database or Redis is down; the next round tries again.
+      log.warn({ err: failureMessage(err) }, 'reconciliation failed');
+    } finally {
+      running = false;
+    }
+  };
+  void reconcile();
+  if (settings.intervalMs <= 0) return undefined;
+  const timer = setInterval(() => void reconcile(), settings.intervalMs);
+  timer.unref();
+  return timer;
+}
+
+// A job that will not run again marks its document failed with the reason, so `stance status`
+// shows it. While the database is down the write is retried; if the budget runs out (or the worker
+// stops) the document stays queued/processing with no live job, and reconciliation re-queues it.
+async function onFailed(ctx: StepContext, log: Logger, job: Job | undefined, err: Error, retry: { budgetMs: number; signal: AbortSignal }): Promise<void> {
   if (!job) return;
-  const attempts = isJobName(job.name) ? (JOBS[job.name].options.attempts ?? 1) : 1;
-  const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= attempts;
+  // The job's own options, not the catalog's: the producer may have overridden them (STANCE_JOB_ATTEMPTS).
+  const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
   const documentId = (job.data as { documentId?: unknown }).documentId;
-  log.error({ queue: job.queueName, jobId: job.id, job: job.name, documentId, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
-  if (final && typeof documentId === 'number') {
-    await setStatus(ctx.db, documentId, 'failed', `${job.name}: ${err.message}`).catch((e: Error) =>
-      log.error({ documentId, err: e.message }, 'could not record failure'),
-    );
+  const message = `${job.name}: ${failureMessage(err)}`;
+  log.error({ queue: job.queueName, jobId: job.id, job: job.name, documentId, attempt: job.attemptsMade, final, err: message }, 'job failed');
+  if (!final || typeof documentId !== 'number') return;
+  try {
+    const written = await withRetries(() => recordFailure(ctx.db, documentId, runOfJobId(job.id), message), {
+      firstDelayMs: 500,
+      maxDelayMs: 15_000,
+      budgetMs: retry.budgetMs,
+      signal: retry.signal,
+      onRetry: (e, delayMs) => log.warn({ documentId, jobId: job.id, delayMs, err: failureMessage(e) }, 'could not record failure yet; retrying'),
+    });
+    if (!written) log.info({ documentId, jobId: job.id }, 'failure of an outdated run not recorded');
+  } catch (e) {
+    log.error({ documentId, jobId: job.id, err: failureMessage(e) }, 'could not record failure; reconciliation will re-queue the document');
   }
 }

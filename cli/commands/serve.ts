@@ -42,7 +42,7 @@ export function registerServe(program: Command): void {
       const database = await openDatabase(storeOptions(config));
       let server: RunningServer | undefined;
       try {
-        const enqueue = config.redisUrl ? (ids: number[]) => queueDocuments(config, ids) : undefined;
+        const enqueue = config.redisUrl ? (ids: number[]) => queueDocuments(config, ids, database.db) : undefined;
         // Fail at start, not at the first POST, when Redis is not there (an empty batch only connects).
         if (enqueue) await enqueue([]);
         const app = createApp({ env: queryEnvFor(database, config), config, enqueue, logger });

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { documentsInProgress } from '../../app/document-progress.ts';
 import { documentStatus, failedDocuments } from '../../app/status.ts';
+import { stuckDocuments, type StuckDocument } from '../../app/stuck.ts';
 import { DOCUMENT_STATUSES } from '../../db/schema/index.ts';
 import { queueCounts } from '../../workers/queue-counts.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
+import { withProducer } from '../process-after-ingest.ts';
 
 /** `stance status`: documents by source and status, progress of unfinished ones, queue counts. */
 export function registerStatus(program: Command): void {
@@ -13,10 +15,18 @@ export function registerStatus(program: Command): void {
     .description('show documents by source and processing status, the progress of unfinished documents and, with REDIS_URL, the queues')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const result = await withDatabase(async ({ db, location }, config) => ({
+      const result = await withDatabase(async ({ db, location }, config) => {
+        // Without Redis nothing can say which queued documents have a job; the counts still help.
+        const stuck: StuckDocument[] | null = config.redisUrl
+          ? await withProducer(config, (producer) => stuckDocuments(db, producer, config.queue.staleAfterMs)).catch(() => null)
+          : await stuckDocuments(db, undefined, config.queue.staleAfterMs);
+        const stuckIds = new Set((stuck ?? []).map((d) => d.id));
+        return {
         database: location,
         sources: await documentStatus(db),
-        in_progress: await documentsInProgress(db),
+        in_progress: (await documentsInProgress(db)).map((d) => ({ ...d, stuck: stuckIds.has(d.id) })),
+        stuck,
+        stuck_fix: stuck?.length ? 'run `stance process` to queue them again' : null,
         failed: await failedDocuments(db),
         // The database part is worth showing even when Redis is down.
         ...(config.redisUrl
@@ -25,7 +35,8 @@ export function registerStatus(program: Command): void {
               (err: Error) => ({ queues: null, queues_error: err.message }),
             )
           : { queues: null, queues_error: null }),
-      }));
+        };
+      });
       if (opts.json) {
         printJson(result);
         return;
@@ -41,7 +52,11 @@ export function registerStatus(program: Command): void {
       }
       if (result.in_progress.length) {
         console.log('\nUnfinished documents:');
-        console.log(formatTable(['id', 'source', 'status', 'chunks', 'embedded', 'scored', 'title'], result.in_progress.map((d) => [d.id, d.source, d.status, d.chunks, d.embedded, d.scored, d.title ?? ''])));
+        console.log(formatTable(['id', 'source', 'status', 'chunks', 'embedded', 'scored', 'title'], result.in_progress.map((d) => [d.id, d.source, d.stuck ? `${d.status} (stuck)` : d.status, d.chunks, d.embedded, d.scored, d.title ?? ''])));
+      }
+      if (result.stuck?.length) {
+        console.log(`\nStuck: ${result.stuck.length} document(s) that nothing is processing (${result.stuck[0]?.reason}): ${result.stuck.map((d) => d.id).join(', ')}`);
+        console.log(`Fix: ${result.stuck_fix}.`);
       }
       if (result.queues) {
         console.log('\nQueues:');
@@ -49,5 +64,6 @@ export function registerStatus(program: Command): void {
       }
       if (result.queues_error) console.log(`\nQueues: unavailable (${result.queues_error})`);
       for (const f of result.failed) console.log(`failed: document ${f.id} (${f.title ?? f.fileName ?? ''}): ${f.error ?? ''}`);
+      if (result.failed.length) console.log('Retry failed documents with `stance retry ID...` or `stance process --failed`.');
     });
 }

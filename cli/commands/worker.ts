@@ -8,6 +8,7 @@ import { producerConnection, ready, workerConnection } from '../../workers/conne
 import { startInferenceThread } from '../../workers/inference-client.ts';
 import { openProducer } from '../../workers/producer.ts';
 import { startWorkers } from '../../workers/run-workers.ts';
+import { surviveLostConnections } from '../../workers/lost-connection.ts';
 import { configuredAxes } from '../runtime.ts';
 
 /** `stance worker`: process queued jobs until SIGINT/SIGTERM, then shut down gracefully. */
@@ -22,6 +23,7 @@ export function registerWorker(program: Command): void {
         throw new ConfigError('stance worker needs REDIS_URL (the queue) and DATABASE_URL (a Postgres server shared with the producers).');
       }
       const logger = createLogger(config.logLevel);
+      surviveLostConnections(logger);
       const axes = configuredAxes(config);
       // Everything opened so far is closed again if start-up fails (a model that will not load),
       // so a failed worker exits instead of idling with open connections.
@@ -40,12 +42,22 @@ export function registerWorker(program: Command): void {
         const inference = await startInferenceThread(inferenceSpecFrom(config), (m) => logger.info({ progress: m }, 'model download'));
         cleanups.push(() => inference.close());
         const ctx = await createStepContext(database.db, inference, axes, config);
-        const producer = openProducer(producerRedis, config.queuePrefix);
+        const producer = openProducer(producerRedis, config.queuePrefix, { attempts: config.queue.jobAttempts, backoffMs: config.queue.backoffMs });
         cleanups.push(() => producer.close());
         const workerRedis = workerConnection(config.redisUrl);
         // BullMQ leaves connections it was given open; close them so the process can exit.
         cleanups.push(() => workerRedis.disconnect());
-        running = startWorkers(ctx, { connection: workerRedis, prefix: config.queuePrefix, producer, logger, concurrency: opts.concurrency });
+        running = startWorkers(ctx, {
+          connection: workerRedis,
+          prefix: config.queuePrefix,
+          producer,
+          logger,
+          concurrency: opts.concurrency,
+          lockDuration: config.queue.lockMs,
+          stalledInterval: config.queue.lockMs,
+          // Documents left without a live job (Redis lost, failures not recorded) are queued again.
+          reconcile: { intervalMs: config.queue.reconcileIntervalMs, staleAfterMs: config.queue.staleAfterMs },
+        });
         cleanups.push(() => running.close());
         logger.info({ concurrency: opts.concurrency, prefix: config.queuePrefix, database: database.location }, 'workers ready');
       } catch (err) {

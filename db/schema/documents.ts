@@ -25,6 +25,9 @@ export const documents = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     status: text('status', { enum: DOCUMENT_STATUSES }).notNull().default('queued'),
     error: text('error'),
+    // Incremented each time the document is re-queued: part of its queue job ids, so a new attempt
+    // never meets a finished or failed job of an earlier one (re-queueing would be a silent no-op).
+    queueAttempt: integer('queue_attempt').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

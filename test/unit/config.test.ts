@@ -13,6 +13,14 @@ describe('parseConfig', () => {
     expect(c.maxDocBytes).toBe(5_000_000);
     expect(c.logLevel).toBe('info');
     expect(c.modelsDir).toBeUndefined();
+    expect(c.queue).toEqual({ jobAttempts: 4, backoffMs: 2000, lockMs: 30_000, reconcileIntervalMs: 60_000, staleAfterMs: 60_000 });
+  });
+
+  it('reads the queue recovery knobs and refuses a zero or fractional one by name', () => {
+    const c = parseConfig({ STANCE_JOB_ATTEMPTS: '2', STANCE_JOB_BACKOFF_MS: '100', STANCE_JOB_LOCK_MS: '2000', STANCE_RECONCILE_INTERVAL_MS: '1000', STANCE_STALE_AFTER_MS: '500' });
+    expect(c.queue).toEqual({ jobAttempts: 2, backoffMs: 100, lockMs: 2000, reconcileIntervalMs: 1000, staleAfterMs: 500 });
+    expect(() => parseConfig({ STANCE_JOB_ATTEMPTS: '0' })).toThrow(/STANCE_JOB_ATTEMPTS="0": must be greater than 0/);
+    expect(() => parseConfig({ STANCE_STALE_AFTER_MS: '1.5' })).toThrow(/STANCE_STALE_AFTER_MS="1.5": must be a whole number/);
   });
 
   it('reads every variable and resolves folders against the working directory', () => {
