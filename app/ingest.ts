@@ -5,12 +5,16 @@ import type { Db } from '../db/client.ts';
 import { documents, sources } from '../db/schema/index.ts';
 import { describeIssues, documentMetaSchema, type DocumentMeta } from '../pipeline/document-meta.ts';
 import { formatBytes, prepareDocument, type InputProblem } from '../pipeline/prepare-document.ts';
+import { describeItemFailure, type ItemFailure } from './ingest-errors.ts';
 
 /** What happened to one input: stored, already there, or refused with the reason. */
 export type IngestOutcome =
   | { file: string; status: 'created'; documentId: number; source: string; bytes: number; removedLines: number }
   | { file: string; status: 'duplicate'; documentId: number; source: string }
-  | { file: string; status: 'failed'; problem: InputProblem | 'missing' | 'not-a-file' | 'bad-metadata' | 'manifest'; message: string };
+  | { file: string; status: 'failed'; problem: IngestProblem; message: string };
+
+/** Why an item failed: a problem of its input, or of storing it. */
+export type IngestProblem = InputProblem | 'missing' | 'not-a-file' | 'bad-metadata' | 'manifest' | 'outside-manifest-dir' | ItemFailure['problem'];
 
 /** One document to ingest: its content (or a path to read it from) and its metadata. */
 export interface IngestInput {
@@ -25,10 +29,20 @@ export interface IngestOptions {
   maxDocBytes: number;
 }
 
-/** Stores documents one by one; a bad input is reported and the others go ahead. */
+/**
+ * Stores documents one by one; a bad input is reported and the others go ahead. Whatever one
+ * item throws (a converter's RangeError, a database refusal) becomes that item's `failed`
+ * outcome, so every input gets exactly one outcome.
+ */
 export async function ingestDocuments(db: Db, inputs: IngestInput[], opts: IngestOptions): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = [];
-  for (const input of inputs) outcomes.push(await ingestOne(db, input, opts));
+  for (const input of inputs) {
+    try {
+      outcomes.push(await ingestOne(db, input, opts));
+    } catch (err) {
+      outcomes.push({ file: input.file, status: 'failed', ...describeItemFailure(err) });
+    }
+  }
   return outcomes;
 }
 
@@ -74,6 +88,29 @@ async function storeDocument(
   meta: DocumentMeta,
   doc: { format: string; text: string; contentHash: string; byteLength: number; removed: unknown[] },
 ): Promise<IngestOutcome> {
+  try {
+    return await insertDocument(db, file, meta, doc);
+  } catch (err) {
+    if (!(err instanceof StoredMeanwhile)) throw err;
+    // The transaction rolled back, taking with it the source it may have created for this text.
+    const existing = await findByHash(db, doc.contentHash);
+    if (!existing) throw new Error(`document with hash ${doc.contentHash} neither inserted nor found`, { cause: err });
+    return { file, status: 'duplicate', documentId: existing.id, source: existing.source };
+  }
+}
+
+/** Another transaction stored the same text between our check and our insert. */
+class StoredMeanwhile extends Error {
+  override name = 'StoredMeanwhile';
+}
+
+/** Source and document in one transaction: a document that is not inserted leaves no source behind. */
+async function insertDocument(
+  db: Db,
+  file: string,
+  meta: DocumentMeta,
+  doc: { format: string; text: string; contentHash: string; byteLength: number; removed: unknown[] },
+): Promise<IngestOutcome> {
   return db.transaction(async (tx) => {
     // Look for the text first: a duplicate must not create the source it was offered under.
     const duplicate = await findByHash(tx, doc.contentHash);
@@ -103,10 +140,9 @@ async function storeDocument(
     if (inserted[0]) {
       return { file, status: 'created', documentId: inserted[0].id, source: meta.source, bytes: doc.byteLength, removedLines: doc.removed.length };
     }
-    // Another process stored the same text between our check and our insert.
-    const existing = await findByHash(tx, doc.contentHash);
-    if (!existing) throw new Error(`document with hash ${doc.contentHash} neither inserted nor found`);
-    return { file, status: 'duplicate', documentId: existing.id, source: existing.source };
+    // Another process stored the same text between our check and our insert: roll back, so a
+    // source created for this text (and for nothing else) does not stay behind as an orphan.
+    throw new StoredMeanwhile(`hash ${doc.contentHash} stored by another transaction`);
   });
 }
 

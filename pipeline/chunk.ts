@@ -13,17 +13,20 @@
  * 3. Each chunk is measured once with countTokens (tokenCount is that exact number). Counts are
  *    not strictly additive for every tokenizer, so if the measure exceeds the budget the last unit
  *    is dropped and the chunk re-measured; a single unit always fits because it was counted alone.
+ * Words over MAX_WORD_CHARS are counted one token per character (boundLongWords), so a run of a
+ * million letters is cut into chunks of at most maxTokens characters, not kept as one "[UNK]".
  * With overlapSentences = 1 a chunk starts with the last unit of the previous chunk when that unit
  * is a whole sentence, item or heading, is not the whole previous chunk, and leaves room for the
  * next unit.
  */
+import { MAX_WORD_CHARS } from './limits.ts';
 import { segmentText, sentenceSpans } from './sentences.ts';
 import type { SegmentKind } from './sentences.ts';
 
 /** Default chunk budget in model tokens, well under the 512 of BERT-sized NLI models with a hypothesis. */
 export const DEFAULT_CHUNK_TOKENS = 200;
 
-/** A chunk of the input: text === input.slice(start, end), tokenCount as measured by countTokens. */
+/** A chunk of the input: text === input.slice(start, end), tokenCount as measured by countTokens (long words bounded, see boundLongWords). */
 export type Chunk = { ordinal: number; text: string; start: number; end: number; tokenCount: number };
 
 /** Budget, optional one-sentence overlap, and the tokenizer's counter. */
@@ -46,12 +49,34 @@ type Piece = { start: number; end: number; tokens: number };
 
 /** Splits text into chunks of at most maxTokens tokens along sentence, list and paragraph boundaries. */
 export function chunkText(text: string, opts: ChunkOptions): Chunk[] {
-  const { maxTokens, countTokens } = opts;
+  const { maxTokens } = opts;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) {
     throw new RangeError(`maxTokens must be a positive integer, got ${maxTokens}`);
   }
+  // WordPiece maps any word over its max_input_chars_per_word (100) to one [UNK]: counted as it
+  // stands, a 1 MB word is "1 token" and becomes one 1 MB chunk. One token per character (and one
+  // more, for a SentencePiece word marker) is a bound no tokenizer exceeds, and it is free, where
+  // tokenizing a 100-character word takes WordPiece about 10 ms.
+  const countTokens = boundLongWords(opts.countTokens);
   const units = toUnits(text, maxTokens, countTokens);
   return pack(text, units, maxTokens, opts.overlapSentences ?? 0, countTokens);
+}
+
+const LONG_WORD = new RegExp(`\\S{${MAX_WORD_CHARS + 1},}`, 'gu');
+
+/**
+ * A token counter that counts every word over MAX_WORD_CHARS characters as one token per
+ * character plus one, and the rest of the text with countTokens.
+ */
+export function boundLongWords(countTokens: (s: string) => number): (s: string) => number {
+  return (text) => {
+    let long = 0;
+    const rest = text.replace(LONG_WORD, (word) => {
+      long += word.length + 1;
+      return ' ';
+    });
+    return long === 0 ? countTokens(text) : countTokens(rest) + long;
+  };
 }
 
 /** Counted units of the text, with over-budget units split until every one fits. */

@@ -1,24 +1,103 @@
 import { z } from 'zod';
+import { FIELD_LIMITS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './limits.ts';
 
-const trimmed = z.string().trim();
 const SOURCE_REQUIRED = 'source is required (the organisation or forum the text speaks for)';
-const optionalText = trimmed.min(1).optional();
 
-/** Metadata a researcher gives with a document; only the source is required. */
+// Postgres text cannot hold U+0000, and other C0 controls in a name are always a paste accident.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+const controlMessage = (field: string, s: string) => {
+  const at = s.search(CONTROL);
+  return `${field} holds a control character (U+${s.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at + 1}); remove it`;
+};
+
+/** A trimmed text field of at most `max` characters, without control characters. */
+function boundedText(field: string, max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, { error: (iss) => `${field} is ${(iss.input as string).length} characters long; the limit is ${max}` })
+    .refine((s) => !CONTROL.test(s), { error: (iss) => controlMessage(field, iss.input as string) });
+}
+
+const optionalText = (field: string, max: number) => boundedText(field, max).min(1, `${field} is empty; leave it out or give a value`).optional();
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** Why a YYYY, YYYY-MM or YYYY-MM-DD date is not a calendar date, or undefined when it is one. */
+export function calendarDateProblem(date: string): string | undefined {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(date);
+  if (!m) return 'date must be YYYY, YYYY-MM or YYYY-MM-DD';
+  const year = Number(m[1]);
+  if (year < 1) return `date ${date}: year 0000 does not exist`;
+  if (m[2] === undefined) return undefined;
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) return `date ${date}: month ${m[2]} does not exist (01 to 12)`;
+  if (m[3] === undefined) return undefined;
+  const day = Number(m[3]);
+  const last = month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 31);
+  if (day < 1 || day > last) return `date ${date}: day ${m[3]} does not exist in that month (01 to ${last})`;
+  return undefined;
+}
+
+const dateSchema = z
+  .string()
+  .trim()
+  .refine((d) => calendarDateProblem(d) === undefined, { error: (iss) => calendarDateProblem(iss.input as string) ?? 'bad date' });
+
+const urlSchema = z
+  .string()
+  .trim()
+  .max(FIELD_LIMITS.url, { error: (iss) => `url is ${(iss.input as string).length} characters long; the limit is ${FIELD_LIMITS.url}` })
+  .pipe(z.url({ protocol: /^https?$/, error: 'url must be an absolute http or https URL such as https://example.org/page' }));
+
+/** Why a metadata object is too deep, too large or not storable as JSON, or undefined when it is fine. */
+export function metadataProblem(metadata: Record<string, unknown>): string | undefined {
+  // Walked with an explicit stack: input nested 100,000 deep must not overflow ours.
+  const stack: { value: unknown; depth: number }[] = [{ value: metadata, depth: 1 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value === 'string' && value.includes('\u0000')) return 'metadata holds a NUL character (U+0000), which cannot be stored; remove it';
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_METADATA_DEPTH) return `metadata is nested more than ${MAX_METADATA_DEPTH} levels deep; the limit is ${MAX_METADATA_DEPTH}: flatten it`;
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\u0000')) return 'metadata holds a NUL character (U+0000) in a key; remove it';
+      stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(metadata);
+  } catch (err) {
+    return `metadata cannot be stored as JSON (${(err as Error).message})`;
+  }
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > MAX_METADATA_BYTES) return `metadata is ${bytes} bytes as JSON; the limit is ${MAX_METADATA_BYTES}: keep large data elsewhere and link it`;
+  return undefined;
+}
+
+const metadataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((m) => metadataProblem(m) === undefined, { error: (iss) => metadataProblem(iss.input as Record<string, unknown>) ?? 'bad metadata' });
+
+/** Metadata a researcher gives with a document; only the source is required. Limits: pipeline/limits.ts. */
 export const documentMetaSchema = z.object({
-  source: z.string({ error: SOURCE_REQUIRED }).trim().min(1, SOURCE_REQUIRED),
-  actor: optionalText,
-  actorType: optionalText,
-  title: optionalText,
-  date: trimmed
-    .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'date must be YYYY, YYYY-MM or YYYY-MM-DD')
-    .optional(),
-  url: z.url('url must be an absolute URL such as https://example.org/page').optional(),
-  language: trimmed
+  source: z.string({ error: SOURCE_REQUIRED }).pipe(boundedText('source', FIELD_LIMITS.source).min(1, SOURCE_REQUIRED)),
+  actor: optionalText('actor', FIELD_LIMITS.actor),
+  actorType: optionalText('actor_type', FIELD_LIMITS.actorType),
+  title: optionalText('title', FIELD_LIMITS.title),
+  date: dateSchema.optional(),
+  url: urlSchema.optional(),
+  language: z
+    .string()
+    .trim()
+    .max(FIELD_LIMITS.language, { error: `language is longer than ${FIELD_LIMITS.language} characters; use a tag such as en, fr or pt-BR` })
     .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'language must be a language tag such as en, fr or pt-BR')
     .optional(),
-  kind: optionalText,
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  kind: optionalText('kind', FIELD_LIMITS.kind),
+  metadata: metadataSchema.optional(),
 });
 
 export type DocumentMeta = z.infer<typeof documentMetaSchema>;

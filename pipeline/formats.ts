@@ -1,4 +1,5 @@
 import { convert } from 'html-to-text';
+import { Parser } from 'htmlparser2';
 
 export const FORMATS = ['text', 'markdown', 'html'] as const;
 export type DocumentFormat = (typeof FORMATS)[number];
@@ -66,4 +67,35 @@ export function toPlainText(content: string, format: DocumentFormat): string {
   if (format === 'html') return htmlToText(content);
   if (format === 'markdown') return markdownToText(content);
   return content;
+}
+
+class TooDeep extends Error {}
+
+/**
+ * Deepest element nesting of an HTML text as the parser html-to-text uses sees it (implied end
+ * tags included), counted up to `limit + 1`: the parser slows down with the depth of its open
+ * elements, so counting stops as soon as the answer is "too deep".
+ */
+export function htmlNestingDepth(html: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  const parser = new Parser(
+    {
+      onopentag: () => {
+        depth++;
+        if (depth > max) max = depth;
+        if (depth > limit) throw new TooDeep();
+      },
+      onclosetag: () => {
+        depth--;
+      },
+    },
+    { decodeEntities: true },
+  );
+  try {
+    parser.end(html);
+  } catch (err) {
+    if (!(err instanceof TooDeep)) throw err;
+  }
+  return max;
 }

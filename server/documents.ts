@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, or } from 'drizzle-orm';
 import type { QueryEnv } from '../app/compare/service.ts';
-import { ingestDocuments } from '../app/ingest.ts';
+import { ingestDocuments, type IngestProblem } from '../app/ingest.ts';
 import { findConfiguredScorer, NothingScoredError } from '../app/lookup.ts';
 import { SCORER_KINDS } from '../app/registry.ts';
 import type { Db } from '../db/client.ts';
@@ -12,7 +12,11 @@ import type { DocumentBody } from './schemas.ts';
 export type IntakeResult =
   | { outcome: 'created'; id: number; source: string }
   | { outcome: 'duplicate'; id: number; source: string; status: DocumentStatus }
-  | { outcome: 'refused'; httpStatus: 400 | 413 | 422; message: string };
+  | { outcome: 'refused'; httpStatus: 400 | 413 | 422 | 503; message: string };
+
+// Every other problem (an unreadable text, a database refusal of this one document) is 422: the
+// request was understood and this document cannot be stored; never 500.
+const HTTP_STATUS: Partial<Record<IngestProblem, 400 | 413 | 503>> = { 'too-large': 413, 'bad-metadata': 400, 'storage-unavailable': 503 };
 
 const EXTENSION: Record<DocumentFormat, string> = { text: 'txt', markdown: 'md', html: 'html' };
 
@@ -58,8 +62,7 @@ export async function intakeDocument(db: Db, body: DocumentBody, maxDocBytes: nu
     const [row] = await db.select({ status: documents.status }).from(documents).where(eq(documents.id, outcome.documentId));
     return { outcome: 'duplicate', id: outcome.documentId, source: outcome.source, status: row?.status ?? 'queued' };
   }
-  const httpStatus = outcome.problem === 'too-large' ? 413 : outcome.problem === 'bad-metadata' ? 400 : 422;
-  return { outcome: 'refused', httpStatus, message: outcome.message };
+  return { outcome: 'refused', httpStatus: HTTP_STATUS[outcome.problem] ?? 422, message: outcome.message };
 }
 
 /** A stored document for GET /documents/:id (undefined when there is none). */

@@ -6,6 +6,7 @@ import type { SourceStatus } from '../app/status.ts';
 import { DOCUMENT_STATUSES } from '../db/schema/index.ts';
 import { FORMATS } from '../pipeline/formats.ts';
 import { documentMetaSchema } from '../pipeline/document-meta.ts';
+import { FIELD_LIMITS } from '../pipeline/limits.ts';
 
 /**
  * The JSON the API answers with, as zod schemas: the OpenAPI description is generated from them,
@@ -177,7 +178,7 @@ const meta = documentMetaSchema.shape;
 export const documentBodySchema = z.strictObject({
   text: z.string().describe('the document: plain text, Markdown or HTML'),
   format: z.enum(FORMATS).optional().describe('how to read text; default: by file_name, else text'),
-  file_name: z.string().trim().min(1).optional().describe('original file name (its extension gives the format); default document.txt'),
+  file_name: z.string().trim().min(1).max(FIELD_LIMITS.fileName, `file_name is longer than ${FIELD_LIMITS.fileName} characters`).optional().describe('original file name (its extension gives the format); default document.txt'),
   source: meta.source.describe('who the text speaks for, e.g. ITU'),
   actor: meta.actor,
   actor_type: meta.actorType,

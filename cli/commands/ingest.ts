@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ingestDocuments, type IngestInput, type IngestOutcome } from '../../app/ingest.ts';
+import { resolveManifestFile } from '../../app/manifest-files.ts';
 import { ManifestError, parseManifest } from '../../pipeline/manifest.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { withDatabase } from '../context.ts';
@@ -20,6 +21,7 @@ interface IngestFlags {
   manifest?: string;
   json?: boolean;
   process?: boolean;
+  allowOutsideManifestDir?: boolean;
 }
 
 /** `stance ingest`: add documents with their metadata; duplicates and bad files are reported, not fatal. */
@@ -37,11 +39,12 @@ export function registerIngest(program: Command): void {
     .option('--lang <tag>', 'language tag, e.g. en')
     .option('--kind <kind>', 'speech, declaration, mission statement...')
     .option('-m, --manifest <file>', 'a manifest (.json or .jsonl) listing files and their metadata')
+    .option('--allow-outside-manifest-dir', "let manifest entries name files outside the manifest's folder (absolute paths, ../, symlinks)")
     .option('--json', 'print the outcome of every file as JSON')
     .option('--no-process', 'only store the documents; do not chunk, embed and score them now')
     .addHelpText(
       'after',
-      '\nExamples:\n  stance ingest --manifest seeds/manifest.json\n  stance ingest speech.txt --source ITU --date 2013-10-17 --title "Seoul opening speech"',
+      '\nManifest paths are relative to the manifest and must stay inside its folder unless --allow-outside-manifest-dir.\n\nExamples:\n  stance ingest --manifest seeds/manifest.json\n  stance ingest speech.txt --source ITU --date 2013-10-17 --title "Seoul opening speech"',
     )
     .action(async (files: string[], flags: IngestFlags) => {
       if (files.length === 0 && !flags.manifest) {
@@ -64,7 +67,7 @@ export function registerIngest(program: Command): void {
       }));
       const early: IngestOutcome[] = [];
       if (flags.manifest) {
-        const read = await readManifest(flags.manifest);
+        const read = await readManifest(flags.manifest, flags.allowOutsideManifestDir === true);
         inputs.push(...read.inputs);
         early.push(...read.failures);
       }
@@ -91,7 +94,7 @@ export function registerIngest(program: Command): void {
     });
 }
 
-async function readManifest(path: string): Promise<{ inputs: IngestInput[]; failures: IngestOutcome[] }> {
+async function readManifest(path: string, allowOutside: boolean): Promise<{ inputs: IngestInput[]; failures: IngestOutcome[] }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -100,15 +103,19 @@ async function readManifest(path: string): Promise<{ inputs: IngestInput[]; fail
   }
   const { entries, errors } = parseManifest(text, path);
   const base = dirname(resolve(path));
-  return {
-    inputs: entries.map((e) => ({ file: relative(process.cwd(), resolve(base, e.file)), meta: e.meta })),
-    failures: errors.map((e) => ({
-      file: e.file ?? `${path} ${e.where}`,
-      status: 'failed' as const,
-      problem: 'manifest' as const,
-      message: `${path} ${e.where}: ${e.message}`,
-    })),
-  };
+  const inputs: IngestInput[] = [];
+  const failures: IngestOutcome[] = errors.map((e) => ({
+    file: e.file ?? `${path} ${e.where}`,
+    status: 'failed' as const,
+    problem: 'manifest' as const,
+    message: `${path} ${e.where}: ${e.message}`,
+  }));
+  for (const e of entries) {
+    const resolved = await resolveManifestFile(base, e.file, allowOutside);
+    if (resolved.ok) inputs.push({ file: relative(process.cwd(), resolved.path), meta: e.meta });
+    else failures.push({ file: e.file, status: 'failed', problem: 'outside-manifest-dir', message: `${path} ${e.where}: ${resolved.message}` });
+  }
+  return { inputs, failures };
 }
 
 function report(outcomes: IngestOutcome[], json: boolean): void {

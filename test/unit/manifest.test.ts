@@ -23,7 +23,7 @@ describe('parseManifest', () => {
     expect(errors[1]).toMatchObject({ where: 'line 4' });
     expect(errors[1]?.message).toMatch(/not valid JSON/);
     expect(errors[2]?.message).toMatch(/date: date must be YYYY, YYYY-MM or YYYY-MM-DD/);
-    expect(errors[3]?.message).toMatch(/url: url must be an absolute URL/);
+    expect(errors[3]?.message).toMatch(/url: url must be an absolute http or https URL/);
   });
 
   it('names the missing file field', () => {
