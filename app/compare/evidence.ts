@@ -17,6 +17,8 @@ export interface EvidencePassage {
   score: number;
   relevance: number;
   label: string;
+  /** Why the scorer gave this label, when it can say (the lexicon scorer: matched terms); null otherwise. */
+  details: Record<string, unknown> | null;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function evidenceFor(db: Db, scope: ResolvedScope, source: string, 
     db,
     sql`select c.id as chunk_id, d.id as document_id, d.title, d.date, d.url, src.name as source,
           substring(d.text from c.start + 1 for c."end" - c.start) as quote, c.start, c."end" as "end",
-          ss.score, ss.relevance, ss.label
+          ss.score, ss.relevance, ss.label, ss.details
         from stance_scores ss join chunks c on c.id = ss.chunk_id join documents d on d.id = c.document_id
         join sources src on src.id = d.source_id
         where ss.axis_id = ${scope.axisId} and ss.scorer_id = ${scope.scorer.id} and src.name = ${source} and ss.label = ${pole}
