@@ -30,7 +30,9 @@ export function configuredAxes(config: Config): Axis[] {
  * how to get it, and what runs instead.
  */
 export function modelsMissingNotice(config: Config, err: ModelLoadError): string {
-  const reason = ((err.cause as Error | undefined)?.message ?? err.message).split('\n')[0];
+  // The loader's own message can run to several lines of paths; the first clause says enough.
+  const full = ((err.cause as Error | undefined)?.message ?? err.message).split('\n')[0] ?? '';
+  const reason = full.length > 100 ? `${full.slice(0, 97)}...` : full;
   const where = config.modelsDir ? `the folder ${config.modelsDir} (STANCE_MODELS_DIR)` : 'the Hugging Face hub';
   const without = SCORERS.filter((s) => s.needsModels.length === 0).map((s) => s.kind);
   const withModels = SCORERS.filter((s) => s.needsModels.length > 0).map((s) => s.kind);
