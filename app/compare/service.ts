@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { scorers } from '../../db/schema/index.ts';
 import type { ScorerConfig } from '../scorers/types.ts';
+import { scorerByName, ScorerNameError } from '../scorers/index.ts';
 import type { Db } from '../../db/client.ts';
 import { selectAxes, type Axis } from '../../pipeline/axes.ts';
 import { compareGroupsOnAxis, DEFAULT_ITERATIONS, DEFAULT_SEED, type Comparison } from './compare.ts';
@@ -12,7 +13,18 @@ import { similarPassages, type SimilarPassage } from './similar.ts';
 
 // A scorer name ("nli", "lexicon", "trained:dev"), checked against app/scorers when resolved
 // (ScorerNameError lists the known ones); absent: STANCE_SCORER, else the best scorer with scores.
-const scorerParam = z.string().min(1).optional();
+const scorerParam = z
+  .string()
+  .min(1)
+  .superRefine((name, ctx) => {
+    try {
+      scorerByName(name);
+    } catch (err) {
+      if (!(err instanceof ScorerNameError)) throw err;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: err.message });
+    }
+  })
+  .optional();
 
 /**
  * The analyst queries with their parameters as zod schemas: the CLI and the HTTP API validate the
