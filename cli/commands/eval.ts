@@ -213,7 +213,8 @@ function textReport(results: ScorerEvaluation[], c: ReportContext): string {
   ];
   const blocks = results.map((r) => {
     const profile = usedProfile(c.profile, r);
-    const settings = profile ? `threshold profile "${profile}"` : "the axes file's thresholds, temperature 1";
+    const own = c.scorerKeys[r.scorer];
+    const settings = profile ? `threshold profile "${profile}"` : own ? `its own thresholds, version ${own}` : "the axes file's thresholds, temperature 1";
     return `### Scorer ${r.scorer} (${settings})\n\n${formatReportText(r.report)}`;
   });
   const trained =
