@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { lexiconScorer } from './lexicon.ts';
 import { nliScorer, prototypeScorer } from './model-scorers.ts';
-import { parseScorerName } from './names.ts';
+import { parseScorerName, ScorerNameError } from './names.ts';
 import type { ScorerConfig, ScorerDescriptor, ScorerRef, StoredScorer } from './types.ts';
 import { NothingScoredError } from '../lookup.ts';
 
@@ -65,8 +65,15 @@ export interface ResolvedScorer {
 export async function resolveScorer(db: Db, config: ScorerConfig, named: string | undefined): Promise<ResolvedScorer> {
   const name = named ?? config.scorer;
   if (name !== undefined) {
-    const { ref, descriptor } = scorerByName(name);
-    return { ref, descriptor, stored: await descriptor.findStored(db, config, ref) };
+    let parsed: { ref: ScorerRef; descriptor: ScorerDescriptor };
+    try {
+      parsed = scorerByName(name);
+    } catch (err) {
+      // Say where a bad name came from when it was not given on this command line.
+      if (named === undefined && err instanceof ScorerNameError) throw new ScorerNameError(`STANCE_SCORER: ${err.message}`, { cause: err });
+      throw err;
+    }
+    return { ...parsed, stored: await parsed.descriptor.findStored(db, config, parsed.ref) };
   }
   const [best] = await scorersWithScores(db, config);
   if (best) return best;
