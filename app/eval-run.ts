@@ -7,9 +7,11 @@ import { labelProbabilities } from '../eval/label-probabilities.ts';
 import { buildReport, type AxisEvalInput, type EvalReport } from '../eval/report.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import type { AxisScore } from '../pipeline/stance-score.ts';
+import type { LexiconFile } from '../pipeline/lexicon/lexicon-file.ts';
 import type { EvalInference } from './eval-inference.ts';
-import { scoreTexts, type ScoringSettings } from './eval-score.ts';
-import type { ScorerKind } from './registry.ts';
+import type { ScoringSettings } from './eval-score.ts';
+import { scorerByName } from './scorers/index.ts';
+import { loadLexiconFile } from '../pipeline/lexicon/load.ts';
 
 /** The view of an axis that eval/ works with: its slug and its poles' slugs. */
 export function toEvalAxis(axis: Axis): EvalAxis {
@@ -54,23 +56,27 @@ export function reportFromScores(
 
 /** What one evaluation needs. */
 export interface EvaluationInput {
-  inference: EvalInference;
+  /** The models; may be undefined when every scorer evaluated needs none. */
+  inference: EvalInference | undefined;
+  /** The lexicon file of the lexicon scorer; the project's config/lexicon.json when absent. */
+  lexiconFile?: LexiconFile;
   axes: Axis[];
   /** The items to score (one split of the set, or all of it). */
   items: readonly GoldItem[];
   /** The dev items of the set, whichever split is scored: the trained baselines learn from these only. */
   dev: readonly GoldItem[];
-  scorers: readonly ScorerKind[];
-  /** The label settings of each scorer (the axes file's, or a threshold profile's). */
-  settings: (kind: ScorerKind) => ScoringSettings;
+  /** Scorer names of app/scorers ("nli", "lexicon", ...). */
+  scorers: readonly string[];
+  /** The label settings of each scorer (the axes file's, the lexicon file's, or a threshold profile's). */
+  settings: (name: string) => ScoringSettings;
   /** Keywords for the lexicon baseline; without them the baseline is left out. */
   lexicon?: Lexicon;
-  onProgress?: (kind: ScorerKind, done: number, total: number) => void;
+  onProgress?: (name: string, done: number, total: number) => void;
 }
 
 /** The evaluation of one scorer. */
 export interface ScorerEvaluation {
-  scorer: ScorerKind;
+  scorer: string;
   settings: ScoringSettings;
   report: EvalReport;
 }
@@ -99,7 +105,9 @@ export async function evaluateItems(input: EvaluationInput): Promise<Evaluation>
   const results: ScorerEvaluation[] = [];
   for (const scorer of input.scorers) {
     const settings = input.settings(scorer);
-    const scores = await scoreTexts(input.inference, scorer, texts, axes, settings, (done, total) => input.onProgress?.(scorer, done, total));
+    const { ref, descriptor } = scorerByName(scorer);
+    const env = { axes, config: {}, lexicon: input.lexiconFile ?? loadLexiconFile(), inference: input.inference };
+    const scores = await descriptor.scoreTexts(env, ref, texts, settings, (done, total) => input.onProgress?.(scorer, done, total));
     results.push({ scorer, settings, report: reportFromScores(axes, items, scores, baselines) });
   }
   return { results, baselineNotes };

@@ -2,14 +2,14 @@ import { desc } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { evalRuns, type RecordedModels, type RecordedScoringSettings } from '../db/schema/index.ts';
 import type { EvalReport } from '../eval/report.ts';
-import type { ScorerKind } from './registry.ts';
 
 /** One stored eval run, as `stance eval history` reads it. */
 export interface EvalRunRecord {
   setHash: string;
   setFile: string;
   split: 'dev' | 'test' | 'all';
-  scorer: ScorerKind;
+  /** A scorer name of app/scorers ("nli", "lexicon", ...). */
+  scorer: string;
   models: RecordedModels;
   axisVersions: Record<string, string>;
   profile: string | null;

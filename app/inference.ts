@@ -41,8 +41,11 @@ export function inferenceSpecFrom(config: Config): InferenceSpec {
 // hypotheses are short single-criterion sentences, well under this.
 export const HYPOTHESIS_RESERVE_TOKENS = 64;
 
-/** The chunk budget in tokens: the requested size, never more than the NLI model can take with a hypothesis. */
-export function chunkBudget(requested: number, nliMaxTokens: number): number {
+// The input size of the usual NLI encoders (BERT, DeBERTa), assumed when no model is loaded.
+const TYPICAL_MAX_TOKENS = 512;
+
+/** The chunk budget in tokens: the requested size, never more than the NLI model (or a typical one, when none is loaded) can take with a hypothesis. */
+export function chunkBudget(requested: number, nliMaxTokens: number = TYPICAL_MAX_TOKENS): number {
   return Math.max(16, Math.min(requested, nliMaxTokens - HYPOTHESIS_RESERVE_TOKENS));
 }
 

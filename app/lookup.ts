@@ -6,6 +6,7 @@ import type { Axis } from '../pipeline/axes.ts';
 import type { Thresholds } from '../pipeline/stance-score.ts';
 import { loadThresholdProfile, profileTag } from './eval-threshold-profiles.ts';
 import type { ScorerKind } from './registry.ts';
+import { scorerByName } from './scorers/index.ts';
 
 /** Error for a query that has nothing to answer from yet; the message says what to run. */
 export class NothingScoredError extends Error {
@@ -51,15 +52,26 @@ export async function findAxisIds(db: Db, axes: Axis[]): Promise<Map<string, num
 export interface ConfiguredScorer {
   id: number;
   key: string;
-  /** Per-axis thresholds of the threshold profile in use for this scorer, if any. */
+  /** Per-axis thresholds this version labelled with when they are not the axes file's (a threshold profile's, the lexicon file's). */
   profileThresholds: Record<string, Thresholds> | undefined;
 }
 
-/**
- * The scorer version of a kind that the configuration means: with STANCE_THRESHOLD_PROFILE, the
- * profile's version for the scorer the profile was fitted for, the plain version for the other.
- */
+/** The stored scorer version that a scorer name ("nli", "lexicon", ...) means under a configuration. */
 export async function findConfiguredScorer(
+  db: Db,
+  config: Pick<Config, 'nliModel' | 'embedModel' | 'dtype'> & Partial<Pick<Config, 'thresholdProfile' | 'lexiconFile'>>,
+  name: string,
+): Promise<ConfiguredScorer> {
+  const { ref, descriptor } = scorerByName(name);
+  return descriptor.findStored(db, config, ref);
+}
+
+/**
+ * The scorer version of a transformer kind that the configuration means: with
+ * STANCE_THRESHOLD_PROFILE, the profile's version for the scorer the profile was fitted for,
+ * the plain version for the other.
+ */
+export async function findModelScorer(
   db: Db,
   config: Pick<Config, 'nliModel' | 'embedModel' | 'dtype'> & Partial<Pick<Config, 'thresholdProfile'>>,
   kind: ScorerKind,

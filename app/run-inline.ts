@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import { documents } from '../db/schema/index.ts';
 import { failureMessage } from '../pipeline/failure-message.ts';
 import { chunkBudget } from './inference.ts';
-import { chunkDocument, embedChunks, finishDocument, scoreChunks, setStatus, type StepContext } from './steps.ts';
+import { chunkDocument, embedChunks, finishDocument, runScorerNames, scoreChunks, setStatus, type StepContext } from './steps.ts';
 
 /** Progress of an inline run, reported after every batch. */
 export interface InlineProgress {
@@ -35,11 +35,12 @@ export async function unfinishedDocumentIds(ctx: StepContext, opts: { failed?: b
 }
 
 /**
- * Runs the same steps as the queue workers, in this process: chunk, embed + prototype-score,
- * NLI-score, finish. A failing document is marked failed with its error; the others go on.
+ * Runs the same steps as the queue workers, in this process: chunk, embed, score with every
+ * scorer of the run (those reading embeddings first), finish. A failing document is marked failed with its error; the others go on.
  */
 export async function processInline(ctx: StepContext, documentIds: number[], onProgress?: (p: InlineProgress) => void): Promise<InlineResult[]> {
-  const budget = chunkBudget(ctx.chunkTokens, ctx.inference.nliModel.maxTokens);
+  const budget = chunkBudget(ctx.chunkTokens, ctx.inference?.nliModel.maxTokens);
+  const scorerNames = runScorerNames(ctx);
   const progress: InlineProgress = { documentsDone: 0, documentsTotal: documentIds.length, chunksDone: 0, chunksTotal: 0 };
   const results: InlineResult[] = [];
   for (const documentId of documentIds) {
@@ -51,8 +52,7 @@ export async function processInline(ctx: StepContext, documentIds: number[], onP
       for (let i = 0; i < chunkIds.length; i += CHUNKS_PER_STEP) {
         const batch = chunkIds.slice(i, i + CHUNKS_PER_STEP);
         await embedChunks(ctx, batch);
-        await scoreChunks(ctx, batch, 'prototype');
-        await scoreChunks(ctx, batch, 'nli');
+        for (const name of scorerNames) await scoreChunks(ctx, batch, name);
         progress.chunksDone += batch.length;
         onProgress?.({ ...progress });
       }

@@ -1,17 +1,23 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { chunkText } from '../pipeline/chunk.ts';
+import { estimateTokens } from '../pipeline/token-estimate.ts';
 import { chunks, documents, embeddings, stanceScores } from '../db/schema/index.ts';
 import type { Axis } from '../pipeline/axes.ts';
-import { prototypeAxisScore, prototypeSentences, prototypesFrom, type AxisPrototypes } from '../pipeline/prototype-score.ts';
+import type { LexiconFile } from '../pipeline/lexicon/lexicon-file.ts';
 import type { Thresholds } from '../pipeline/stance-score.ts';
 import type { Inference } from './inference.ts';
 import type { Registry, ScorerKind } from './registry.ts';
+import { scorerByName } from './scorers/index.ts';
 
 /** Everything a processing step needs: the store, the models, the axes and their registry ids. */
 export interface StepContext {
   db: Db;
-  inference: Inference;
+  /** The pretrained models; absent when they could not be loaded (only model-free scorers run). */
+  inference?: Inference;
   axes: Axis[];
+  /** The lexicon file of the lexicon scorer. */
+  lexicon: LexiconFile;
   registry: Registry;
   chunkTokens: number;
   nliBatchSize: number;
@@ -37,7 +43,7 @@ export async function chunkDocument(ctx: StepContext, documentId: number, maxTok
   if (!doc) throw new BadDataError(`document ${documentId} does not exist`);
   const existing = await chunkIdsOf(ctx.db, documentId);
   if (existing.length > 0) return existing;
-  const pieces = await ctx.inference.chunk(doc.text, maxTokens);
+  const pieces = ctx.inference ? await ctx.inference.chunk(doc.text, maxTokens) : chunkText(doc.text, { maxTokens, countTokens: estimateTokens });
   if (pieces.length === 0) throw new BadDataError(`document ${documentId} has no text to chunk`);
   // One transaction: a crash half-way must not leave a partial chunk set that a retry would take as complete.
   await ctx.db.transaction(async (tx) => {
@@ -58,9 +64,11 @@ export async function chunkIdsOf(db: Db, documentId: number): Promise<number[]> 
   return rows.map((r) => r.id);
 }
 
-/** Embeds the given chunks that have no embedding for the current model yet, and stores them. */
+/** Embeds the given chunks that have no embedding for the current model yet, and stores them (nothing without the model). */
 export async function embedChunks(ctx: StepContext, chunkIds: number[]): Promise<number> {
   const modelId = ctx.registry.embedModelId;
+  const inference = ctx.inference;
+  if (!inference || modelId === undefined) return 0;
   const todo = await ctx.db
     .select({ id: chunks.id, text: chunks.text })
     .from(chunks)
@@ -72,7 +80,7 @@ export async function embedChunks(ctx: StepContext, chunkIds: number[]): Promise
     )
     .orderBy(asc(chunks.id));
   if (todo.length === 0) return 0;
-  const vectors = await ctx.inference.embed(todo.map((c) => c.text));
+  const vectors = await inference.embed(todo.map((c) => c.text));
   await insertInBatches(
     todo.map((c, i) => ({ chunkId: c.id, modelId, dimension: vectors[i]?.length ?? 0, vector: Array.from(vectors[i] ?? []) })),
     (batch) => ctx.db.insert(embeddings).values(batch).onConflictDoNothing(),
@@ -95,76 +103,55 @@ async function chunksMissingScores(ctx: StepContext, chunkIds: number[], scorerI
     .orderBy(asc(chunks.id));
 }
 
-/** Scores the given chunks on every axis with one scorer; skips what is already stored. */
-export async function scoreChunks(ctx: StepContext, chunkIds: number[], kind: ScorerKind): Promise<number> {
-  const scorerId = ctx.registry.scorerIds[kind];
+/**
+ * Scores the given chunks on every axis with one scorer of the run (by name: "nli", "lexicon",
+ * ...); skips what is already stored. Every kind stores the same row: per chunk, axis version
+ * and scorer version, with the scorer's details (e.g. matched terms) when it has any.
+ */
+export async function scoreChunks(ctx: StepContext, chunkIds: number[], name: string): Promise<number> {
+  const { ref, descriptor } = scorerByName(name);
+  const scorerId = ctx.registry.scorerIds[ref.name];
+  if (scorerId === undefined) {
+    const active = Object.keys(ctx.registry.scorerIds).join(', ') || 'none';
+    throw new Error(`scorer ${ref.name} is not available in this run (available: ${active})${descriptor.needsModels.length ? `; it needs the ${descriptor.needsModels.join(' and ')} model` : ''}`);
+  }
   const todo = await chunksMissingScores(ctx, chunkIds, scorerId);
   if (todo.length === 0) return 0;
-  const scores =
-    kind === 'nli'
-      ? await ctx.inference.nliScores(
-          todo.map((c) => c.text),
-          ctx.axes,
-          { batchSize: ctx.nliBatchSize, ...ctx.calibration?.nli },
-        )
-      : await prototypeScores(ctx, todo.map((c) => c.id));
+  const scores = await descriptor.scoreChunks(ctx, ref, todo);
   const rows = todo.flatMap((c, i) =>
     ctx.axes.map((axis, x) => {
       const s = scores[i]?.[x];
-      if (!s) throw new Error(`no ${kind} score for chunk ${c.id} on ${axis.slug}`);
-      return { chunkId: c.id, axisId: ctx.registry.axisIds.get(axis.slug) as number, scorerId, ...s };
+      if (!s) throw new Error(`no ${ref.name} score for chunk ${c.id} on ${axis.slug}`);
+      const { details, ...score } = s;
+      return { chunkId: c.id, axisId: ctx.registry.axisIds.get(axis.slug) as number, scorerId, ...score, details: details ?? null };
     }),
   );
   await insertInBatches(rows, (batch) => ctx.db.insert(stanceScores).values(batch).onConflictDoNothing());
   return todo.length;
 }
 
-const prototypeCache = new WeakMap<Inference, Map<string, AxisPrototypes>>();
-
-/** Pole prototypes of an axis version, embedded once per process. */
-async function prototypesFor(inference: Inference, axis: Axis): Promise<AxisPrototypes> {
-  let cache = prototypeCache.get(inference);
-  if (!cache) prototypeCache.set(inference, (cache = new Map()));
-  const hit = cache.get(axis.version);
-  if (hit) return hit;
-  const s = prototypeSentences(axis);
-  const vecs = await inference.embed([...s.a, ...s.b, ...s.relevance]);
-  const protos = prototypesFrom({
-    a: vecs.slice(0, s.a.length),
-    b: vecs.slice(s.a.length, s.a.length + s.b.length),
-    relevance: vecs.slice(s.a.length + s.b.length),
-  });
-  cache.set(axis.version, protos);
-  return protos;
+/** The scorers a run writes, those that read stored embeddings first (they need the embed step). */
+export function runScorerNames(ctx: StepContext): string[] {
+  const names = Object.keys(ctx.registry.scorerIds);
+  const readsEmbeddings = (n: string) => (scorerByName(n).descriptor.readsEmbeddings ? 0 : 1);
+  return names.sort((a, b) => readsEmbeddings(a) - readsEmbeddings(b));
 }
 
-async function prototypeScores(ctx: StepContext, chunkIds: number[]) {
-  const rows = await ctx.db
-    .select({ chunkId: embeddings.chunkId, vector: embeddings.vector })
-    .from(embeddings)
-    .where(and(inArray(embeddings.chunkId, chunkIds), eq(embeddings.modelId, ctx.registry.embedModelId)));
-  const byChunk = new Map(rows.map((r) => [r.chunkId, Float32Array.from(r.vector)]));
-  const protos = await Promise.all(ctx.axes.map((a) => prototypesFor(ctx.inference, a)));
-  return chunkIds.map((id) => {
-    const v = byChunk.get(id);
-    // The prototype scorer reads stored embeddings; the embed step must have run first.
-    if (!v) throw new Error(`chunk ${id} has no embedding for the current model yet`);
-    return ctx.axes.map((axis, x) => prototypeAxisScore(v, protos[x] as AxisPrototypes, axis, ctx.calibration?.prototype?.thresholds[axis.slug]));
-  });
-}
-
-/** Marks a document done when every chunk has its embedding and all its scores, else failed. */
+/** Marks a document done when every chunk has its embedding (when the run has the model) and the scores of every scorer of the run, else failed. */
 export async function finishDocument(ctx: StepContext, documentId: number): Promise<'done' | 'failed'> {
   const ids = await chunkIdsOf(ctx.db, documentId);
   const missing: string[] = [];
-  const embedded = await ctx.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(embeddings)
-    .where(and(inArray(embeddings.chunkId, ids), eq(embeddings.modelId, ctx.registry.embedModelId)));
-  if ((embedded[0]?.n ?? 0) < ids.length) missing.push(`${ids.length - (embedded[0]?.n ?? 0)} embedding(s)`);
-  for (const kind of ['nli', 'prototype'] as const) {
-    const left = await chunksMissingScores(ctx, ids, ctx.registry.scorerIds[kind]);
-    if (left.length > 0) missing.push(`${kind} scores of ${left.length} chunk(s)`);
+  const embedModelId = ctx.registry.embedModelId;
+  if (embedModelId !== undefined) {
+    const embedded = await ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(embeddings)
+      .where(and(inArray(embeddings.chunkId, ids), eq(embeddings.modelId, embedModelId)));
+    if ((embedded[0]?.n ?? 0) < ids.length) missing.push(`${ids.length - (embedded[0]?.n ?? 0)} embedding(s)`);
+  }
+  for (const [name, scorerId] of Object.entries(ctx.registry.scorerIds)) {
+    const left = await chunksMissingScores(ctx, ids, scorerId);
+    if (left.length > 0) missing.push(`${name} scores of ${left.length} chunk(s)`);
   }
   if (ids.length === 0) missing.push('chunks');
   const status = missing.length === 0 ? 'done' : 'failed';

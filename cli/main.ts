@@ -9,6 +9,9 @@ import { ThresholdProfileError } from '../app/eval-threshold-profiles.ts';
 import { QueueError } from './process-after-ingest.ts';
 import { SimilarQueryError } from '../app/compare/similar.ts';
 import { ZodError } from 'zod';
+import { ScorerNameError } from '../app/scorers/names.ts';
+import { LexiconFileError } from '../pipeline/lexicon/lexicon-file.ts';
+import { registerScorers } from './commands/scorers.ts';
 import { registerAxes } from './commands/axes.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerEvidence } from './commands/evidence.ts';
@@ -28,7 +31,7 @@ import { registerServe } from './commands/serve.ts';
 import { say } from './output.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError];
 
 const program = new Command('stance')
   .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')
@@ -43,6 +46,7 @@ registerRetry(program);
 registerWorker(program);
 registerRescore(program);
 registerAxes(program);
+registerScorers(program);
 registerCompare(program);
 registerEvidence(program);
 registerSimilar(program);

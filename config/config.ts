@@ -42,6 +42,9 @@ const envSchema = z.object({
   STANCE_CHUNK_TOKENS: positiveInt(200),
   STANCE_MAX_DOC_BYTES: positiveInt(5_000_000),
   STANCE_AXES_FILE: optionalString,
+  STANCE_LEXICON_FILE: optionalString,
+  // The kind is checked against the scorer registry where it is used (app/scorers); here only the form.
+  STANCE_SCORER: optionalString.refine((v) => v === undefined || /^[a-z]+(:[A-Za-z0-9][A-Za-z0-9_.-]*)?$/.test(v), 'must be a scorer name such as nli, prototype, lexicon or trained:NAME (see `stance scorers`)'),
   STANCE_THRESHOLD_PROFILE: optionalString,
   STANCE_API_TOKEN: optionalString,
   STANCE_ALLOWED_ORIGINS: optionalString,
@@ -72,6 +75,10 @@ export interface Config {
   chunkTokens: number;
   maxDocBytes: number;
   axesFile: string | undefined;
+  /** The lexicon file of the lexicon scorer and baseline; the project's config/lexicon.json when undefined. */
+  lexiconFile: string | undefined;
+  /** The scorer queries read when none is named; the best one with scores when undefined. */
+  scorer: string | undefined;
   thresholdProfile: string | undefined;
   apiToken: string | undefined;
   /** Origins (scheme://host[:port]) besides the server's own that may send writes from a browser. */
@@ -128,6 +135,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     chunkTokens: e.STANCE_CHUNK_TOKENS,
     maxDocBytes: e.STANCE_MAX_DOC_BYTES,
     axesFile: e.STANCE_AXES_FILE === undefined ? undefined : resolve(cwd, e.STANCE_AXES_FILE),
+    lexiconFile: e.STANCE_LEXICON_FILE === undefined ? undefined : resolve(cwd, e.STANCE_LEXICON_FILE),
+    scorer: e.STANCE_SCORER,
     thresholdProfile: e.STANCE_THRESHOLD_PROFILE,
     apiToken: e.STANCE_API_TOKEN,
     allowedOrigins: parseOrigins(e.STANCE_ALLOWED_ORIGINS),

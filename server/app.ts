@@ -13,6 +13,8 @@ import { documentStatus, failedDocuments } from '../app/status.ts';
 import type { Config } from '../config/config.ts';
 import { chunks, sources } from '../db/schema/index.ts';
 import { AxisError } from '../pipeline/axes.ts';
+import { ScorerNameError } from '../app/scorers/names.ts';
+import { listScorers } from '../app/scorers/listing.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
 import { documentDetails, intakeDocument } from './documents.ts';
 import { openApiDocument } from './openapi.ts';
@@ -58,7 +60,8 @@ const badParameters = (issues: ApiIssue[]) => new ApiError(400, `invalid paramet
 function statusFor(err: unknown): ContentfulStatusCode | undefined {
   if (err instanceof ApiError) return err.status;
   if (err instanceof HTTPException && err.status < 500) return err.status as ContentfulStatusCode;
-  if (err instanceof AxisError) return 400; // unknown axis, pole or scorer
+  if (err instanceof AxisError) return 400; // unknown axis or pole
+  if (err instanceof ScorerNameError) return 400; // unknown scorer: the message lists the known ones
   if (err instanceof ZodError) return 400;
   if (err instanceof NothingScoredError) return 409; // the store cannot answer yet
   if (err instanceof SimilarQueryError) return 409; // e.g. the chunk has no embedding from the current model
@@ -121,6 +124,8 @@ export function createApp(deps: AppDeps): Hono {
     }
     return c.json(await runSimilar(env, p));
   });
+
+  app.get('/scorers', async (c) => c.json({ default: env.config.scorer ?? null, scorers: await listScorers(env.db, env.config) }));
 
   app.get('/axes', (c) =>
     c.json({

@@ -2,7 +2,7 @@ import { and, count, eq, inArray, or } from 'drizzle-orm';
 import type { QueryEnv } from '../app/compare/service.ts';
 import { ingestDocuments, type IngestProblem } from '../app/ingest.ts';
 import { findConfiguredScorer, NothingScoredError } from '../app/lookup.ts';
-import { SCORER_KINDS } from '../app/registry.ts';
+import { allScorerRefs } from '../app/scorers/index.ts';
 import type { Db } from '../db/client.ts';
 import { axes as axesTable, chunks, documents, sources, stanceScores, type DocumentStatus } from '../db/schema/index.ts';
 import { formatForFile, type DocumentFormat } from '../pipeline/formats.ts';
@@ -104,7 +104,7 @@ export async function documentDetails(env: QueryEnv, id: number) {
 
 const toIso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
-/** Chunks of a document with a score, by scorer kind and axis slug, for the scorer and axis versions the queries read. */
+/** Chunks of a document with a score, by scorer name and axis slug, for the scorer and axis versions the queries read. */
 async function scoredChunks(env: QueryEnv, documentId: number): Promise<Record<string, Record<string, number>>> {
   const axisRows = env.axes.length
     ? await env.db
@@ -113,7 +113,8 @@ async function scoredChunks(env: QueryEnv, documentId: number): Promise<Record<s
         .where(or(...env.axes.map((a) => and(eq(axesTable.slug, a.slug), eq(axesTable.version, a.version)))))
     : [];
   const out: Record<string, Record<string, number>> = {};
-  for (const kind of SCORER_KINDS) {
+  for (const { ref } of await allScorerRefs(env.db)) {
+    const kind = ref.name;
     const counts: Record<string, number> = Object.fromEntries(env.axes.map((a) => [a.slug, 0]));
     out[kind] = counts;
     let scorerId: number;

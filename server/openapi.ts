@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { compareQuery, evidenceQuery, similarQuery, type QuerySpec } from './params.ts';
 import {
   axesResponseSchema,
+  scorersResponseSchema,
   compareResponseSchema,
   createdResponseSchema,
   documentBodySchema,
@@ -102,6 +103,13 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
       '/axes': {
         get: { summary: 'The axes in use with their versions, poles and thresholds', operationId: 'axes', responses: { 200: json('AxesResponse', 'the axes') } },
       },
+      '/scorers': {
+        get: {
+          summary: 'The scorers (the values of ?scorer=): version, models needed, whether they can run here, latest eval macro-F1',
+          operationId: 'scorers',
+          responses: { 200: json('ScorersResponse', 'the scorers, in order of preference') },
+        },
+      },
       '/status': {
         get: {
           summary: 'Documents by source and status, and the failed ones with their error (the JSON of `stance status --json`, without the database location)',
@@ -147,6 +155,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         EvidenceResponse: jsonSchema(evidenceResponseSchema, 'output'),
         SimilarResponse: jsonSchema(similarResponseSchema, 'output'),
         AxesResponse: jsonSchema(axesResponseSchema, 'output'),
+        ScorersResponse: jsonSchema(scorersResponseSchema, 'output'),
         StatusResponse: jsonSchema(statusResponseSchema, 'output'),
         DocumentBody: jsonSchema(documentBodySchema, 'input'),
         DocumentCreated: jsonSchema(createdResponseSchema, 'output'),

@@ -34,7 +34,7 @@ export const compareQuery: QuerySpec<typeof compareParams> = {
   schema: compareParams,
   params: [
     { name: 'axis', key: 'axis', kind: 'string', description: 'axis slug; without it, every axis (the answer is then `{comparisons: [...]}`)' },
-    { name: 'scorer', key: 'scorer', kind: 'string', description: 'scorer kind' },
+    { name: 'scorer', key: 'scorer', kind: 'string', description: 'scorer name: nli, prototype, lexicon, trained:NAME, ... (default: STANCE_SCORER, else the best one with scores; GET /scorers lists them)' },
     { name: 'by', key: 'by', kind: 'string', description: 'group chunks by source, document or actor' },
     { name: 'sources', key: 'sources', kind: 'list', description: 'only these sources (comma-separated, or the parameter repeated)' },
     { name: 'documents', key: 'documents', kind: 'number-list', description: 'only these document ids (comma-separated)' },
@@ -52,7 +52,7 @@ export const evidenceQuery: QuerySpec<typeof evidenceParams> = {
     { name: 'source', key: 'source', kind: 'string', description: 'the source, e.g. ITU' },
     { name: 'axis', key: 'axis', kind: 'string', description: 'axis slug' },
     { name: 'pole', key: 'pole', kind: 'string', description: 'pole slug of that axis' },
-    { name: 'scorer', key: 'scorer', kind: 'string', description: 'scorer kind' },
+    { name: 'scorer', key: 'scorer', kind: 'string', description: 'scorer name: nli, prototype, lexicon, trained:NAME, ... (default: STANCE_SCORER, else the best one with scores; GET /scorers lists them)' },
     { name: 'limit', key: 'limit', kind: 'number', description: 'how many passages' },
   ],
 };
@@ -63,7 +63,7 @@ export const similarQuery: QuerySpec<typeof similarParams> = {
     { name: 'text', key: 'text', kind: 'string', description: 'a passage to search for (embedded with the embedding model); give text or chunk, not both' },
     { name: 'chunk', key: 'chunk', kind: 'number', description: 'a stored chunk id; give text or chunk, not both' },
     { name: 'other_sources', key: 'otherSources', kind: 'boolean', description: "with chunk: only passages from sources other than the chunk's (true/false; present without a value = true)" },
-    { name: 'scorer', key: 'scorer', kind: 'string', description: 'the scorer whose stances are shown' },
+    { name: 'scorer', key: 'scorer', kind: 'string', description: 'the scorer whose stances are shown (default: STANCE_SCORER, else the best one with scores)' },
     { name: 'limit', key: 'limit', kind: 'number', description: 'how many passages' },
   ],
 };

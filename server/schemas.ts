@@ -66,6 +66,11 @@ export const comparisonSchema = z.strictObject({
 
 export const compareResponseSchema = z.union([comparisonSchema, z.strictObject({ comparisons: z.array(comparisonSchema) })]);
 
+const detailsSchema = z
+  .record(z.string(), z.unknown())
+  .nullable()
+  .describe('why the scorer gave this label, when it can say: the lexicon scorer lists its matched terms ({terms: [{term, pole, weight, count, negated}]}); null otherwise');
+
 export const evidencePassageSchema = z.strictObject({
   chunk_id: int,
   document_id: int,
@@ -79,6 +84,7 @@ export const evidencePassageSchema = z.strictObject({
   score: z.number(),
   relevance: z.number(),
   label: z.string(),
+  details: detailsSchema,
 });
 
 export const evidenceResponseSchema = z.strictObject({
@@ -89,7 +95,7 @@ export const evidenceResponseSchema = z.strictObject({
   passages: z.array(evidencePassageSchema),
 });
 
-const stanceSchema = z.strictObject({ score: z.number(), relevance: z.number(), label: z.string() });
+const stanceSchema = z.strictObject({ score: z.number(), relevance: z.number(), label: z.string(), details: detailsSchema });
 
 export const similarPassageSchema = z.strictObject({
   chunk_id: int,
@@ -119,6 +125,25 @@ export const axisSummarySchema = z.strictObject({
 });
 
 export const axesResponseSchema = z.strictObject({ axes: z.array(axisSummarySchema) });
+
+export const scorersResponseSchema = z.strictObject({
+  default: z.string().nullable().describe('STANCE_SCORER; null: queries read the first scorer of the list with scores'),
+  scorers: z.array(
+    z.strictObject({
+      name: z.string().describe('what ?scorer= takes'),
+      kind: z.string(),
+      summary: z.string(),
+      needs_models: z.array(z.enum(['embedding', 'nli'])),
+      available: z.boolean().describe('it can score on this machine (models found locally, or none needed)'),
+      availability: z.string(),
+      version: z.string().nullable().describe('the scorer version key queries read, or the one a run would write'),
+      scored: z.boolean(),
+      latest_eval: z
+        .strictObject({ run_id: int, created_at: z.string(), set_file: z.string(), split: z.string(), n_items: int, macro_f1: z.record(z.string(), z.number().nullable()) })
+        .nullable(),
+    }),
+  ),
+});
 
 const statusCounts = z.strictObject(Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, int])) as Record<(typeof DOCUMENT_STATUSES)[number], typeof int>);
 

@@ -1,9 +1,17 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
-import { SCORER_KINDS } from '../app/registry.ts';
+import { scorerByName } from '../app/scorers/index.ts';
 
 const id = z.number().int().positive();
 const chunkIds = z.array(id).min(1).max(10_000);
+// A scorer name of app/scorers ("nli", "lexicon", "trained:dev"); the message lists the known ones.
+const scorerName = z.string().superRefine((name, ctx) => {
+  try {
+    scorerByName(name);
+  } catch (err) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+  }
+});
 
 // Transient failures (a database restart, a lost connection) retry with growing pauses; the
 // producer can override both (STANCE_JOB_ATTEMPTS, STANCE_JOB_BACKOFF_MS) through retryOptions().
@@ -17,12 +25,12 @@ const keep: JobsOptions = { removeOnComplete: { age: 7 * 24 * 3600, count: 10_00
 export const JOBS = {
   /** Chunk a document, then fan out its embed and score jobs under a finish job (a BullMQ flow). */
   'process-document': { queue: 'documents', payload: z.object({ documentId: id }).strict(), options: { ...retrying, ...keep } },
-  /** Embed a batch of chunks, then score them with the (cheap) embedding-prototype scorer. */
+  /** Embed a batch of chunks, then score them with the cheap scorers: the embedding-prototype and those without models (lexicon). */
   'embed-chunks': { queue: 'inference', payload: z.object({ documentId: id, chunkIds }).strict(), options: { ...retrying, ...keep } },
   /** Score a batch of chunks with one scorer on the current axes (also used by `stance rescore`). */
   'score-chunks': {
     queue: 'inference',
-    payload: z.object({ documentId: id.optional(), chunkIds, scorer: z.enum(SCORER_KINDS), axes: z.array(z.string()).optional() }).strict(),
+    payload: z.object({ documentId: id.optional(), chunkIds, scorer: scorerName, axes: z.array(z.string()).optional() }).strict(),
     options: { ...retrying, ...keep },
   },
   /** Mark a document done once every child job has finished. */

@@ -1,15 +1,30 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { scorers } from '../../db/schema/index.ts';
-import type { Config } from '../../config/config.ts';
+import type { ScorerConfig } from '../scorers/types.ts';
+import { scorerByName, ScorerNameError } from '../scorers/index.ts';
 import type { Db } from '../../db/client.ts';
 import { selectAxes, type Axis } from '../../pipeline/axes.ts';
-import { SCORER_KINDS } from '../registry.ts';
 import { compareGroupsOnAxis, DEFAULT_ITERATIONS, DEFAULT_SEED, type Comparison } from './compare.ts';
 import { evidenceFor, type EvidencePassage } from './evidence.ts';
 import { resolveScope } from './resolve.ts';
 import { filtersSchema, GROUP_BY, idSchema } from './selection.ts';
 import { similarPassages, type SimilarPassage } from './similar.ts';
+
+// A scorer name ("nli", "lexicon", "trained:dev"), checked against app/scorers when resolved
+// (ScorerNameError lists the known ones); absent: STANCE_SCORER, else the best scorer with scores.
+const scorerParam = z
+  .string()
+  .min(1)
+  .superRefine((name, ctx) => {
+    try {
+      scorerByName(name);
+    } catch (err) {
+      if (!(err instanceof ScorerNameError)) throw err;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: err.message });
+    }
+  })
+  .optional();
 
 /**
  * The analyst queries with their parameters as zod schemas: the CLI and the HTTP API validate the
@@ -17,7 +32,7 @@ import { similarPassages, type SimilarPassage } from './similar.ts';
  */
 export const compareParams = filtersSchema.extend({
   axis: z.string().min(1).optional(),
-  scorer: z.enum(SCORER_KINDS).default('nli'),
+  scorer: scorerParam,
   by: z.enum(GROUP_BY).default('source'),
   seed: z.number().int().default(DEFAULT_SEED),
   iterations: z.number().int().min(100).max(100_000).default(DEFAULT_ITERATIONS),
@@ -28,7 +43,7 @@ export const evidenceParams = z.object({
   source: z.string().min(1),
   axis: z.string().min(1),
   pole: z.string().min(1),
-  scorer: z.enum(SCORER_KINDS).default('nli'),
+  scorer: scorerParam,
   limit: z.number().int().min(1).max(200).default(5),
 });
 export type EvidenceParams = z.input<typeof evidenceParams>;
@@ -38,7 +53,7 @@ export const similarParams = z
     text: z.string().min(1).max(20_000).optional(),
     chunk: idSchema.optional(),
     otherSources: z.boolean().default(false),
-    scorer: z.enum(SCORER_KINDS).default('nli'),
+    scorer: scorerParam,
     limit: z.number().int().min(1).max(200).default(5),
   })
   .refine((p) => (p.text === undefined) !== (p.chunk === undefined), { message: 'give exactly one of text or chunk' });
@@ -47,7 +62,7 @@ export type SimilarParams = z.input<typeof similarParams>;
 /** What the queries need besides their parameters. */
 export interface QueryEnv {
   db: Db;
-  config: Pick<Config, 'nliModel' | 'embedModel' | 'dtype'> & Partial<Pick<Config, 'thresholdProfile'>>;
+  config: ScorerConfig;
   axes: Axis[];
   /** Embeds free text for `similar --text` (loads the embedding model on first use). */
   embedText?: (text: string) => Promise<Float32Array>;
@@ -97,6 +112,6 @@ export async function runSimilar(env: QueryEnv, raw: SimilarParams): Promise<{ q
 // The prototype scorer row points at the embedding model that made the stored vectors.
 async function embeddingModelId(env: QueryEnv, prototypeScorerId: number): Promise<number> {
   const [row] = await env.db.select({ modelId: scorers.modelId }).from(scorers).where(eq(scorers.id, prototypeScorerId));
-  if (!row) throw new Error(`scorer ${prototypeScorerId} not found`);
+  if (!row || row.modelId === null) throw new Error(`scorer ${prototypeScorerId} has no embedding model`);
   return row.modelId;
 }

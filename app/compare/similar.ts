@@ -9,7 +9,7 @@ export interface SimilarPassage {
   title: string | null;
   similarity: number;
   text: string;
-  stances: Record<string, { score: number; relevance: number; label: string }>;
+  stances: Record<string, { score: number; relevance: number; label: string; details: Record<string, unknown> | null }>;
 }
 
 export type SimilarQuery =
@@ -61,9 +61,9 @@ export async function similarPassages(
   );
   if (rows.length === 0) return [];
   const axisBySlug = [...opts.axisIds.entries()];
-  const stanceRows = await queryRows<{ chunk_id: number; axis_id: number; score: number; relevance: number; label: string }>(
+  const stanceRows = await queryRows<{ chunk_id: number; axis_id: number; score: number; relevance: number; label: string; details: Record<string, unknown> | null }>(
     db,
-    sql`select chunk_id, axis_id, score, relevance, label from stance_scores
+    sql`select chunk_id, axis_id, score, relevance, label, details from stance_scores
         where scorer_id = ${opts.scorerId} and chunk_id in ${rows.map((r) => r.chunk_id)} and axis_id in ${axisBySlug.map(([, id]) => id)}`,
   );
   return rows.map((r) => ({
@@ -72,7 +72,7 @@ export async function similarPassages(
     stances: Object.fromEntries(
       axisBySlug.flatMap(([slug, id]) => {
         const s = stanceRows.find((x) => x.chunk_id === r.chunk_id && x.axis_id === id);
-        return s ? [[slug, { score: s.score, relevance: s.relevance, label: s.label }]] : [];
+        return s ? [[slug, { score: s.score, relevance: s.relevance, label: s.label, details: s.details }]] : [];
       }),
     ),
   }));

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { Comparison } from '../../app/compare/compare.ts';
 import { runCompare } from '../../app/compare/service.ts';
 import { GROUP_BY } from '../../app/compare/selection.ts';
-import { SCORER_KINDS } from '../../app/registry.ts';
 import { csvLine } from '../../pipeline/csv.ts';
 import { withDatabase } from '../context.ts';
+import { scorerOptionHelp } from '../scorer-option.ts';
 import { idListOption, intOption } from '../options.ts';
 import { formatTable, printJson } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
@@ -13,7 +13,7 @@ interface CompareFlags {
   axis?: string;
   sources?: string[];
   documents?: number[];
-  scorer: string;
+  scorer?: string;
   by: string;
   from?: string;
   to?: string;
@@ -32,7 +32,7 @@ export function registerCompare(program: Command): void {
     .option('-a, --axis <slug>', 'the axis (default: every axis)')
     .option('--sources <names...>', 'only these sources')
     .option('--documents <ids...>', 'only these document ids', idListOption('--documents'))
-    .option('-s, --scorer <kind>', `scorer: ${SCORER_KINDS.join(' or ')}`, 'nli')
+    .option('-s, --scorer <name>', scorerOptionHelp())
     .option('--by <group>', `group by ${GROUP_BY.join(', ')}`, 'source')
     .option('--from <date>', 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)')
     .option('--to <date>', 'documents dated on or before')
@@ -51,7 +51,7 @@ export function registerCompare(program: Command): void {
           axis: flags.axis,
           sources: flags.sources,
           documents: flags.documents,
-          scorer: flags.scorer as never,
+          scorer: flags.scorer,
           by: flags.by as never,
           dateFrom: flags.from,
           dateTo: flags.to,

@@ -1,16 +1,46 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { evidenceFor } from '../../app/compare/evidence.ts';
+import { resolveScope } from '../../app/compare/resolve.ts';
+import { withDatabase } from '../context.ts';
+import { describeDetails } from '../scorer-option.ts';
+import { configuredAxes } from '../runtime.ts';
 
 const SEED_MANIFEST = fileURLToPath(new URL('../../seeds/manifest.json', import.meta.url));
+const QUOTE_CHARS = 220;
 
 /** `stance demo` (npm start): the main job on the seed corpus, from a fresh checkout. */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('the main job: ingest and score the seed corpus (seeds/manifest.json), then compare its sources')
+    .description('the main job: ingest and score the seed corpus (seeds/manifest.json), compare its sources, and quote evidence for each pole')
     .action(async () => {
       await program.parseAsync(['ingest', '--manifest', SEED_MANIFEST], { from: 'user' });
       if (process.exitCode) return;
       await program.parseAsync(['compare'], { from: 'user' });
+      if (process.exitCode) return;
+      await printEvidence();
     });
+}
+
+/** The strongest passage of each pole (any source), with the terms that made its label when the scorer keeps them. */
+async function printEvidence(): Promise<void> {
+  await withDatabase(async (database, config) => {
+    console.log('\nEvidence: the passage most strongly on each pole (`stance evidence --source S --axis A --pole P` for more)');
+    for (const axis of configuredAxes(config)) {
+      const scope = await resolveScope(database.db, config, axis, undefined);
+      for (const pole of axis.poles) {
+        const [p] = await evidenceFor(database.db, scope, null, pole.slug, 1);
+        if (!p) {
+          console.log(`\n${axis.slug} / ${pole.slug}: no passage labelled ${pole.slug}`);
+          continue;
+        }
+        const quote = p.quote.replace(/\s+/g, ' ').trim();
+        console.log(`\n${axis.slug} / ${pole.slug}: ${p.source}, document ${p.document_id}, chunk ${p.chunk_id} (score ${p.score.toFixed(3)}, relevance ${p.relevance.toFixed(3)})`);
+        console.log(`  "${quote.length > QUOTE_CHARS ? `${quote.slice(0, QUOTE_CHARS - 3)}...` : quote}"`);
+        const why = describeDetails(p.details);
+        if (why) console.log(`  ${why}`);
+      }
+    }
+  });
 }

@@ -12,7 +12,7 @@ import type { AxisReport } from '../../eval/report.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson, say } from '../output.ts';
 import { configuredAxes } from '../runtime.ts';
-import { evalAction, fmt, isSyntheticModel, parseScorers, readGoldSetFile, scoringProgress, SYNTHETIC_NOTE } from './eval-shared.ts';
+import { evalAction, fmt, isSyntheticModel, parseModelScorer, readGoldSetFile, scoringProgress, SYNTHETIC_NOTE } from './eval-shared.ts';
 
 interface CalibrateFlags {
   set?: string;
@@ -44,7 +44,7 @@ async function runCalibrate(flags: CalibrateFlags): Promise<void> {
     );
   }
   if (!flags.set) throw new EvalInputError('--set FILE is required: the gold set whose dev split is fitted on (e.g. --set eval/gold.jsonl)');
-  const [scorer] = parseScorers(flags.scorer, false) as [ScorerKind];
+  const scorer = parseModelScorer(flags.scorer);
   const axes = configuredAxes(loadConfig());
   const set = readGoldSetFile(flags.set, axes.map(toEvalAxis));
   for (const warning of set.warnings) say(`warning: ${warning}`);

@@ -62,7 +62,8 @@ export function registerEvalHistory(evalCommand: Command): void {
                   r.split,
                   r.scorer,
                   r.profile ?? '-',
-                  r.scorer === 'nli' ? r.models.nli.name : r.models.embed.name,
+                  // A model-free scorer has its own version (the lexicon's hash) instead of a model.
+                  r.settings.scorer_key ?? (r.scorer === 'nli' ? r.models.nli.name : r.models.embed.name),
                   slug,
                   m.n,
                   fmt(m.accuracy),

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { EvalInputError } from '../../app/eval-errors.ts';
 import { ThresholdProfileError } from '../../app/eval-threshold-profiles.ts';
-import { SCORER_KINDS, type ScorerKind } from '../../app/registry.ts';
+import { MODEL_SCORER_KINDS, type ScorerKind } from '../../app/registry.ts';
+import { scorerByName, SCORERS } from '../../app/scorers/index.ts';
+import { ScorerNameError } from '../../app/scorers/names.ts';
 import type { RecordedModels } from '../../db/schema/index.ts';
 import type { EvalAxis } from '../../eval/axis.ts';
 import { LexiconError } from '../../eval/baselines/lexicon.ts';
@@ -43,14 +45,28 @@ export function parseSplit(value: string | undefined, fallback: EvalSplit): Eval
   return split as EvalSplit;
 }
 
-/** The scorer kinds named by a flag: one kind, or "all" for every kind. */
-export function parseScorers(value: string | undefined, allowAll: boolean): ScorerKind[] {
+/** The transformer scorer named by a flag (calibration is fitted for these only); default nli. */
+export function parseModelScorer(value: string | undefined): ScorerKind {
   const scorer = value ?? 'nli';
-  if (allowAll && scorer === 'all') return [...SCORER_KINDS];
-  if (!(SCORER_KINDS as readonly string[]).includes(scorer)) {
-    throw new EvalInputError(`unknown scorer "${scorer}"; use ${[...SCORER_KINDS, ...(allowAll ? ['all'] : [])].join(', ')}`);
+  if (!(MODEL_SCORER_KINDS as readonly string[]).includes(scorer)) {
+    throw new EvalInputError(`scorer "${scorer}" cannot be calibrated; use ${MODEL_SCORER_KINDS.join(' or ')}`);
   }
-  return [scorer as ScorerKind];
+  return scorer as ScorerKind;
+}
+
+/**
+ * The scorer names of `stance eval --scorer`: one name of app/scorers, or "all" (every plain
+ * kind and the given instances of parameterised kinds). Default nli.
+ */
+export function parseScorers(value: string | undefined, instances: readonly string[] = []): string[] {
+  const scorer = value ?? 'nli';
+  if (scorer === 'all') return [...SCORERS.filter((d) => !d.parameterised).map((d) => d.kind), ...instances];
+  try {
+    return [scorerByName(scorer).ref.name];
+  } catch (err) {
+    if (err instanceof ScorerNameError) throw new EvalInputError(`${err.message}, or all`, { cause: err });
+    throw err;
+  }
 }
 
 /** A gold-set file read and parsed in full, with the hash of its exact content. */
@@ -82,9 +98,12 @@ export function isSyntheticModel(name: string): boolean {
   return (name.split('/').pop() ?? name).startsWith('tiny-');
 }
 
-/** Whether any model a scorer of the list reads is synthetic. */
-export function usesSyntheticModels(models: RecordedModels, scorers: readonly ScorerKind[]): boolean {
-  return scorers.some((kind) => isSyntheticModel(kind === 'nli' ? models.nli.name : models.embed.name));
+/** Whether any model a scorer of the list reads is synthetic (scorers without models read none). */
+export function usesSyntheticModels(models: RecordedModels, scorers: readonly string[]): boolean {
+  return scorers.some((name) => {
+    const needs = scorerByName(name).descriptor.needsModels;
+    return (needs.includes('nli') && isSyntheticModel(models.nli.name)) || (needs.includes('embedding') && isSyntheticModel(models.embed.name));
+  });
 }
 
 /** "name (dtype, version)" for messages. */

@@ -11,7 +11,13 @@ import { DEFAULT_LEXICON_PATH, readLexiconFile } from '../../eval/baselines/lexi
 import { filterSplit } from '../../eval/gold-set.ts';
 import { formatReportText } from '../../eval/report-text.ts';
 import type { RecordedModels } from '../../db/schema/index.ts';
-import { loadConfig } from '../../config/config.ts';
+import { loadConfig, type Config } from '../../config/config.ts';
+import type { EvalInference } from '../../app/eval-inference.ts';
+import type { ScoringSettings } from '../../app/eval-score.ts';
+import { scorerByName } from '../../app/scorers/index.ts';
+import type { Axis } from '../../pipeline/axes.ts';
+import { loadLexiconFile } from '../../pipeline/lexicon/load.ts';
+import type { LexiconFile } from '../../pipeline/lexicon/lexicon-file.ts';
 import { withDatabase } from '../context.ts';
 import { printJson, say } from '../output.ts';
 import { configuredAxes } from '../runtime.ts';
@@ -55,7 +61,7 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('evaluate the stance labels against a hand-tagged gold set (see eval/README.md)')
     .option('--set <file>', 'gold set in JSON Lines (e.g. eval/gold.jsonl)')
-    .option('-s, --scorer <kind>', 'scorer: nli, prototype or all (default: nli)')
+    .option('-s, --scorer <name>', 'scorer (`stance scorers` lists them) or all (default: nli)')
     .option('--split <split>', `items to score: ${EVAL_SPLITS.join(', ')} (default: test)`)
     .option('--profile <name>', 'label thresholds and temperatures of a stored threshold profile (default: STANCE_THRESHOLD_PROFILE)')
     .option('--json', 'print the report as JSON')
@@ -68,8 +74,9 @@ export function registerEval(program: Command): void {
 async function runEval(flags: EvalFlags): Promise<void> {
   if (!flags.set) throw new EvalInputError('--set FILE is required: the gold set to evaluate against (e.g. --set eval/gold.jsonl)');
   const split = parseSplit(flags.split, 'test');
-  const scorers = parseScorers(flags.scorer, true);
-  const axes = configuredAxes(loadConfig());
+  const scorers = parseScorers(flags.scorer);
+  const config0 = loadConfig();
+  const axes = configuredAxes(config0);
   // The whole file is checked before the database opens or a model loads: a bad line stops the
   // run with nothing scored and nothing stored.
   const set = readGoldSetFile(flags.set, axes.map(toEvalAxis));
@@ -79,18 +86,24 @@ async function runEval(flags: EvalFlags): Promise<void> {
     throw new EvalInputError(`${set.file} has no ${split === 'all' ? '' : `${split} `}items to evaluate (it has ${set.items.length} item(s) in all)`);
   }
   const dev = filterSplit(set.items, 'dev');
-  const lexicon = readLexiconFile();
+  const lexicon = readLexiconFile(config0.lexiconFile);
+  const lexiconFile = loadLexiconFile(config0.lexiconFile);
+  // Only scorers that need them load the models: `--scorer lexicon` runs on any machine.
+  const needsModels = scorers.some((name) => scorerByName(name).descriptor.needsModels.length > 0);
   await withDatabase(async ({ db }, config) => {
     const profileName = flags.profile ?? config.thresholdProfile;
     const profile = profileName === undefined ? undefined : await loadThresholdProfile(db, profileName);
 
-    say(`loading models ${config.embedModel} and ${config.nliModel} (${config.dtype})${config.modelsDir ? ` from ${config.modelsDir}` : ''}...`);
-    const inference = await loadEvalInference(inferenceSpecFrom(config), say);
+    let inference: EvalInference | undefined;
+    if (needsModels) {
+      say(`loading models ${config.embedModel} and ${config.nliModel} (${config.dtype})${config.modelsDir ? ` from ${config.modelsDir}` : ''}...`);
+      inference = await loadEvalInference(inferenceSpecFrom(config), say);
+    }
     try {
-      const models = recordedModels(inference);
+      const models = inference ? recordedModels(inference) : modelsNotLoaded(config);
       if (profile) {
         for (const note of profileMismatches(profile, axes, models)) say(`warning: ${note}`);
-        for (const kind of scorers.filter((k) => k !== profile.scorer)) {
+        for (const kind of scorers.filter((k) => k !== profile.scorer && scorerByName(k).descriptor.needsModels.length > 0)) {
           say(`note: profile "${profile.name}" was fitted for the ${profile.scorer} scorer; the ${kind} scorer uses the axes file's thresholds`);
         }
       }
@@ -100,8 +113,9 @@ async function runEval(flags: EvalFlags): Promise<void> {
         items,
         dev,
         scorers,
-        settings: (kind) => scoringSettingsWithProfile(axes, kind, profile),
+        settings: (name) => settingsOf(name, axes, lexiconFile, profile),
         lexicon,
+        lexiconFile,
         onProgress: (kind, done, total) => scoringProgress(`scoring ${total} item(s) with ${kind}`)(done, total),
       });
       for (const note of evaluation.baselineNotes) say(`note: ${note}`);
@@ -116,19 +130,41 @@ async function runEval(flags: EvalFlags): Promise<void> {
             models,
             axisVersions: Object.fromEntries(axes.map((a) => [a.slug, a.version])),
             profile: usedProfile(profile, result),
-            settings: result.settings,
+            settings: { ...result.settings, ...(keyOf(result.scorer, lexiconFile) && { scorer_key: keyOf(result.scorer, lexiconFile) }) },
             nItems: items.length,
             metrics: result.report,
           }),
         );
       }
-      const context = { set, split, models, scorers, runIds, profile, nDev: dev.length, notes: evaluation.baselineNotes, warnings: set.warnings };
+      const scorerKeys = Object.fromEntries(scorers.flatMap((n) => (keyOf(n, lexiconFile) ? [[n, keyOf(n, lexiconFile) as string]] : [])));
+      const context = { set, split, models, scorers, runIds, profile, nDev: dev.length, notes: evaluation.baselineNotes, warnings: set.warnings, scorerKeys };
       if (flags.json) printJson(jsonReport(evaluation.results, context));
       else process.stdout.write(textReport(evaluation.results, context));
     } finally {
-      await inference.close();
+      await inference?.close();
     }
   });
+}
+
+/** The label settings of a scorer: a threshold profile's for the scorer it was fitted for, else the scorer's own defaults. */
+function settingsOf(name: string, axes: Axis[], lexicon: LexiconFile, profile: ThresholdProfile | undefined): ScoringSettings {
+  const { descriptor } = scorerByName(name);
+  if (profile && profile.scorer === name) return scoringSettingsWithProfile(axes, profile.scorer, profile);
+  return descriptor.defaultSettings({ axes, lexicon });
+}
+
+/** The version key of a scorer that is known without models (the lexicon's), for the run record. */
+function keyOf(name: string, lexicon: LexiconFile): string | undefined {
+  const { ref, descriptor } = scorerByName(name);
+  return descriptor.currentKey({ config: {}, lexicon }, ref);
+}
+
+/** What a run records about the models when none was loaded (only model-free scorers ran). */
+function modelsNotLoaded(config: Config): RecordedModels {
+  return {
+    embed: { name: config.embedModel, dtype: config.dtype, version: 'not loaded' },
+    nli: { name: config.nliModel, dtype: config.dtype, version: 'not loaded' },
+  };
 }
 
 /** The profile a scorer's run used: only the scorer the profile was fitted for uses it. */
@@ -147,6 +183,8 @@ interface ReportContext {
   notes: string[];
   /** The gold set's warnings (e.g. a split lacking a label), also printed on stderr. */
   warnings: string[];
+  /** Version keys of the scorers known without models (the lexicon's). */
+  scorerKeys: Record<string, string>;
 }
 
 function jsonReport(results: ScorerEvaluation[], c: ReportContext): unknown {
@@ -174,11 +212,13 @@ function textReport(results: ScorerEvaluation[], c: ReportContext): string {
   const lines = [
     `Gold set ${c.set.file} (sha256 ${c.set.hash.slice(0, 12)}), split ${c.split}: ${n} item(s)`,
     `Models: NLI ${describeModel(c.models.nli)}; embeddings ${describeModel(c.models.embed)}`,
+    ...results.flatMap((r) => (c.scorerKeys[r.scorer] ? [`Scorer ${r.scorer}: version ${c.scorerKeys[r.scorer]}`] : [])),
     ...(synthetic ? [SYNTHETIC_NOTE] : []),
   ];
   const blocks = results.map((r) => {
     const profile = usedProfile(c.profile, r);
-    const settings = profile ? `threshold profile "${profile}"` : "the axes file's thresholds, temperature 1";
+    const own = c.scorerKeys[r.scorer];
+    const settings = profile ? `threshold profile "${profile}"` : own ? `its own thresholds, version ${own}` : "the axes file's thresholds, temperature 1";
     return `### Scorer ${r.scorer} (${settings})\n\n${formatReportText(r.report)}`;
   });
   const trained =
@@ -186,7 +226,7 @@ function textReport(results: ScorerEvaluation[], c: ReportContext): string {
       ? `trained on the ${c.nDev} dev item(s)`
       : `trained on the ${c.nDev} dev item(s); dev items are predicted by ${CV_FOLDS}-fold cross-validation grouped by document (fewer folds with fewer documents)`;
   const footer = [
-    `Baselines: majority = the most frequent dev label; bow = naive Bayes on word counts; both ${trained}. lexicon = keywords of ${relative(process.cwd(), DEFAULT_LEXICON_PATH)}.`,
+    `Baselines: majority = the most frequent dev label; bow = naive Bayes on word counts; both ${trained}. lexicon = keyword counts of ${relative(process.cwd(), loadConfig().lexiconFile ?? DEFAULT_LEXICON_PATH)} (no weights, no negation).`,
     CONFIDENCE_NOTE,
     `Stored as eval run${c.runIds.length > 1 ? 's' : ''} ${c.runIds.join(', ')}; see \`stance eval history\`.`,
     ...(synthetic ? [SYNTHETIC_NOTE] : []),

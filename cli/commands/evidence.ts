@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runEvidence } from '../../app/compare/service.ts';
-import { SCORER_KINDS } from '../../app/registry.ts';
 import { withDatabase } from '../context.ts';
+import { describeDetails, scorerOptionHelp } from '../scorer-option.ts';
 import { intOption } from '../options.ts';
 import { printJson } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
@@ -14,12 +14,12 @@ export function registerEvidence(program: Command): void {
     .requiredOption('--source <name>', 'the source, e.g. "ITU"')
     .requiredOption('-a, --axis <slug>', 'the axis')
     .requiredOption('-p, --pole <slug>', 'the pole, e.g. sovereignty')
-    .option('-s, --scorer <kind>', `scorer: ${SCORER_KINDS.join(' or ')}`, 'nli')
+    .option('-s, --scorer <name>', scorerOptionHelp())
     .option('-k, --limit <n>', 'how many passages', intOption('--limit'), 5)
     .option('--json', 'print as JSON')
-    .action(async (flags: { source: string; axis: string; pole: string; scorer: string; limit: number; json?: boolean }) => {
+    .action(async (flags: { source: string; axis: string; pole: string; scorer?: string; limit: number; json?: boolean }) => {
       await withDatabase(async (database, config) => {
-        const result = await runEvidence(queryEnvFor(database, config), { ...flags, scorer: flags.scorer as never });
+        const result = await runEvidence(queryEnvFor(database, config), { ...flags, scorer: flags.scorer });
         if (flags.json) return printJson(result);
         console.log(`${result.source} on ${result.axis}, pole ${result.pole} (scorer ${result.scorer})`);
         if (result.passages.length === 0) console.log(`\nNo passage of ${result.source} is labelled ${result.pole}.`);
@@ -28,6 +28,8 @@ export function registerEvidence(program: Command): void {
           if (p.url) console.log(`   ${p.url}`);
           console.log(`   chunk ${p.chunk_id}, characters ${p.start}-${p.end}:`);
           console.log(`   "${p.quote.replace(/\s*\n\s*/g, ' ')}"`);
+          const why = describeDetails(p.details);
+          if (why) console.log(`   ${why}`);
         }
       });
     });

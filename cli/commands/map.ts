@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runCompare } from '../../app/compare/service.ts';
 import { GROUP_BY } from '../../app/compare/selection.ts';
-import { SCORER_KINDS } from '../../app/registry.ts';
 import { AxisError, selectAxes } from '../../pipeline/axes.ts';
 import { renderStanceMapSvg } from '../../pipeline/map-svg.ts';
 import { withDatabase } from '../context.ts';
+import { scorerOptionHelp } from '../scorer-option.ts';
 import { printJson, say } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
 
@@ -17,11 +17,11 @@ export function registerMap(program: Command): void {
     .requiredOption('-o, --out <file>', 'the SVG file to write, e.g. map.svg')
     .option('-x, --x-axis <slug>', 'axis for x (default: the first axis)')
     .option('-y, --y-axis <slug>', 'axis for y (default: the second axis)')
-    .option('-s, --scorer <kind>', `scorer: ${SCORER_KINDS.join(' or ')}`, 'nli')
+    .option('-s, --scorer <name>', scorerOptionHelp())
     .option('--by <group>', `group by ${GROUP_BY.join(', ')}`, 'source')
     .option('--note <text>', 'a caption line under the map')
     .option('--json', 'print what was drawn as JSON')
-    .action(async (flags: { out: string; xAxis?: string; yAxis?: string; scorer: string; by: string; note?: string; json?: boolean }) => {
+    .action(async (flags: { out: string; xAxis?: string; yAxis?: string; scorer?: string; by: string; note?: string; json?: boolean }) => {
       await withDatabase(async (database, config) => {
         const env = queryEnvFor(database, config);
         // A missing axis defaults to the first axis that is not the other one.
@@ -30,8 +30,8 @@ export function registerMap(program: Command): void {
         const ax = pick(flags.xAxis, flags.yAxis);
         const ay = pick(flags.yAxis, ax?.slug);
         if (!ax || !ay) throw new AxisError('a map needs two axes: give --x-axis and --y-axis (see `stance axes`)');
-        const [cx] = await runCompare(env, { axis: ax.slug, scorer: flags.scorer as never, by: flags.by as never });
-        const [cy] = await runCompare(env, { axis: ay.slug, scorer: flags.scorer as never, by: flags.by as never });
+        const [cx] = await runCompare(env, { axis: ax.slug, scorer: flags.scorer, by: flags.by as never });
+        const [cy] = await runCompare(env, { axis: ay.slug, scorer: flags.scorer, by: flags.by as never });
         if (!cx || !cy) throw new AxisError('nothing to draw');
         const keys = [...new Set([...cx.groups.map((g) => g.key), ...cy.groups.map((g) => g.key)])];
         const groups = keys.map((key) => {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { asc } from 'drizzle-orm';
 import { chunks } from '../../db/schema/index.ts';
-import { SCORER_KINDS, type ScorerKind } from '../../app/registry.ts';
-import { embedChunks, scoreChunks } from '../../app/steps.ts';
+import { scorerByName } from '../../app/scorers/index.ts';
+import { embedChunks, runScorerNames, scoreChunks } from '../../app/steps.ts';
 import { selectAxes } from '../../pipeline/axes.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { openDatabase } from '../../db/client.ts';
@@ -25,14 +25,12 @@ export function registerRescore(program: Command): void {
     .command('rescore')
     .description('score stored chunks with the current axes and models; only missing (chunk, axis version, scorer version) scores are computed')
     .option('-a, --axis <slug...>', 'only these axes (default: all)')
-    .option('-s, --scorer <kind>', `only this scorer: ${SCORER_KINDS.join(' or ')} (default: both)`)
+    .option('-s, --scorer <name>', 'only this scorer (`stance scorers` lists them; default: every scorer this machine can run)')
     .option('--json', 'print counts as JSON')
     .action(async (flags: RescoreFlags) => {
       const config = loadConfig();
-      if (flags.scorer && !(SCORER_KINDS as readonly string[]).includes(flags.scorer)) {
-        throw new ConfigError(`unknown scorer "${flags.scorer}"; use ${SCORER_KINDS.join(' or ')}`);
-      }
-      const kinds: ScorerKind[] = flags.scorer ? [flags.scorer as ScorerKind] : [...SCORER_KINDS];
+      // Checked before anything opens: an unknown name is an error listing the known ones.
+      const named = flags.scorer ? scorerByName(flags.scorer) : undefined;
       const database = await openDatabase(storeOptions(config));
       try {
         const chunkIds = (await database.db.select({ id: chunks.id }).from(chunks).orderBy(asc(chunks.id))).map((r) => r.id);
@@ -42,23 +40,28 @@ export function registerRescore(program: Command): void {
         }
         if (config.redisUrl) {
           if (!config.databaseUrl) throw new ConfigError('REDIS_URL is set but DATABASE_URL is not: queue workers need a Postgres server.');
-          const n = await queueRescore(config.redisUrl, config.queuePrefix, chunkIds, kinds, flags.axis);
+          // Workers have the models; without a name they rescore with the transformer scorers and the lexicon.
+          const names = named ? [named.ref.name] : ['nli', 'prototype', 'lexicon'];
+          const n = await queueRescore(config.redisUrl, config.queuePrefix, chunkIds, names, flags.axis);
           if (flags.json) printJson({ queued_jobs: n, chunks: chunkIds.length });
           else say(`queued ${n} rescore job(s) over ${chunkIds.length} chunks; run \`stance worker\` to process them`);
           return;
         }
-        const runtime = await openInlineRuntime(database);
+        // A named scorer that needs models fails when they do not load; without a name, whatever can run does.
+        const runtime = await openInlineRuntime(database, { requireModels: (named?.descriptor.needsModels.length ?? 0) > 0 });
         try {
           const ctx = { ...runtime.ctx, axes: selectAxes(runtime.axes, flags.axis) };
-          const counts: Record<string, number> = { embedded: 0, nli: 0, prototype: 0 };
+          const kinds = named ? [named.ref.name] : runScorerNames(ctx);
+          const counts: Record<string, number> = { embedded: 0, ...Object.fromEntries(kinds.map((k) => [k, 0])) };
+          const readsEmbeddings = kinds.some((k) => scorerByName(k).descriptor.readsEmbeddings);
           for (let i = 0; i < chunkIds.length; i += CHUNKS_PER_JOB) {
             const batch = chunkIds.slice(i, i + CHUNKS_PER_JOB);
-            if (kinds.includes('prototype')) counts.embedded = (counts.embedded ?? 0) + (await embedChunks(ctx, batch));
+            if (readsEmbeddings) counts.embedded = (counts.embedded ?? 0) + (await embedChunks(ctx, batch));
             for (const kind of kinds) counts[kind] = (counts[kind] ?? 0) + (await scoreChunks(ctx, batch, kind));
             if (!flags.json) process.stderr.write(`\rrescored ${Math.min(i + CHUNKS_PER_JOB, chunkIds.length)}/${chunkIds.length} chunks`);
           }
           if (flags.json) printJson({ chunks: chunkIds.length, ...counts, axes: ctx.axes.map((a) => `${a.slug}@${a.version}`) });
-          else say(`\nchunks: ${chunkIds.length}; new embeddings: ${counts.embedded}; newly scored chunks: nli ${counts.nli}, prototype ${counts.prototype}`);
+          else say(`\nchunks: ${chunkIds.length}; new embeddings: ${counts.embedded}; newly scored chunks: ${kinds.map((k) => `${k} ${counts[k]}`).join(', ')}`);
         } finally {
           await runtime.close();
         }
@@ -68,7 +71,7 @@ export function registerRescore(program: Command): void {
     });
 }
 
-async function queueRescore(url: string, prefix: string, chunkIds: number[], kinds: ScorerKind[], axes: string[] | undefined): Promise<number> {
+async function queueRescore(url: string, prefix: string, chunkIds: number[], kinds: string[], axes: string[] | undefined): Promise<number> {
   const connection = producerConnection(url);
   const producer = openProducer(connection, prefix);
   let n = 0;
@@ -78,7 +81,8 @@ async function queueRescore(url: string, prefix: string, chunkIds: number[], kin
     for (let i = 0; i < chunkIds.length; i += CHUNKS_PER_JOB) {
       const batch = chunkIds.slice(i, i + CHUNKS_PER_JOB);
       for (const scorer of kinds) {
-        await producer.enqueue('score-chunks', { chunkIds: batch, scorer, ...(axes && { axes }) }, `rescore-${scorer}-${stamp}-${batch[0]}`);
+        // BullMQ job ids cannot contain ':' (as in trained:NAME).
+        await producer.enqueue('score-chunks', { chunkIds: batch, scorer, ...(axes && { axes }) }, `rescore-${scorer.replaceAll(':', '_')}-${stamp}-${batch[0]}`);
         n++;
       }
     }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runSimilar } from '../../app/compare/service.ts';
-import { SCORER_KINDS } from '../../app/registry.ts';
 import { withDatabase } from '../context.ts';
+import { describeDetails, scorerOptionHelp } from '../scorer-option.ts';
 import { idOption, intOption } from '../options.ts';
 import { printJson } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
@@ -14,16 +14,16 @@ export function registerSimilar(program: Command): void {
     .option('-t, --text <text>', 'a passage to search for (embedded with the embedding model)')
     .option('-c, --chunk <id>', 'a stored chunk id', idOption('--chunk'))
     .option('--other-sources', "only passages from sources other than the chunk's")
-    .option('-s, --scorer <kind>', `stances from scorer: ${SCORER_KINDS.join(' or ')}`, 'nli')
+    .option('-s, --scorer <name>', scorerOptionHelp())
     .option('-k, --limit <n>', 'how many passages', intOption('--limit'), 5)
     .option('--json', 'print as JSON')
-    .action(async (flags: { text?: string; chunk?: number; otherSources?: boolean; scorer: string; limit: number; json?: boolean }) => {
+    .action(async (flags: { text?: string; chunk?: number; otherSources?: boolean; scorer?: string; limit: number; json?: boolean }) => {
       await withDatabase(async (database, config) => {
         const result = await runSimilar(queryEnvFor(database, config), {
           text: flags.text,
           chunk: flags.chunk,
           otherSources: flags.otherSources ?? false,
-          scorer: flags.scorer as never,
+          scorer: flags.scorer,
           limit: flags.limit,
         });
         if (flags.json) return printJson(result);
@@ -34,6 +34,10 @@ export function registerSimilar(program: Command): void {
             .join('; ');
           console.log(`\n${i + 1}. cosine ${p.similarity.toFixed(3)} - ${p.source}, document ${p.document_id}: ${p.title ?? '(untitled)'} [chunk ${p.chunk_id}]`);
           console.log(`   ${stances}`);
+          for (const [axis, st] of Object.entries(p.stances)) {
+            const why = describeDetails(st.details);
+            if (why) console.log(`   ${axis} ${why}`);
+          }
           console.log(`   "${p.text.replace(/\s*\n\s*/g, ' ').slice(0, 300)}${p.text.length > 300 ? '...' : ''}"`);
         }
       });

@@ -17,6 +17,8 @@ export interface RecordedModels {
 export interface RecordedScoringSettings {
   thresholds: Record<string, { relevance: number; margin: number }>;
   temperatures: Record<string, number>;
+  /** The scorer's version key when it is known without models (the lexicon scorer's). */
+  scorer_key?: string;
 }
 
 /**
@@ -33,7 +35,8 @@ export const evalRuns = pgTable(
     setHash: text('set_hash').notNull(),
     setFile: text('set_file').notNull(),
     split: text('split', { enum: ['dev', 'test', 'all'] }).notNull(),
-    scorer: text('scorer', { enum: ['nli', 'prototype'] }).notNull(),
+    // A scorer name of app/scorers ("nli", "lexicon", "trained:dev").
+    scorer: text('scorer').notNull(),
     models: jsonb('models').$type<RecordedModels>().notNull(),
     axisVersions: jsonb('axis_versions').$type<Record<string, string>>().notNull(),
     profile: text('profile'),

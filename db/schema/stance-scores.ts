@@ -1,4 +1,4 @@
-import { index, integer, pgTable, primaryKey, real, text } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, real, text } from 'drizzle-orm/pg-core';
 import { axes } from './axes.ts';
 import { chunks } from './chunks.ts';
 import { scorers } from './scorers.ts';
@@ -22,6 +22,8 @@ export const stanceScores = pgTable(
     probA: real('prob_a').notNull(),
     probB: real('prob_b').notNull(),
     label: text('label').notNull(),
+    // Why the scorer gave this result, when it can say (the lexicon scorer: its matched terms).
+    details: jsonb('details').$type<Record<string, unknown>>(),
   },
   (t) => [
     primaryKey({ name: 'stance_scores_pk', columns: [t.chunkId, t.axisId, t.scorerId] }),

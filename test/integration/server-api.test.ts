@@ -7,6 +7,7 @@ import { startServer } from '../../server/listen.ts';
 import {
   axesResponseSchema,
   comparisonSchema,
+  scorersResponseSchema,
   createdResponseSchema,
   documentResponseSchema,
   duplicateResponseSchema,
@@ -106,6 +107,37 @@ function expectedPosition(source: string, axis: string): number {
   return scores.reduce((n, x) => n + x.score * x.relevance, 0) / scores.reduce((n, x) => n + x.relevance, 0);
 }
 
+describe('scorer selection', () => {
+  it('answers 400 for an unknown scorer, listing the known ones', async () => {
+    for (const path of ['/compare?axis=gov&scorer=bogus', '/evidence?source=ITU&axis=gov&pole=multi&scorer=bogus', '/similar?chunk=1&scorer=bogus']) {
+      const err = await expect400(path, 'scorer');
+      expect(err.error).toContain('unknown scorer "bogus"; known scorers: nli, prototype, lexicon');
+    }
+    expect((await expect400('/compare?axis=gov&scorer=nli:x')).error).toContain('takes no name');
+  });
+
+  it('reads the scorer named, and the best one with scores when none is', async () => {
+    const named = comparisonSchema.parse((await get('/compare?axis=gov&scorer=prototype&iterations=200')).body);
+    expect(named.scorer).toBe(fixture.registry.scorerKeys.prototype);
+    const unnamed = comparisonSchema.parse((await get('/compare?axis=gov&iterations=200')).body);
+    expect(unnamed.scorer).toBe(fixture.registry.scorerKeys.nli);
+    // Nothing was scored with the lexicon in this store: 409, saying what to run.
+    const lexicon = await get('/compare?axis=gov&scorer=lexicon');
+    expect(lexicon.status).toBe(409);
+    expect(String(lexicon.body.error)).toContain('stance rescore --scorer lexicon');
+  });
+
+  it('lists the scorers with their versions at /scorers', async () => {
+    const r = await get('/scorers');
+    expect(r.status).toBe(200);
+    const body = scorersResponseSchema.parse(r.body);
+    expect(body.scorers.map((s) => s.name)).toEqual(['nli', 'prototype', 'lexicon']);
+    expect(body.scorers[0]).toMatchObject({ name: 'nli', version: fixture.registry.scorerKeys.nli, scored: true, needs_models: ['nli'], latest_eval: null });
+    expect(body.scorers[2]).toMatchObject({ name: 'lexicon', scored: false, available: true, needs_models: [] });
+    expect(body.scorers[2]?.version).toMatch(/^lexicon:[0-9a-f]{12}$/);
+  });
+});
+
 describe('GET /compare', () => {
   it('answers one comparison for an axis, with positions from the known scores', async () => {
     const r = await get('/compare?axis=gov&iterations=500&seed=7');
@@ -151,11 +183,14 @@ describe('GET /compare', () => {
     await expect400('/compare?axis=gov&axis=sec', 'axis');
   });
 
-  it('answers 409 when nothing is scored with the configured model', async () => {
+  it('answers 409 when nothing is scored with the configured model, and falls back to a scorer with scores when none is named', async () => {
     const other = createApp({ env: { ...env, config: { ...fixture.models, nliModel: 'never-used' } }, config: { apiToken: undefined, maxDocBytes: MAX_DOC_BYTES } });
-    const res = await other.request('/compare?axis=gov');
+    const res = await other.request('/compare?axis=gov&scorer=nli');
     expect(res.status).toBe(409);
     expect(errorResponseSchema.parse(await res.json()).error).toMatch(/nothing has been scored/);
+    const unnamed = await other.request('/compare?axis=gov&iterations=200');
+    expect(unnamed.status).toBe(200);
+    expect(comparisonSchema.parse(await unnamed.json()).scorer).toBe(fixture.registry.scorerKeys.prototype);
   });
 });
 
@@ -197,7 +232,10 @@ describe('GET /similar', () => {
     expect(sim.passages.map((p) => p.chunk_id)).toEqual(expected.map((e) => e.id));
     sim.passages.forEach((p, i) => expect(p.similarity).toBeCloseTo(expected[i]!.cos, 5));
     expect(sim.passages.every((p) => p.source === 'Cuba forum')).toBe(true);
-    expect(sim.passages[0]!.stances).toEqual({ gov: { score: -0.9, relevance: 0.95, label: 'state' }, sec: { score: -0.6, relevance: 0.8, label: 'security' } });
+    expect(sim.passages[0]!.stances).toEqual({
+      gov: { score: -0.9, relevance: 0.95, label: 'state', details: null },
+      sec: { score: -0.6, relevance: 0.8, label: 'security', details: null },
+    });
   });
 
   it('embeds a text query with the injected embedder', async () => {
@@ -356,7 +394,7 @@ describe('the rest', () => {
     expect(res.status).toBe(200);
     const doc = JSON.parse(await res.text()) as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; required: boolean }[] }>> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/axes', '/compare', '/documents', '/documents/{id}', '/evidence', '/openapi.json', '/similar', '/status']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/axes', '/compare', '/documents', '/documents/{id}', '/evidence', '/openapi.json', '/scorers', '/similar', '/status']);
     expect(doc.paths['/compare']!.get!.parameters!.map((p) => p.name)).toEqual(['axis', 'scorer', 'by', 'sources', 'documents', 'from', 'to', 'lang', 'seed', 'iterations']);
     expect(doc.paths['/evidence']!.get!.parameters!.filter((p) => p.required).map((p) => p.name)).toEqual(['source', 'axis', 'pole']);
     expect(doc.paths['/similar']!.get!.parameters!.map((p) => p.name)).toContain('other_sources');

@@ -79,7 +79,7 @@ describe('lexicon labels', () => {
   });
 });
 
-describe('the shipped lexicon (eval/lexicon.json)', () => {
+describe('the shipped lexicon (config/lexicon.json)', () => {
   const lexicon = readLexiconFile();
   const sovereignty = { slug: 'sovereignty_multistakeholder', poles: ['sovereignty', 'multistakeholder'] } as const;
   const security = { slug: 'security_rights', poles: ['security', 'rights'] } as const;
@@ -109,7 +109,7 @@ describe('the shipped lexicon (eval/lexicon.json)', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(LexiconError);
-      expect((error as Error).message).toContain('cannot read lexicon /nonexistent/lexicon.json');
+      expect((error as Error).message).toContain('cannot read the lexicon file /nonexistent/lexicon.json');
       expect((error as Error).cause).toBeDefined();
     }
   });

@@ -1,0 +1,81 @@
+import type { Db } from '../../db/client.ts';
+import { lexiconScorer } from './lexicon.ts';
+import { nliScorer, prototypeScorer } from './model-scorers.ts';
+import { parseScorerName, ScorerNameError } from './names.ts';
+import type { ScorerConfig, ScorerDescriptor, ScorerRef, StoredScorer } from './types.ts';
+import { NothingScoredError } from '../lookup.ts';
+
+export { ScorerNameError, knownScorerNames } from './names.ts';
+export type { ScorerDescriptor, ScorerRef, ScoreRow } from './types.ts';
+
+/**
+ * Every scorer kind, in order of preference: when no scorer is named (no --scorer, no
+ * STANCE_SCORER), queries read the first one that has scores for the configuration. This list
+ * is the one place that knows the kinds; commands, routes, workers and evaluation go through it.
+ */
+export const SCORERS: readonly ScorerDescriptor[] = [nliScorer, prototypeScorer, lexiconScorer];
+
+/** Parses a scorer name ("nli", "lexicon", "trained:dev") against the known kinds; ScorerNameError lists them. */
+export function scorerByName(name: string): { ref: ScorerRef; descriptor: ScorerDescriptor } {
+  return parseScorerName(name, SCORERS);
+}
+
+/** The descriptor of a kind (the kind must be known). */
+export function descriptorOf(kind: string): ScorerDescriptor {
+  const d = SCORERS.find((s) => s.kind === kind);
+  if (!d) throw new Error(`no scorer kind "${kind}"`);
+  return d;
+}
+
+/** Every scorer name there is now, in order of preference: plain kinds, and each instance of a parameterised kind. */
+export async function allScorerRefs(db: Db): Promise<{ ref: ScorerRef; descriptor: ScorerDescriptor }[]> {
+  const out: { ref: ScorerRef; descriptor: ScorerDescriptor }[] = [];
+  for (const descriptor of SCORERS) {
+    const params = descriptor.parameterised ? ((await descriptor.instances?.(db)) ?? []) : [undefined];
+    for (const param of params) out.push({ ref: { name: param === undefined ? descriptor.kind : `${descriptor.kind}:${param}`, kind: descriptor.kind, param }, descriptor });
+  }
+  return out;
+}
+
+/** The scorers with stored scores for this configuration, in order of preference. */
+export async function scorersWithScores(db: Db, config: ScorerConfig): Promise<ResolvedScorer[]> {
+  const out: ResolvedScorer[] = [];
+  for (const { ref, descriptor } of await allScorerRefs(db)) {
+    try {
+      out.push({ ref, descriptor, stored: await descriptor.findStored(db, config, ref) });
+    } catch (err) {
+      if (!(err instanceof NothingScoredError)) throw err;
+    }
+  }
+  return out;
+}
+
+/** A scorer resolved for a query: its name and the stored version it reads. */
+export interface ResolvedScorer {
+  ref: ScorerRef;
+  descriptor: ScorerDescriptor;
+  stored: StoredScorer;
+}
+
+/**
+ * The scorer a query reads: the one named (flag or parameter), else STANCE_SCORER, else the
+ * first kind of SCORERS with stored scores for this configuration (each parameterised kind
+ * contributes its instances in the order `instances` gives).
+ */
+export async function resolveScorer(db: Db, config: ScorerConfig, named: string | undefined): Promise<ResolvedScorer> {
+  const name = named ?? config.scorer;
+  if (name !== undefined) {
+    let parsed: { ref: ScorerRef; descriptor: ScorerDescriptor };
+    try {
+      parsed = scorerByName(name);
+    } catch (err) {
+      // Say where a bad name came from when it was not given on this command line.
+      if (named === undefined && err instanceof ScorerNameError) throw new ScorerNameError(`STANCE_SCORER: ${err.message}`, { cause: err });
+      throw err;
+    }
+    return { ...parsed, stored: await parsed.descriptor.findStored(db, config, parsed.ref) };
+  }
+  const [best] = await scorersWithScores(db, config);
+  if (best) return best;
+  throw new NothingScoredError('nothing has been scored yet with any scorer; ingest documents (`stance ingest`, `npm start`) or run `stance rescore`');
+}

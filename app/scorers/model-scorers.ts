@@ -1,0 +1,64 @@
+import { axisFileSettings, scoreTexts } from '../eval-score.ts';
+import { findModelScorer } from '../lookup.ts';
+import { scorerKey } from '../registry.ts';
+import { prototypeScoresOfChunks } from './prototype-chunks.ts';
+import type { ScorerDescriptor, ScorerRef } from './types.ts';
+
+/** What the stored settings of the transformer scorers say about them. */
+export const NLI_SETTINGS = { aggregation: 'max entailment per pole', score: 'probB - probA' };
+export const PROTOTYPE_SETTINGS = { similarity: 'cosine to mean of hypotheses+exemplars' };
+
+const plain = (kind: string): ScorerRef => ({ name: kind, kind, param: undefined });
+
+/** Zero-shot NLI: the entailment of each pole's hypotheses (needs the NLI model). */
+export const nliScorer: ScorerDescriptor = {
+  kind: 'nli',
+  summary: 'zero-shot NLI: entailment of each pole\'s hypotheses by the passage',
+  needsModels: ['nli'],
+  parameterised: false,
+  readsEmbeddings: false,
+  runRefs: async (env) => (env.inference ? [plain('nli')] : []),
+  registration: async (env) => {
+    if (!env.inference || env.modelIds.nli === undefined) throw new Error('the nli scorer needs the NLI model loaded');
+    const profile = env.profiles?.nli;
+    return { key: scorerKey('nli', env.inference.nliModel, profile), modelId: env.modelIds.nli, settings: { ...NLI_SETTINGS, profile } };
+  },
+  scoreChunks: async (ctx, _ref, chunks) => {
+    if (!ctx.inference) throw new Error('the nli scorer needs the NLI model, which is not loaded');
+    return ctx.inference.nliScores(
+      chunks.map((c) => c.text),
+      ctx.axes,
+      { batchSize: ctx.nliBatchSize, ...ctx.calibration?.nli },
+    );
+  },
+  findStored: (db, config) => findModelScorer(db, config, 'nli'),
+  currentKey: () => undefined,
+  defaultSettings: (env) => axisFileSettings(env.axes),
+  scoreTexts: async (env, _ref, texts, settings, onProgress) => {
+    if (!env.inference) throw new Error('the nli scorer needs the NLI model, which is not loaded');
+    return scoreTexts(env.inference, 'nli', texts, env.axes, settings, onProgress);
+  },
+};
+
+/** Embedding prototypes: cosine of the chunk embedding to each pole's hypotheses and exemplars (needs the embedding model). */
+export const prototypeScorer: ScorerDescriptor = {
+  kind: 'prototype',
+  summary: 'cosine of the passage embedding to each pole\'s hypotheses and exemplars',
+  needsModels: ['embedding'],
+  parameterised: false,
+  readsEmbeddings: true,
+  runRefs: async (env) => (env.inference ? [plain('prototype')] : []),
+  registration: async (env) => {
+    if (!env.inference || env.modelIds.embed === undefined) throw new Error('the prototype scorer needs the embedding model loaded');
+    const profile = env.profiles?.prototype;
+    return { key: scorerKey('prototype', env.inference.embedModel, profile), modelId: env.modelIds.embed, settings: { ...PROTOTYPE_SETTINGS, profile } };
+  },
+  scoreChunks: (ctx, _ref, chunks) => prototypeScoresOfChunks(ctx, chunks.map((c) => c.id)),
+  findStored: (db, config) => findModelScorer(db, config, 'prototype'),
+  currentKey: () => undefined,
+  defaultSettings: (env) => axisFileSettings(env.axes),
+  scoreTexts: async (env, _ref, texts, settings, onProgress) => {
+    if (!env.inference) throw new Error('the prototype scorer needs the embedding model, which is not loaded');
+    return scoreTexts(env.inference, 'prototype', texts, env.axes, settings, onProgress);
+  },
+};

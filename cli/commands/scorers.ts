@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { listScorers } from '../../app/scorers/listing.ts';
+import { withDatabase } from '../context.ts';
+import { formatTable, printJson } from '../output.ts';
+
+/** `stance scorers`: every scorer with its version, whether it can run here, and its latest eval. */
+export function registerScorers(program: Command): void {
+  program
+    .command('scorers')
+    .description('list the scorers: kind, version, the models they need, whether they can run here, latest eval macro-F1')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withDatabase(async (database, config) => {
+        const scorers = await listScorers(database.db, config);
+        if (opts.json) {
+          printJson({ default: config.scorer ?? null, scorers });
+          return;
+        }
+        const f1 = (m: Record<string, number | null>) => Object.entries(m).map(([axis, v]) => `${axis} ${v === null ? 'n/a' : v.toFixed(3)}`).join(', ');
+        console.log(
+          formatTable(
+            ['scorer', 'version', 'needs models', 'available', 'scored', 'latest eval (macro-F1)'],
+            scorers.map((s) => [
+              s.name,
+              s.version ?? '-',
+              s.needs_models.join(', ') || 'no',
+              s.available ? 'yes' : 'no',
+              s.scored ? 'yes' : 'no',
+              s.latest_eval ? `${s.latest_eval.split} of ${s.latest_eval.set_file} (run ${s.latest_eval.run_id}): ${f1(s.latest_eval.macro_f1)}` : '-',
+            ]),
+          ),
+        );
+        for (const s of scorers) if (!s.available) console.log(`\n${s.name}: ${s.availability}`);
+        console.log(`\nQueries use ${config.scorer ? `STANCE_SCORER=${config.scorer}` : 'the first scorer in this list that has scores'} unless --scorer names one.`);
+      });
+    });
+}

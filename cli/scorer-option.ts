@@ -1,0 +1,20 @@
+import { knownScorerNames, SCORERS } from '../app/scorers/index.ts';
+
+/** The --scorer help of query commands: the known names and how the default is chosen. */
+export function scorerOptionHelp(): string {
+  return `scorer: ${knownScorerNames(SCORERS)} (default: STANCE_SCORER, else the best one with scores: ${SCORERS.map((s) => s.kind).join(' > ')})`;
+}
+
+/** One line saying why a passage got its label, from a score's details (the lexicon scorer's matched terms); '' when there are none. */
+export function describeDetails(details: Record<string, unknown> | null | undefined): string {
+  const terms = details?.terms;
+  if (!Array.isArray(terms) || terms.length === 0) return '';
+  const parts = terms.map((t: { term?: unknown; pole?: unknown; count?: unknown; negated?: unknown }) => {
+    const count = Number(t.count ?? 1);
+    const negated = Number(t.negated ?? 0);
+    const times = count > 1 ? ` x${count}` : '';
+    const neg = negated > 0 ? (negated === count ? ', negated' : `, ${negated} negated`) : '';
+    return `"${String(t.term)}" (${String(t.pole)}${times}${neg})`;
+  });
+  return `matched terms: ${parts.join(', ')}`;
+}

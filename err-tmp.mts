@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { loadAxesFile } from './pipeline/load-axes.ts';
+import { loadLexiconFile } from './pipeline/lexicon/load.ts';
+import { scoreWithLexicon } from './pipeline/lexicon/score.ts';
+const items = readFileSync('eval/gold.jsonl', 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((i) => i.split === 'dev');
+const axes = loadAxesFile();
+const x = Number(process.argv[2]);
+const axis = axes[x]!;
+const sc = scoreWithLexicon(loadLexiconFile(), items.map((i) => i.text), axes);
+items.forEach((it, i) => { const s = sc[i]![x]!; const g = it.labels[axis.slug]; if (g !== s.label) console.log(`[${g} -> ${s.label}] ${s.details.terms.map((t) => t.term + (t.negated ? '!' : '')).join(',')} | ${it.text.slice(0, 260).replace(/\n/g, ' ')}`); });

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { repoPath } from '../helpers/paths.ts';
+
+// No model can load: STANCE_MODELS_DIR points at an empty folder, which turns remote loading
+// off (pipeline/models.ts), so the hub is never asked even where there is a network.
+const dataDir = mkdtempSync(join(tmpdir(), 'stance-offline-'));
+const modelsDir = mkdtempSync(join(tmpdir(), 'stance-no-models-'));
+const offline = { STANCE_DATA_DIR: dataDir, STANCE_MODELS_DIR: modelsDir, STANCE_SCORER: '', STANCE_LEXICON_FILE: '' };
+let demo: ReturnType<typeof runCli>;
+
+beforeAll(() => {
+  demo = runCli(['demo'], offline);
+}, 180_000);
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(modelsDir, { recursive: true, force: true });
+});
+
+/** The rows of the position table of one axis block of `stance compare` text output. */
+function positionRows(stdout: string, axis: string): Map<string, string> {
+  const block = stdout.split(`\n${axis}  (`)[1]?.split('\n\n')[0] ?? '';
+  const rows = new Map<string, string>();
+  for (const line of block.split('\n').slice(3)) {
+    const source = ['Cuba forum', 'ICT4Peace Foundation', 'ITU'].find((s) => line.startsWith(`${s} `));
+    if (source) rows.set(source, line.slice(source.length));
+  }
+  return rows;
+}
+
+describe('npm start without transformer models', { timeout: 150_000 }, () => {
+  it('says in one paragraph what is missing and how to get it, and exits 0', () => {
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stderr).toContain('Transformer models not available: Xenova/all-MiniLM-L6-v2 and Xenova/nli-deberta-v3-xsmall could not be loaded');
+    expect(demo.stderr).toContain(`the folder ${modelsDir} (STANCE_MODELS_DIR)`);
+    expect(demo.stderr).toContain('Scoring with the scorers that need no pretrained weights instead: lexicon.');
+    expect(demo.stderr).toMatch(/run once with network access[\s\S]*STANCE_MODELS_DIR/);
+    expect(demo.stderr).toContain('processed 5 document(s): 5 done, 0 failed');
+  });
+
+  it('compares the three sources with the lexicon scorer named in each header, with intervals on at least one axis', () => {
+    const headers = demo.stdout.match(/^\S+ {2}\(-1 = \S+, \+1 = \S+\) {2}scorer (\S+)$/gm) ?? [];
+    expect(headers).toHaveLength(2);
+    for (const h of headers) expect(h).toMatch(/scorer lexicon:[0-9a-f]{12}$/);
+    const withIntervals = ['sovereignty_multistakeholder', 'security_rights'].filter((axis) => {
+      const rows = positionRows(demo.stdout, axis);
+      expect([...rows.keys()].sort()).toEqual(['Cuba forum', 'ICT4Peace Foundation', 'ITU']);
+      return [...rows.values()].every((r) => /^\s+-?\d\.\d{3}\s+\[-?\d\.\d{3}, -?\d\.\d{3}\]/.test(r));
+    });
+    expect(withIntervals.length).toBeGreaterThan(0);
+  });
+
+  it('quotes evidence for the poles with the terms that matched', () => {
+    expect(demo.stdout).toContain('Evidence: the passage most strongly on each pole');
+    expect(demo.stdout).toMatch(/security_rights \/ security: .*\n {2}".+"\n {2}matched terms: "[^"]+" \(security/);
+  });
+
+  it('lists the scorers: lexicon scored and available, the transformer scorers not available', () => {
+    const r = runCli(['scorers', '--json'], offline);
+    expect(r.code, r.stderr).toBe(0);
+    const { scorers } = JSON.parse(r.stdout) as { scorers: { name: string; version: string | null; available: boolean; scored: boolean; needs_models: string[] }[] };
+    expect(scorers.map((s) => s.name)).toEqual(['nli', 'prototype', 'lexicon']);
+    const header = demo.stdout.match(/scorer (lexicon:[0-9a-f]{12})/)?.[1];
+    expect(scorers[2]).toMatchObject({ name: 'lexicon', version: header, available: true, scored: true, needs_models: [] });
+    expect(scorers[0]).toMatchObject({ name: 'nli', available: false, scored: false, needs_models: ['nli'] });
+  });
+
+  it('rejects an unknown scorer naming the known ones (exit 2), and a scorer with nothing scored says what to run', () => {
+    const bad = runCli(['compare', '--scorer', 'bogus'], offline);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown scorer "bogus"; known scorers: nli, prototype, lexicon');
+    const nli = runCli(['evidence', '--source', 'ITU', '--axis', 'security_rights', '--pole', 'rights', '--scorer', 'nli'], offline);
+    expect(nli.code).toBe(2);
+    expect(nli.stderr).toMatch(/nothing has been scored with the nli scorer/);
+  });
+
+  it('rescores only for a new lexicon version, and queries read the version of the lexicon file in use', () => {
+    const again = runCli(['rescore', '--scorer', 'lexicon', '--json'], offline);
+    expect(again.code, again.stderr).toBe(0);
+    const counts = JSON.parse(again.stdout) as { chunks: number; lexicon: number };
+    expect(counts.lexicon).toBe(0);
+    // One weight changed: a new version, so every chunk gets new rows.
+    const changed = JSON.parse(readFileSync(repoPath('config/lexicon.json'), 'utf8')) as { smoothing: number };
+    changed.smoothing += 1;
+    const file = join(dataDir, 'lexicon-changed.json');
+    writeFileSync(file, JSON.stringify(changed));
+    const withChanged = { ...offline, STANCE_LEXICON_FILE: file };
+    const fresh = JSON.parse(runCli(['rescore', '--scorer', 'lexicon', '--json'], withChanged).stdout) as { chunks: number; lexicon: number };
+    expect(fresh.lexicon).toBe(fresh.chunks);
+    const oldKey = demo.stdout.match(/scorer (lexicon:[0-9a-f]{12})/)?.[1];
+    const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--json'], withChanged).stdout) as { scorer: string };
+    expect(compared.scorer).toMatch(/^lexicon:[0-9a-f]{12}$/);
+    expect(compared.scorer).not.toBe(oldKey);
+  });
+});
