@@ -105,7 +105,7 @@ export function fitSoftmaxRegression(data: SoftmaxData, c: number, options: Lbfg
     if (!Number.isInteger(t) || t < 0 || t >= data.classes) throw new Error(`row ${i}: class ${t} is not in 0..${data.classes - 1}`);
   });
   const result = minimizeLbfgs(softmaxObjective(data, c), new Float64Array(data.classes * (data.dimension + 1)), {
-    gradientTolerance: 1e-7,
+    gradientTolerance: 1e-5,
     maxIterations: 2000,
     ...options,
   });
