@@ -129,8 +129,8 @@ export function parseArtifact(json: unknown, source: string): ModelArtifact {
   if (artifact.version !== expected) {
     throw new ArtifactError(`${source}: version "${artifact.version}" does not match the content (its hash is ${expected}); the file was changed after training: retrain it with \`stance train\``);
   }
-  if (artifact.kind === 'trained') {
-    const width = artifactWidth(artifact);
+  {
+    const width = artifact.kind === 'trained' ? artifactWidth(artifact) : artifact.members.length * 4;
     for (const axis of artifact.axes) {
       axis.weights.forEach((row, k) => {
         if (row.length !== width + 1) throw new ArtifactError(`${source}: axes.${axis.axis}.weights[${k}] has ${row.length} values, expected ${width + 1} (columns + bias)`);

@@ -30,6 +30,11 @@ export interface TrainOptions {
   minDf: number;
   /** Keyword lexicon for the lexicon columns, with the hash of its file; none = no lexicon columns. */
   lexicon?: { lexicon: Lexicon; sha256: string };
+  /**
+   * A fixed C per axis slug: no cross-validation for those axes (cross_validation is then
+   * empty). For refitting a model with its chosen C on part of the data (the ensemble's folds).
+   */
+  fixedC?: Readonly<Record<string, number>>;
   /** Chunk embeddings of the training texts (one per item) and the model that made them; none = no embedding columns. */
   embeddings?: { model: string; vectors: readonly (readonly number[])[] };
 }
@@ -125,8 +130,9 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
   const groups = items.map(trainingGroup);
   const nDocs = new Set(groups).size;
   const k = Math.min(options.folds, nDocs);
-  if (k < 2) throw new Error(`cross-validation needs at least 2 documents in the training split, found ${nDocs}`);
-  const folds = seededGroupFolds(groups, k, options.seed);
+  const needsCv = axes.some((axis) => options.fixedC?.[axis.slug] === undefined);
+  if (needsCv && k < 2) throw new Error(`cross-validation needs at least 2 documents in the training split, found ${nDocs}`);
+  const folds = needsCv ? seededGroupFolds(groups, k, options.seed) : [];
   const texts = items.map((i) => i.text);
   const layout: FeatureLayout = {
     vocabulary: roundedVocabulary(texts, options.minDf),
@@ -143,17 +149,21 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
       if (label === undefined || !labels.includes(label)) throw new Error(`item ${i.id} has no valid label for axis ${axis.slug}`);
       return label;
     });
-    const cv = crossValidatedLabels(items, axis, keywords, options, folds, k);
-    const points: CvPoint[] = options.cGrid.map((c, ci) => ({
-      c,
-      macro_f1: roundFloat(macroF1(gold, cv[ci] as string[], labels)),
-      accuracy: roundFloat(accuracy(gold, cv[ci] as string[], labels)),
-    }));
+    const fixed = options.fixedC?.[axis.slug];
+    const cv = fixed === undefined ? crossValidatedLabels(items, axis, keywords, options, folds, k) : [];
+    const points: CvPoint[] =
+      fixed === undefined
+        ? options.cGrid.map((c, ci) => ({
+            c,
+            macro_f1: roundFloat(macroF1(gold, cv[ci] as string[], labels)),
+            accuracy: roundFloat(accuracy(gold, cv[ci] as string[], labels)),
+          }))
+        : [];
     let best = 0;
     points.forEach((p, i) => {
       if ((p.macro_f1 ?? -1) > ((points[best] as CvPoint).macro_f1 ?? -1)) best = i;
     });
-    const c = options.cGrid[best] as number;
+    const c = fixed ?? (options.cGrid[best] as number);
     const rows = axisFeatureRows(layout, keywords, texts, options.embeddings?.vectors);
     const weights = fitAxisWeights(rows, gold.map((g) => labels.indexOf(g)), dimension, c);
     return { axis: axis.slug, labels: labels as TrainedAxisModel['labels'], keywords: keywords ? [[...keywords[0]], [...keywords[1]]] : null, c, cross_validation: points, weights };
