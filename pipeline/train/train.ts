@@ -123,7 +123,6 @@ function crossValidatedLabels(
  */
 export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAxis[], options: TrainOptions): TrainedArtifact {
   if (items.length === 0) throw new Error('no training items: the chosen split of the set is empty');
-  if (options.cGrid.length === 0) throw new Error('the C grid is empty');
   if (options.embeddings && options.embeddings.vectors.length !== items.length) {
     throw new Error(`${items.length} training items but ${options.embeddings.vectors.length} embeddings`);
   }
@@ -131,6 +130,7 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
   const nDocs = new Set(groups).size;
   const k = Math.min(options.folds, nDocs);
   const needsCv = axes.some((axis) => options.fixedC?.[axis.slug] === undefined);
+  if (needsCv && options.cGrid.length === 0) throw new Error('the C grid is empty');
   if (needsCv && k < 2) throw new Error(`cross-validation needs at least 2 documents in the training split, found ${nDocs}`);
   const folds = needsCv ? seededGroupFolds(groups, k, options.seed) : [];
   const texts = items.map((i) => i.text);
