@@ -1,10 +1,13 @@
 import type { RecordedModels } from '../db/schema/index.ts';
 import type { EvalAxis } from '../eval/axis.ts';
-import { baselinePredictions } from '../eval/baseline-predictions.ts';
+import { baselinePredictions, itemGroup } from '../eval/baseline-predictions.ts';
+import { axisLabels } from '../eval/axis.ts';
+import { documentResamples, type DocumentResamples } from '../eval/metrics/bootstrap.ts';
+import { pairedMacroF1Differences, type MacroF1Difference } from '../eval/metrics/paired.ts';
 import type { Lexicon } from '../eval/baselines/lexicon.ts';
 import { goldLabels, type GoldItem } from '../eval/gold-set.ts';
 import { labelProbabilities } from '../eval/label-probabilities.ts';
-import { buildReport, type AxisEvalInput, type EvalReport } from '../eval/report.ts';
+import { buildReport, type AxisEvalInput, type EvalReport, type ReportOptions } from '../eval/report.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import type { AxisScore } from '../pipeline/stance-score.ts';
 import type { LexiconFile } from '../pipeline/lexicon/lexicon-file.ts';
@@ -34,6 +37,7 @@ export function reportFromScores(
   items: readonly GoldItem[],
   scores: readonly (readonly AxisScore[])[],
   baselines: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {},
+  options: ReportOptions = {},
 ): EvalReport {
   if (scores.length !== items.length) throw new Error(`${items.length} items but ${scores.length} scored`);
   const inputs: Record<string, AxisEvalInput> = {};
@@ -51,7 +55,46 @@ export function reportFromScores(
       ...(baselines[axis.slug] && { baselines: baselines[axis.slug] }),
     };
   });
-  return buildReport(axes.map(toEvalAxis), inputs);
+  return buildReport(axes.map(toEvalAxis), inputs, options);
+}
+
+/** How the intervals of an evaluation are drawn: documents resampled with replacement. */
+export interface BootstrapSettings {
+  replicates: number;
+  seed: number;
+  level: number;
+}
+
+/** A paired-bootstrap difference in macro-F1 between two systems (scorers or baselines) on one axis. */
+export interface EvalPair extends MacroF1Difference {
+  axis: string;
+}
+
+/** The name of a baseline among the systems that pairs compare. */
+export function baselineSystemName(name: string): string {
+  return `baseline:${name}`;
+}
+
+/**
+ * Every pair of systems on every axis: the scorers in the order given, then the baselines
+ * (named baseline:<name>), each pair's macro-F1 difference with its paired interval over the
+ * same document resamples.
+ */
+export function evaluationPairs(
+  axes: readonly Axis[],
+  items: readonly GoldItem[],
+  scorerLabels: readonly (readonly [string, Readonly<Record<string, readonly string[]>>])[],
+  baselines: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>,
+  resamples: DocumentResamples,
+  level: number,
+): EvalPair[] {
+  return axes.flatMap((axis) => {
+    const systems: [string, readonly string[]][] = [
+      ...scorerLabels.map(([name, perAxis]) => [name, perAxis[axis.slug] ?? []] as [string, readonly string[]]),
+      ...Object.entries(baselines[axis.slug] ?? {}).map(([name, labels]) => [baselineSystemName(name), labels] as [string, readonly string[]]),
+    ];
+    return pairedMacroF1Differences(goldLabels(items, axis.slug), systems, axisLabels(toEvalAxis(axis)), resamples, level).map((p) => ({ axis: axis.slug, ...p }));
+  });
 }
 
 /** What one evaluation needs. */
@@ -72,6 +115,8 @@ export interface EvaluationInput {
   /** Keywords for the lexicon baseline; without them the baseline is left out. */
   lexicon?: Lexicon;
   onProgress?: (name: string, done: number, total: number) => void;
+  /** Draws of the intervals (the same document resamples for every scorer, baseline and axis). */
+  bootstrap: BootstrapSettings;
 }
 
 /** The evaluation of one scorer. */
@@ -81,10 +126,13 @@ export interface ScorerEvaluation {
   report: EvalReport;
 }
 
-/** Every scorer's evaluation, with notes on baselines that could not run. */
+/** Every scorer's evaluation, the pairwise differences, and notes on baselines that could not run. */
 export interface Evaluation {
   results: ScorerEvaluation[];
+  pairs: EvalPair[];
   baselineNotes: string[];
+  /** Number of documents the bootstrap resampled. */
+  nDocuments: number;
 }
 
 /**
@@ -102,13 +150,19 @@ export async function evaluateItems(input: EvaluationInput): Promise<Evaluation>
     baselineNotes.push(...b.notes);
   }
   const texts = items.map((i) => i.text);
+  const groups = items.map(itemGroup);
+  const { replicates, seed, level } = input.bootstrap;
+  const resamples = documentResamples(groups, replicates, seed);
   const results: ScorerEvaluation[] = [];
+  const scorerLabels: [string, Record<string, string[]>][] = [];
   for (const scorer of input.scorers) {
     const settings = input.settings(scorer);
     const { ref, descriptor } = scorerByName(scorer);
     const env = { axes, config: {}, lexicon: input.lexiconFile ?? loadLexiconFile(), inference: input.inference };
     const scores = await descriptor.scoreTexts(env, ref, texts, settings, (done, total) => input.onProgress?.(scorer, done, total));
-    results.push({ scorer, settings, report: reportFromScores(axes, items, scores, baselines) });
+    results.push({ scorer, settings, report: reportFromScores(axes, items, scores, baselines, { resamples, level }) });
+    scorerLabels.push([scorer, Object.fromEntries(axes.map((axis, x) => [axis.slug, scores.map((row) => row[x]?.label ?? '')]))]);
   }
-  return { results, baselineNotes };
+  const pairs = evaluationPairs(axes, items, scorerLabels, baselines, resamples, level);
+  return { results, pairs, baselineNotes, nDocuments: new Set(groups).size };
 }

@@ -28,6 +28,7 @@ import { registerEval } from './commands/eval.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerTrain } from './commands/train.ts';
 import { say } from './output.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
@@ -55,6 +56,7 @@ registerMap(program);
 registerDb(program);
 registerDemo(program);
 registerEval(program);
+registerTrain(program);
 registerServe(program);
 
 // `stance compare --json | head` closes stdout early; that is the reader's choice, not an error.

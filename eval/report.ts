@@ -4,6 +4,8 @@ import { confusionMatrix, type ConfusionMatrix } from './metrics/confusion.ts';
 import { cohenKappa } from './metrics/kappa.ts';
 import { expectedCalibrationError } from './metrics/ece.ts';
 import { macroF1, perClassScores, type ClassScores } from './metrics/per-class.ts';
+import { percentileInterval, type DocumentResamples, type Interval } from './metrics/bootstrap.ts';
+import { resampledConfusionMetrics, resampledEce } from './metrics/resampled.ts';
 
 /** What is known about one axis: gold labels, the model's labels, and baselines' labels. */
 export interface AxisEvalInput {
@@ -18,11 +20,27 @@ export interface AxisEvalInput {
   baselines?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** 95% intervals (document bootstrap) of agreement scores; null where too few resamples define the metric. */
+export interface AgreementIntervals {
+  accuracy: Interval;
+  macro_f1: Interval;
+  kappa: Interval;
+}
+
 /** Agreement scores of one baseline with gold; null where a metric is undefined. */
 export interface BaselineScores {
   accuracy: number | null;
   macro_f1: number | null;
   kappa: number | null;
+  /** Intervals of the three scores; null when the report was built without resamples. */
+  ci: AgreementIntervals | null;
+}
+
+/** Intervals of every metric of the model on one axis. */
+export interface AxisIntervals extends AgreementIntervals {
+  ece: Interval;
+  /** F1 of each class. */
+  per_class_f1: Record<string, Interval>;
 }
 
 /**
@@ -38,15 +56,25 @@ export interface AxisReport {
   ece: number | null;
   confusion: ConfusionMatrix;
   per_class: Record<string, ClassScores>;
+  /** Percentile intervals over the document resamples; null when the report was built without them. */
+  ci: AxisIntervals | null;
   baselines: Record<string, BaselineScores>;
 }
 
 /** Evaluation of every axis, keyed by axis slug, in the order the axes were given. */
 export type EvalReport = Record<string, AxisReport>;
 
-/** Report options; `eceBins` is the number of equal-width confidence bins (default 10). */
+/** Report options. */
 export interface ReportOptions {
+  /** Number of equal-width confidence bins of ECE (default 10). */
   eceBins?: number;
+  /**
+   * Resampled item indices (documentResamples in eval/metrics/bootstrap.ts): when given, every
+   * metric gets the percentile interval of its values over these resamples.
+   */
+  resamples?: DocumentResamples;
+  /** Coverage of the intervals (default 0.95). */
+  level?: number;
 }
 
 /** The number, or null when it is NaN or infinite (JSON cannot carry those). */
@@ -75,31 +103,34 @@ export function buildAxisReport(axis: EvalAxis, input: AxisEvalInput, options: R
   const labels = axisLabels(axis);
   const { gold, predicted } = input;
   try {
-    const ece =
-      input.probabilities === undefined
-        ? null
-        : finiteOrNull(
-            expectedCalibrationError(
-              predictionConfidences(predicted, input.probabilities),
-              predicted.map((p, i) => p === gold[i]),
-              options.eceBins,
-            ),
-          );
+    const confidences = input.probabilities === undefined ? undefined : predictionConfidences(predicted, input.probabilities);
+    const correct = predicted.map((p, i) => p === gold[i]);
+    const ece = confidences === undefined ? null : finiteOrNull(expectedCalibrationError(confidences, correct, options.eceBins));
     const baselines = Object.fromEntries(
       Object.entries(input.baselines ?? {}).map(([name, preds]) => {
         try {
-          return [name, scoreAgreement(gold, preds, labels)] as const;
+          return [name, { ...scoreAgreement(gold, preds, labels), ci: agreementIntervals(gold, preds, labels, options) }] as const;
         } catch (error) {
           throw new Error(`baseline ${name}: ${(error as Error).message}`, { cause: error });
         }
       }),
     );
+    let ci: AxisIntervals | null = null;
+    if (options.resamples !== undefined) {
+      const replicates = resampledConfusionMetrics(gold, predicted, labels, options.resamples);
+      ci = {
+        ...agreementIntervals(gold, predicted, labels, options, replicates),
+        ece: confidences === undefined ? null : percentileInterval(resampledEce(confidences, correct, options.resamples, options.eceBins), options.level),
+        per_class_f1: Object.fromEntries(labels.map((l, k) => [l, percentileInterval(replicates.map((m) => m.f1[k] as number), options.level)])),
+      } as AxisIntervals;
+    }
     return {
       n: gold.length,
       ...scoreAgreement(gold, predicted, labels),
       ece,
       confusion: confusionMatrix(gold, predicted, labels),
       per_class: perClassScores(gold, predicted, labels),
+      ci,
       baselines,
     };
   } catch (error) {
@@ -107,8 +138,21 @@ export function buildAxisReport(axis: EvalAxis, input: AxisEvalInput, options: R
   }
 }
 
+/** Intervals of accuracy, macro-F1 and kappa over the resamples of the options; null without resamples. */
+function agreementIntervals(
+  gold: readonly string[],
+  predicted: readonly string[],
+  labels: readonly string[],
+  options: ReportOptions,
+  replicates = options.resamples && resampledConfusionMetrics(gold, predicted, labels, options.resamples),
+): AgreementIntervals | null {
+  if (replicates === undefined) return null;
+  const interval = (key: 'accuracy' | 'macro_f1' | 'kappa') => percentileInterval(replicates.map((m) => m[key]), options.level);
+  return { accuracy: interval('accuracy'), macro_f1: interval('macro_f1'), kappa: interval('kappa') };
+}
+
 /** Accuracy, macro-F1 and kappa of predictions against gold, nulls for undefined values. */
-function scoreAgreement(gold: readonly string[], predicted: readonly string[], labels: readonly string[]): BaselineScores {
+function scoreAgreement(gold: readonly string[], predicted: readonly string[], labels: readonly string[]): Omit<BaselineScores, 'ci'> {
   return {
     accuracy: finiteOrNull(accuracy(gold, predicted, labels)),
     macro_f1: finiteOrNull(macroF1(gold, predicted, labels)),

@@ -2,14 +2,15 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { EvalInputError } from '../../app/eval-errors.ts';
 import { loadEvalInference } from '../../app/eval-inference.ts';
-import { evaluateItems, recordedModels, toEvalAxis, type ScorerEvaluation } from '../../app/eval-run.ts';
+import { evaluateItems, recordedModels, toEvalAxis, type BootstrapSettings, type EvalPair, type ScorerEvaluation } from '../../app/eval-run.ts';
 import { storeEvalRun } from '../../app/eval-runs.ts';
 import { loadThresholdProfile, profileMismatches, scoringSettingsWithProfile, type ThresholdProfile } from '../../app/eval-threshold-profiles.ts';
 import { inferenceSpecFrom } from '../../app/inference.ts';
 import { CV_FOLDS } from '../../eval/baseline-predictions.ts';
 import { DEFAULT_LEXICON_PATH, readLexiconFile } from '../../eval/baselines/lexicon-file.ts';
 import { filterSplit } from '../../eval/gold-set.ts';
-import { formatReportText } from '../../eval/report-text.ts';
+import { DEFAULT_REPLICATES } from '../../eval/metrics/bootstrap.ts';
+import { formatPairsText, formatReportText } from '../../eval/report-text.ts';
 import type { RecordedModels } from '../../db/schema/index.ts';
 import { loadConfig, type Config } from '../../config/config.ts';
 import type { EvalInference } from '../../app/eval-inference.ts';
@@ -42,7 +43,20 @@ interface EvalFlags {
   scorer?: string;
   split?: string;
   profile?: string;
+  replicates?: string;
+  seed?: string;
   json?: boolean;
+}
+
+/** Seed of the document bootstrap when --seed is not given (the same as compare's). */
+export const DEFAULT_EVAL_SEED = 20240601;
+
+/** A whole number flag at least `min`, or its default; anything else is an input error naming the flag. */
+function wholeNumberFlag(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new EvalInputError(`--${name} must be a whole number >= ${min}, got "${value}"`);
+  return n;
 }
 
 /** How the confidence that ECE checks is defined (eval/label-probabilities.ts), for the text report. */
@@ -64,6 +78,8 @@ export function registerEval(program: Command): void {
     .option('-s, --scorer <name>', 'scorer (`stance scorers` lists them) or all (default: nli)')
     .option('--split <split>', `items to score: ${EVAL_SPLITS.join(', ')} (default: test)`)
     .option('--profile <name>', 'label thresholds and temperatures of a stored threshold profile (default: STANCE_THRESHOLD_PROFILE)')
+    .option('--replicates <n>', `document bootstrap resamples for the 95% intervals (default: ${DEFAULT_REPLICATES})`)
+    .option('--seed <n>', `seed of the document bootstrap (default: ${DEFAULT_EVAL_SEED})`)
     .option('--json', 'print the report as JSON')
     .action(evalAction(runEval));
   registerEvalCalibrate(evalCommand);
@@ -77,6 +93,11 @@ async function runEval(flags: EvalFlags): Promise<void> {
   const scorers = parseScorers(flags.scorer);
   const config0 = loadConfig();
   const axes = configuredAxes(config0);
+  const bootstrap: BootstrapSettings = {
+    replicates: wholeNumberFlag('replicates', flags.replicates, DEFAULT_REPLICATES, 1),
+    seed: wholeNumberFlag('seed', flags.seed, DEFAULT_EVAL_SEED, 0),
+    level: 0.95,
+  };
   // The whole file is checked before the database opens or a model loads: a bad line stops the
   // run with nothing scored and nothing stored.
   const set = readGoldSetFile(flags.set, axes.map(toEvalAxis));
@@ -117,6 +138,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
         lexicon,
         lexiconFile,
         onProgress: (kind, done, total) => scoringProgress(`scoring ${total} item(s) with ${kind}`)(done, total),
+        bootstrap,
       });
       for (const note of evaluation.baselineNotes) say(`note: ${note}`);
       const runIds: number[] = [];
@@ -137,7 +159,21 @@ async function runEval(flags: EvalFlags): Promise<void> {
         );
       }
       const scorerKeys = Object.fromEntries(scorers.flatMap((n) => (keyOf(n, lexiconFile) ? [[n, keyOf(n, lexiconFile) as string]] : [])));
-      const context = { set, split, models, scorers, runIds, profile, nDev: dev.length, notes: evaluation.baselineNotes, warnings: set.warnings, scorerKeys };
+      const context = {
+        set,
+        split,
+        models,
+        scorers,
+        runIds,
+        profile,
+        nDev: dev.length,
+        notes: evaluation.baselineNotes,
+        warnings: set.warnings,
+        scorerKeys,
+        bootstrap,
+        nDocuments: evaluation.nDocuments,
+        pairs: evaluation.pairs,
+      };
       if (flags.json) printJson(jsonReport(evaluation.results, context));
       else process.stdout.write(textReport(evaluation.results, context));
     } finally {
@@ -185,25 +221,25 @@ interface ReportContext {
   warnings: string[];
   /** Version keys of the scorers known without models (the lexicon's). */
   scorerKeys: Record<string, string>;
+  bootstrap: BootstrapSettings;
+  nDocuments: number;
+  pairs: EvalPair[];
 }
 
+/** One shape whatever the number of scorers: `scorers` keyed by name, and `pairs` (empty for one scorer and no baseline). */
 function jsonReport(results: ScorerEvaluation[], c: ReportContext): unknown {
-  const common = {
+  return {
     models: c.models,
-    set: { file: c.set.file, sha256: c.set.hash, split: c.split, n_items: results[0] ? Object.values(results[0].report)[0]?.n ?? 0 : 0 },
+    set: { file: c.set.file, sha256: c.set.hash, split: c.split, n_items: results[0] ? Object.values(results[0].report)[0]?.n ?? 0 : 0, n_documents: c.nDocuments },
     synthetic_models: usesSyntheticModels(c.models, results.map((r) => r.scorer)),
     baseline_notes: c.notes,
     warnings: c.warnings,
+    bootstrap: { unit: 'document', replicates: c.bootstrap.replicates, seed: c.bootstrap.seed, level: c.bootstrap.level },
+    scorers: Object.fromEntries(
+      results.map((r, i) => [r.scorer, { run_id: c.runIds[i], profile: usedProfile(c.profile, r), settings: r.settings, axes: r.report }]),
+    ),
+    pairs: c.pairs,
   };
-  const one = (r: ScorerEvaluation, i: number) => ({
-    run_id: c.runIds[i],
-    profile: usedProfile(c.profile, r),
-    settings: r.settings,
-    axes: r.report,
-  });
-  const [only] = results;
-  if (results.length === 1 && only) return { scorer: only.scorer, ...common, ...one(only, 0) };
-  return { scorer: 'all', ...common, scorers: Object.fromEntries(results.map((r, i) => [r.scorer, one(r, i)])) };
 }
 
 function textReport(results: ScorerEvaluation[], c: ReportContext): string {
@@ -213,6 +249,7 @@ function textReport(results: ScorerEvaluation[], c: ReportContext): string {
     `Gold set ${c.set.file} (sha256 ${c.set.hash.slice(0, 12)}), split ${c.split}: ${n} item(s)`,
     `Models: NLI ${describeModel(c.models.nli)}; embeddings ${describeModel(c.models.embed)}`,
     ...results.flatMap((r) => (c.scorerKeys[r.scorer] ? [`Scorer ${r.scorer}: version ${c.scorerKeys[r.scorer]}`] : [])),
+    `Intervals: 95% percentile bootstrap over the ${c.nDocuments} document(s) (${c.bootstrap.replicates} resamples, seed ${c.bootstrap.seed}); passages of a document are resampled together.`,
     ...(synthetic ? [SYNTHETIC_NOTE] : []),
   ];
   const blocks = results.map((r) => {
@@ -231,5 +268,6 @@ function textReport(results: ScorerEvaluation[], c: ReportContext): string {
     `Stored as eval run${c.runIds.length > 1 ? 's' : ''} ${c.runIds.join(', ')}; see \`stance eval history\`.`,
     ...(synthetic ? [SYNTHETIC_NOTE] : []),
   ];
-  return `${lines.join('\n')}\n\n${blocks.join('\n')}\n${footer.join('\n')}\n`;
+  const pairs = c.pairs.length > 0 ? `${formatPairsText(c.pairs)}\n` : '';
+  return `${lines.join('\n')}\n\n${blocks.join('\n')}\n${pairs}${footer.join('\n')}\n`;
 }

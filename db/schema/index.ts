@@ -8,3 +8,4 @@ export * from './scorers.ts';
 export * from './stance-scores.ts';
 export * from './eval-runs.ts';
 export * from './threshold-profiles.ts';
+export * from './trained-models.ts';

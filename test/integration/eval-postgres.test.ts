@@ -42,7 +42,7 @@ describe.skipIf(!hasPostgres)('stance eval on real Postgres', () => {
     expect(cal.code).toBe(0);
     const run = runCli(['eval', '--set', file, '--split', 'test', '--profile', 'pg', '--json'], env);
     expect(run.code).toBe(0);
-    const out = JSON.parse(run.stdout) as { profile: string; run_id: number; axes: Record<string, { n: number }> };
+    const out = (JSON.parse(run.stdout) as { scorers: Record<string, { profile: string; run_id: number; axes: Record<string, { n: number }> }> }).scorers.nli!;
     expect(out.profile).toBe('pg');
     const history = JSON.parse(runCli(['eval', 'history', '--json'], env).stdout) as { runs: { id: number; profile: string; settings: unknown }[] };
     expect(history.runs.map((r) => [r.id, r.profile])).toEqual([[out.run_id, 'pg']]);

@@ -135,7 +135,8 @@ describe('stance eval calibrate', () => {
     // STANCE_THRESHOLD_PROFILE applies the profile to scoring like --profile does.
     const e = runCli(['eval', '--set', GOLD, '--split', 'test', '--json'], { ...env, STANCE_THRESHOLD_PROFILE: 'fitted' });
     expect(e.code).toBe(0);
-    const ev = JSON.parse(e.stdout) as { profile: string; axes: Record<string, { confusion: Confusion; accuracy: number }> };
+    const out = JSON.parse(e.stdout) as { scorers: Record<string, { profile: string; axes: Record<string, { confusion: Confusion; accuracy: number }> }> };
+    const ev = out.scorers.nli!;
     expect(ev.profile).toBe('fitted');
     for (const axis of axes) {
       expect(ev.axes[axis.slug]?.confusion).toEqual(cal.test.after[axis.slug]?.confusion);

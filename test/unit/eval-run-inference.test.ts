@@ -76,6 +76,7 @@ describe('scoring gold items without storing them', () => {
       settings: () => axisFileSettings(axes),
       lexicon: readLexiconFile(),
       onProgress: (kind, done, total) => seen.push(`${kind} ${done}/${total}`),
+      bootstrap: { replicates: 200, seed: 7, level: 0.95 },
     });
     expect(evaluation.results.map((r) => r.scorer)).toEqual(['nli', 'prototype']);
     for (const { report } of evaluation.results) {
@@ -89,5 +90,23 @@ describe('scoring gold items without storing them', () => {
     // Baselines do not depend on the scorer.
     expect(evaluation.results[0]?.report.security_rights?.baselines).toEqual(evaluation.results[1]?.report.security_rights?.baselines);
     expect(seen.at(-1)).toBe('prototype 12/12');
+    // Every pair of the 5 systems (2 scorers, 3 baselines) on each axis, whose diff is the
+    // difference of the macro-F1 the reports give, and whose interval holds numbers in [-1, 1].
+    expect(evaluation.pairs).toHaveLength(2 * 10);
+    const macroF1Of = (system: string, axis: string) => {
+      const [nli] = evaluation.results;
+      const report = system.startsWith('baseline:') ? nli?.report[axis]?.baselines[system.slice(9)] : evaluation.results.find((r) => r.scorer === system)?.report[axis];
+      return report?.macro_f1 ?? Number.NaN;
+    };
+    for (const pair of evaluation.pairs) {
+      expect(pair.diff).toBeCloseTo(macroF1Of(pair.a, pair.axis) - macroF1Of(pair.b, pair.axis), 12);
+      if (pair.ci) expect(pair.ci[0] <= pair.ci[1] && pair.ci[0] >= -1 && pair.ci[1] <= 1).toBe(true);
+    }
+    expect(evaluation.pairs.slice(0, 4).map((p) => [p.a, p.b])).toEqual([
+      ['nli', 'prototype'],
+      ['nli', 'baseline:majority'],
+      ['nli', 'baseline:lexicon'],
+      ['nli', 'baseline:bow'],
+    ]);
   });
 });

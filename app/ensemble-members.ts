@@ -1,0 +1,93 @@
+import type { EvalAxis } from '../eval/axis.ts';
+import { axisKeywords, type Lexicon } from '../eval/baselines/lexicon.ts';
+import { labelProbabilities } from '../eval/label-probabilities.ts';
+import type { Axis } from '../pipeline/axes.ts';
+import type { TrainedArtifact } from '../pipeline/train/artifact.ts';
+import type { MemberId } from '../pipeline/train/ensemble.ts';
+import { lexiconHitCounter, lexiconLabelProbabilities } from '../pipeline/train/lexicon-features.ts';
+import { predict, type AxisLabelProbabilities } from '../pipeline/train/predict.ts';
+import { trainModel, type TrainingItem } from '../pipeline/train/train.ts';
+import type { EvalInference } from './eval-inference.ts';
+import { axisFileSettings, scoreTexts } from './eval-score.ts';
+import { toEvalAxis } from './eval-run.ts';
+
+/**
+ * A scorer as the ensemble uses it: a function from texts to per-axis label probabilities,
+ * and, for a scorer that learns from the dev split, its out-of-fold probabilities (refitted
+ * without each fold's documents) so that the stacker never sees a member's memorised answers.
+ * The scorer family can provide any kind through this interface.
+ */
+export interface EnsembleMember {
+  id: MemberId;
+  predict(texts: readonly string[]): Promise<AxisLabelProbabilities[]>;
+  /** Out-of-fold probabilities of the items under the fold assignment; members with nothing to learn omit it. */
+  outOfFold?(items: readonly TrainingItem[], folds: readonly number[]): Promise<AxisLabelProbabilities[]>;
+}
+
+/** The lexicon member: label probabilities derived from keyword hits per pole (lexiconLabelProbabilities). */
+export function lexiconMember(lexicon: Lexicon, sha256: string, axes: readonly EvalAxis[]): EnsembleMember {
+  const counters = axes.map((axis) => [axis, lexiconHitCounter(Object.hasOwn(lexicon, axis.slug) ? axisKeywords(lexicon, axis) : [[], []])] as const);
+  return {
+    id: { name: 'lexicon', version: sha256.slice(0, 12) },
+    predict: async (texts) => texts.map((text) => Object.fromEntries(counters.map(([axis, count]) => [axis.slug, lexiconLabelProbabilities(axis.poles, count(text))]))),
+  };
+}
+
+/**
+ * A trained model as a member. Its out-of-fold predictions come from refitting the same
+ * features with the C the model chose, on each fold's other documents. (C itself was chosen by
+ * a cross-validation over all of dev: a mild optimism the stacker inherits, documented.)
+ */
+export function trainedMember(artifact: TrainedArtifact, axes: readonly EvalAxis[]): EnsembleMember {
+  if (artifact.training.split !== 'dev') {
+    throw new Error(`trained:${artifact.name} was trained on the ${artifact.training.split} split; an ensemble member must be trained on dev only, so that nothing is fitted on test`);
+  }
+  if (artifact.features.embedding !== null) throw new Error(`trained:${artifact.name} uses embeddings, which the ensemble cannot refit yet; train the member without --with-embeddings`);
+  const lexicon: Lexicon | undefined = artifact.features.lexicon
+    ? Object.fromEntries(
+        artifact.axes.map((a) => [a.axis, { [a.labels[0]]: [...(a.keywords?.[0] ?? [])], [a.labels[1]]: [...(a.keywords?.[1] ?? [])] }]),
+      )
+    : undefined;
+  return {
+    id: { name: `trained:${artifact.name}`, version: artifact.version },
+    predict: async (texts) => predict(artifact, texts),
+    outOfFold: async (items, folds) => {
+      const out = new Array<AxisLabelProbabilities>(items.length);
+      const k = Math.max(...folds) + 1;
+      for (let fold = 0; fold < k; fold++) {
+        const trainItems = items.filter((_, i) => folds[i] !== fold);
+        const testIdx = folds.flatMap((f, i) => (f === fold ? [i] : []));
+        const refit = trainModel(trainItems, axes, {
+          name: artifact.name,
+          split: 'dev',
+          seed: artifact.training.seed,
+          cGrid: [],
+          folds: artifact.training.folds,
+          minDf: artifact.features.min_df,
+          fixedC: Object.fromEntries(artifact.axes.map((a) => [a.axis, a.c])),
+          ...(lexicon && artifact.features.lexicon && { lexicon: { lexicon, sha256: artifact.features.lexicon.sha256 } }),
+        });
+        predict(refit, testIdx.map((i) => (items[i] as TrainingItem).text)).forEach((p, j) => {
+          out[testIdx[j] as number] = p;
+        });
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * The nli or prototype scorer as a member, through the eval inference and the axes file's
+ * thresholds: its label distribution is labelProbabilities (eval/label-probabilities.ts) of
+ * the scorer's pole probabilities and relevance. It learns nothing from dev.
+ */
+export function modelMember(kind: 'nli' | 'prototype', inference: EvalInference, axes: Axis[]): EnsembleMember {
+  const model = kind === 'nli' ? inference.nliModel : inference.embedModel;
+  return {
+    id: { name: kind, version: `${model.name}:${model.dtype}:${model.version}` },
+    predict: async (texts) => {
+      const scores = await scoreTexts(inference, kind, texts, axes, axisFileSettings(axes));
+      return scores.map((row) => Object.fromEntries(axes.map((axis, x) => [axis.slug, labelProbabilities(toEvalAxis(axis), row[x] as Parameters<typeof labelProbabilities>[1])])));
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { axisLabels, type EvalAxis } from '../eval/axis.ts';
+import { itemGroup } from '../eval/baseline-predictions.ts';
+import { goldLabels, type GoldItem } from '../eval/gold-set.ts';
+import { DEFAULT_REPLICATES, documentResamples, percentileInterval } from '../eval/metrics/bootstrap.ts';
+import { accuracy, macroF1 } from '../eval/metrics/index.ts';
+import { resampledConfusionMetrics } from '../eval/metrics/resampled.ts';
+import type { EnsembleArtifact } from '../pipeline/train/artifact.ts';
+import { fitEnsemble, predictEnsemble } from '../pipeline/train/ensemble.ts';
+import { seededGroupFolds } from '../pipeline/train/folds.ts';
+import { trainingGroup } from '../pipeline/train/train.ts';
+import type { EnsembleMember } from './ensemble-members.ts';
+import type { HeldOutScores } from './train-run.ts';
+
+/** Options of an ensemble fit. */
+export interface EnsembleRunOptions {
+  name: string;
+  seed: number;
+  cGrid: readonly number[];
+  folds: number;
+}
+
+/**
+ * Fits an ensemble on dev items: each member's out-of-fold probabilities (members that learn
+ * are refitted per fold; the folds are the stacker's own, grouped by document), then the
+ * stacker per axis. Test items are never passed here.
+ */
+export async function trainEnsemble(members: readonly EnsembleMember[], dev: readonly GoldItem[], axes: readonly EvalAxis[], options: EnsembleRunOptions): Promise<EnsembleArtifact> {
+  if (dev.some((i) => i.split !== 'dev')) throw new Error('the ensemble fits on dev items only');
+  const groups = dev.map(trainingGroup);
+  const k = Math.min(options.folds, new Set(groups).size);
+  if (k < 2) throw new Error(`cross-validation needs at least 2 documents in dev, found ${new Set(groups).size}`);
+  const folds = seededGroupFolds(groups, k, options.seed);
+  const outOfFold = [];
+  for (const member of members) {
+    outOfFold.push(member.outOfFold ? await member.outOfFold(dev, folds) : await member.predict(dev.map((i) => i.text)));
+  }
+  return fitEnsemble({ name: options.name, members: members.map((m) => m.id), items: dev, outOfFold, axes, seed: options.seed, cGrid: options.cGrid, folds: options.folds });
+}
+
+/** Held-out scores of an ensemble (for the report only), like heldOutScores of a trained model. */
+export async function ensembleHeldOutScores(
+  artifact: EnsembleArtifact,
+  members: readonly EnsembleMember[],
+  axes: readonly EvalAxis[],
+  items: readonly GoldItem[],
+  seed: number,
+): Promise<Record<string, HeldOutScores>> {
+  const memberProbabilities = [];
+  for (const m of members) memberProbabilities.push(await m.predict(items.map((i) => i.text)));
+  const probs = predictEnsemble(artifact, memberProbabilities);
+  const groups = items.map(itemGroup);
+  const resamples = documentResamples(groups, DEFAULT_REPLICATES, seed);
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  return Object.fromEntries(
+    axes.map((axis) => {
+      const labels = axisLabels(axis);
+      const gold = goldLabels(items, axis.slug);
+      const pred = probs.map((p) => {
+        const dist = p[axis.slug] ?? {};
+        return labels.reduce((best, l) => ((dist[l] ?? 0) > (dist[best] ?? 0) ? l : best), labels[0] as string);
+      });
+      const ci = percentileInterval(resampledConfusionMetrics(gold, pred, labels, resamples).map((m) => m.macro_f1));
+      return [axis.slug, { n: items.length, n_documents: new Set(groups).size, accuracy: finite(accuracy(gold, pred, labels)), macro_f1: finite(macroF1(gold, pred, labels)), macro_f1_ci: ci }];
+    }),
+  );
+}

@@ -1,0 +1,43 @@
+import { artifactWidth, type TrainedArtifact } from './artifact.ts';
+import { axisFeatureRows, type FeatureLayout } from './features.ts';
+import { softmaxProbabilities } from './softmax-regression.ts';
+
+/** Per axis slug, the probability of each of the axis's four labels. */
+export type AxisLabelProbabilities = Record<string, Record<string, number>>;
+
+/**
+ * Label probabilities of each text on each axis of a trained model: result[text][axis][label].
+ * Pure: the artifact carries its vocabulary, keywords and weights. A model with embedding
+ * columns needs `embeddings` (one vector per text, from the model the artifact names).
+ */
+export function predict(artifact: TrainedArtifact, texts: readonly string[], embeddings?: readonly (readonly number[])[]): AxisLabelProbabilities[] {
+  const layout: FeatureLayout = {
+    vocabulary: artifact.vocabulary.map(([term, idf]) => ({ term, idf })),
+    lexicon: artifact.features.lexicon !== null,
+    embeddingDimension: artifact.features.embedding?.dimension ?? 0,
+  };
+  const dimension = artifactWidth(artifact);
+  const out: AxisLabelProbabilities[] = texts.map(() => ({}));
+  for (const axis of artifact.axes) {
+    const weights = axis.weights.flat();
+    const rows = axisFeatureRows(layout, axis.keywords, texts, embeddings);
+    rows.forEach((row, i) => {
+      const p = softmaxProbabilities({ dimension, classes: 4, weights }, row);
+      (out[i] as AxisLabelProbabilities)[axis.axis] = Object.fromEntries(axis.labels.map((label, k) => [label, p[k] as number]));
+    });
+  }
+  return out;
+}
+
+/** The most probable label per text and axis (ties to the earlier label: pole A, pole B, neutral, irrelevant). */
+export function predictLabels(artifact: TrainedArtifact, texts: readonly string[], embeddings?: readonly (readonly number[])[]): Record<string, string>[] {
+  return predict(artifact, texts, embeddings).map((perAxis) =>
+    Object.fromEntries(
+      Object.entries(perAxis).map(([axis, probs]) => {
+        let best: string | undefined;
+        for (const [label, p] of Object.entries(probs)) if (best === undefined || p > (probs[best] as number)) best = label;
+        return [axis, best as string];
+      }),
+    ),
+  );
+}

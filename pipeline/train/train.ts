@@ -1,0 +1,208 @@
+import { axisLabels, type EvalAxis } from '../../eval/axis.ts';
+import { axisKeywords, type Lexicon } from '../../eval/baselines/lexicon.ts';
+import { accuracy } from '../../eval/metrics/accuracy.ts';
+import { macroF1 } from '../../eval/metrics/per-class.ts';
+import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, withVersion, type CvPoint, type TrainedArtifact, type TrainedAxisModel } from './artifact.ts';
+import { canonicalHash, roundFloat } from './canonical-json.ts';
+import { axisFeatureRows, layoutWidth, type FeatureLayout } from './features.ts';
+import { seededGroupFolds } from './folds.ts';
+import type { PoleKeywords } from './lexicon-features.ts';
+import { balancedSampleWeights, fitSoftmaxRegression, softmaxProbabilities } from './softmax-regression.ts';
+import { fitVocabulary } from './text-features.ts';
+
+/** One labelled training passage (a gold item reduced to what training reads). */
+export interface TrainingItem {
+  id: string;
+  text: string;
+  /** The document, for grouping the folds; items without one are a document of their own. */
+  doc?: string;
+  labels: Record<string, string>;
+}
+
+/** How to train. */
+export interface TrainOptions {
+  name: string;
+  split: 'dev' | 'test' | 'all';
+  seed: number;
+  /** Regularisation strengths tried by cross-validation. */
+  cGrid: readonly number[];
+  folds: number;
+  minDf: number;
+  /** Keyword lexicon for the lexicon columns, with the hash of its file; none = no lexicon columns. */
+  lexicon?: { lexicon: Lexicon; sha256: string };
+  /**
+   * A fixed C per axis slug: no cross-validation for those axes (cross_validation is then
+   * empty). For refitting a model with its chosen C on part of the data (the ensemble's folds).
+   */
+  fixedC?: Readonly<Record<string, number>>;
+  /** Chunk embeddings of the training texts (one per item) and the model that made them; none = no embedding columns. */
+  embeddings?: { model: string; vectors: readonly (readonly number[])[] };
+}
+
+/** Defaults of `stance train`: 5 grouped folds, C from 0.1 to 100, n-grams in at least 2 passages. */
+export const DEFAULT_TRAIN_OPTIONS = { seed: 20240601, cGrid: [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100], folds: 5, minDf: 2 } as const;
+
+/** The document an item belongs to, for grouping. */
+export function trainingGroup(item: TrainingItem): string {
+  return item.doc ?? `id:${item.id}`;
+}
+
+/** SHA-256 of the training items (id, text, doc, labels) in a canonical form: which data a model saw. */
+export function trainingSetHash(items: readonly TrainingItem[]): string {
+  return canonicalHash(items.map((i) => ({ id: i.id, text: i.text, doc: i.doc ?? null, labels: i.labels })));
+}
+
+/** The vocabulary of the texts with idf rounded as stored, so training and prediction use the same numbers. */
+function roundedVocabulary(texts: readonly string[], minDf: number) {
+  return fitVocabulary(texts, minDf).map((e) => ({ term: e.term, idf: roundFloat(e.idf) }));
+}
+
+/** Fits one axis's classifier on rows and gold labels with balanced class weights; returns its rounded weights. */
+export function fitAxisWeights(rows: Parameters<typeof fitSoftmaxRegression>[0]['rows'], targets: readonly number[], dimension: number, c: number): number[][] {
+  const model = fitSoftmaxRegression({ rows, targets, sampleWeights: balancedSampleWeights(targets), dimension, classes: 4 }, c);
+  const stride = dimension + 1;
+  return [0, 1, 2, 3].map((k) => Array.from(model.weights.subarray(k * stride, (k + 1) * stride), roundFloat));
+}
+
+/** Index of the most probable label; ties go to the earlier label in axis order. */
+export function argmax(p: readonly number[]): number {
+  let best = 0;
+  p.forEach((v, k) => {
+    if (v > (p[best] as number)) best = k;
+  });
+  return best;
+}
+
+/** Out-of-fold label of each item for each C (cv[c][item]), from a grouped cross-validation of one axis. */
+function crossValidatedLabels(
+  items: readonly TrainingItem[],
+  axis: EvalAxis,
+  keywords: PoleKeywords | null,
+  options: TrainOptions,
+  folds: readonly number[],
+  k: number,
+): string[][] {
+  const labels = axisLabels(axis);
+  const out = options.cGrid.map(() => new Array<string>(items.length));
+  for (let fold = 0; fold < k; fold++) {
+    const trainIdx = folds.flatMap((f, i) => (f === fold ? [] : [i]));
+    const testIdx = folds.flatMap((f, i) => (f === fold ? [i] : []));
+    const layout: FeatureLayout = {
+      vocabulary: roundedVocabulary(trainIdx.map((i) => (items[i] as TrainingItem).text), options.minDf),
+      lexicon: options.lexicon !== undefined,
+      embeddingDimension: options.embeddings?.vectors[0]?.length ?? 0,
+    };
+    const rowsOf = (idx: number[]) =>
+      axisFeatureRows(
+        layout,
+        keywords,
+        idx.map((i) => (items[i] as TrainingItem).text),
+        options.embeddings ? idx.map((i) => options.embeddings?.vectors[i] ?? []) : undefined,
+      );
+    const trainRows = rowsOf(trainIdx);
+    const testRows = rowsOf(testIdx);
+    const targets = trainIdx.map((i) => labels.indexOf((items[i] as TrainingItem).labels[axis.slug] as string));
+    const dimension = layoutWidth(layout);
+    options.cGrid.forEach((c, ci) => {
+      const weights = fitAxisWeights(trainRows, targets, dimension, c).flat();
+      testRows.forEach((row, j) => {
+        (out[ci] as string[])[testIdx[j] as number] = labels[argmax(softmaxProbabilities({ dimension, classes: 4, weights }, row))] as string;
+      });
+    });
+  }
+  return out;
+}
+
+/**
+ * Trains one multinomial logistic regression per axis (labels: pole A, pole B, neutral,
+ * irrelevant) on TF-IDF uni- and bigrams, lexicon hits per pole and, if given, embeddings.
+ * C is chosen per axis by a cross-validation grouped by document on the training items (the
+ * best pooled out-of-fold macro-F1; ties to the smaller C, the simpler model); the final model
+ * is fitted on all training items. Deterministic: the same items, axes and options give the
+ * same artifact, to the byte once serialised.
+ */
+export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAxis[], options: TrainOptions): TrainedArtifact {
+  if (items.length === 0) throw new Error('no training items: the chosen split of the set is empty');
+  if (options.embeddings && options.embeddings.vectors.length !== items.length) {
+    throw new Error(`${items.length} training items but ${options.embeddings.vectors.length} embeddings`);
+  }
+  const groups = items.map(trainingGroup);
+  const nDocs = new Set(groups).size;
+  const k = Math.min(options.folds, nDocs);
+  const needsCv = axes.some((axis) => options.fixedC?.[axis.slug] === undefined);
+  if (needsCv && options.cGrid.length === 0) throw new Error('the C grid is empty');
+  if (needsCv && k < 2) throw new Error(`cross-validation needs at least 2 documents in the training split, found ${nDocs}`);
+  const folds = needsCv ? seededGroupFolds(groups, k, options.seed) : [];
+  const texts = items.map((i) => i.text);
+  const layout: FeatureLayout = {
+    vocabulary: roundedVocabulary(texts, options.minDf),
+    lexicon: options.lexicon !== undefined,
+    embeddingDimension: options.embeddings?.vectors[0]?.length ?? 0,
+  };
+  const dimension = layoutWidth(layout);
+
+  const axisModels: TrainedAxisModel[] = axes.map((axis) => {
+    const labels = axisLabels(axis);
+    const keywords = options.lexicon ? keywordsOf(options.lexicon.lexicon, axis) : null;
+    const gold = items.map((i) => {
+      const label = i.labels[axis.slug];
+      if (label === undefined || !labels.includes(label)) throw new Error(`item ${i.id} has no valid label for axis ${axis.slug}`);
+      return label;
+    });
+    const fixed = options.fixedC?.[axis.slug];
+    const cv = fixed === undefined ? crossValidatedLabels(items, axis, keywords, options, folds, k) : [];
+    const points: CvPoint[] =
+      fixed === undefined
+        ? options.cGrid.map((c, ci) => ({
+            c,
+            macro_f1: roundFloat(macroF1(gold, cv[ci] as string[], labels)),
+            accuracy: roundFloat(accuracy(gold, cv[ci] as string[], labels)),
+          }))
+        : [];
+    let best = 0;
+    points.forEach((p, i) => {
+      if ((p.macro_f1 ?? -1) > ((points[best] as CvPoint).macro_f1 ?? -1)) best = i;
+    });
+    const c = fixed ?? (options.cGrid[best] as number);
+    const rows = axisFeatureRows(layout, keywords, texts, options.embeddings?.vectors);
+    const weights = fitAxisWeights(rows, gold.map((g) => labels.indexOf(g)), dimension, c);
+    return { axis: axis.slug, labels: labels as TrainedAxisModel['labels'], keywords: keywords ? [[...keywords[0]], [...keywords[1]]] : null, c, cross_validation: points, weights };
+  });
+
+  return withVersion({
+    format: ARTIFACT_FORMAT,
+    format_version: ARTIFACT_FORMAT_VERSION,
+    kind: 'trained',
+    name: options.name,
+    version: '',
+    features: {
+      ngrams: [1, 2],
+      tokens: 'nfkc-lowercase-letter-digit-runs',
+      min_df: options.minDf,
+      tf: 'sublinear',
+      idf: 'smooth',
+      norm: 'l2',
+      lexicon: options.lexicon ? { columns: 'log1p-hits-per-pole', sha256: options.lexicon.sha256 } : null,
+      embedding: options.embeddings ? { model: options.embeddings.model, dimension: layout.embeddingDimension } : null,
+    },
+    vocabulary: layout.vocabulary.map((e) => [e.term, e.idf] as [string, number]),
+    training: {
+      set_sha256: trainingSetHash(items),
+      split: options.split,
+      n_items: items.length,
+      n_documents: nDocs,
+      seed: options.seed,
+      folds: k,
+      c_grid: [...options.cGrid],
+      class_weight: 'balanced',
+      selection: 'max pooled out-of-fold macro-F1, ties to the smaller C',
+    },
+    axes: axisModels,
+  });
+}
+
+/** The axis's keywords from the lexicon, or empty lists when the lexicon has no entry for it. */
+function keywordsOf(lexicon: Lexicon, axis: EvalAxis): PoleKeywords {
+  if (!Object.hasOwn(lexicon, axis.slug)) return [[], []];
+  return axisKeywords(lexicon, axis);
+}

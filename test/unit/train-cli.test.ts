@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { TINY_MODEL_ENV } from '../helpers/models.ts';
+import { repoPath } from '../helpers/paths.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'stance-train-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Each CLI run starts a process and opens the embedded store: on a loaded 2-core machine that
+// takes seconds, so the tests that run several get more than the default minute.
+const SLOW = 240_000;
+const env = { STANCE_DATA_DIR: join(dir, 'a'), STANCE_AXES_FILE: '', ...TINY_MODEL_ENV };
+
+// A small set of whole documents: 8 of dev, 3 of test, so that training takes little time.
+const lines = readFileSync(repoPath('eval/gold.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+const byDoc = new Map<string, string[]>();
+for (const l of lines) {
+  const { doc, split } = JSON.parse(l) as { doc: string; split: string };
+  byDoc.set(`${split} ${doc}`, [...(byDoc.get(`${split} ${doc}`) ?? []), l]);
+}
+const keys = [...byDoc.keys()];
+const picked = [...keys.filter((k) => k.startsWith('dev ')).slice(0, 8), ...keys.filter((k) => k.startsWith('test ')).slice(0, 3)];
+const SET = join(dir, 'small.jsonl');
+writeFileSync(SET, `${picked.flatMap((k) => byDoc.get(k) ?? []).join('\n')}\n`);
+const nDev = picked.filter((k) => k.startsWith('dev ')).reduce((s, k) => s + (byDoc.get(k)?.length ?? 0), 0);
+
+interface TrainJson {
+  name: string;
+  kind: string;
+  version: string;
+  scorer: string;
+  outcome: string;
+  training: { n_items: number; split: string };
+  held_out_split: string | null;
+  axes: Record<string, { c: number; cv_macro_f1: number | null; held_out: { n: number; macro_f1: number | null; macro_f1_ci: [number, number] | null } | null }>;
+}
+
+describe('stance train on the embedded store', () => {
+  // Every test below reads the model this run stores (and only adds to the store), so each can run alone or in any order.
+  let first: { code: number; stdout: string; stderr: string };
+  let trained: TrainJson;
+  beforeAll(() => {
+    first = runCli(['train', '--name', 'small', '--set', SET, '--out', join(dir, 'small.json'), '--json'], env);
+    trained = JSON.parse(first.stdout || '{}') as TrainJson;
+  }, SLOW);
+
+  it('trains on the dev split, stores the model, writes the file, and reports test only as held out', () => {
+    expect(first.stderr).not.toContain('unexpected error');
+    expect(first.code).toBe(0);
+    expect(trained).toMatchObject({ name: 'small', kind: 'trained', scorer: 'trained:small', outcome: 'created', held_out_split: 'test' });
+    expect(trained.training).toMatchObject({ n_items: nDev, split: 'dev' });
+    const file = JSON.parse(readFileSync(join(dir, 'small.json'), 'utf8')) as { version: string; name: string };
+    expect(file.version).toBe(trained.version);
+    for (const axis of Object.values(trained.axes)) {
+      expect(axis.held_out?.n).toBe(lines.length > 0 ? picked.filter((k) => k.startsWith('test ')).reduce((s, k) => s + (byDoc.get(k)?.length ?? 0), 0) : 0);
+      const ci = axis.held_out?.macro_f1_ci;
+      if (ci) expect(ci[0] <= ci[1] && ci[0] >= 0 && ci[1] <= 1).toBe(true);
+    }
+  }, SLOW);
+
+  it('adds nothing when the same data is trained again, and lists and exports the model byte for byte', () => {
+    const again = JSON.parse(runCli(['train', '--name', 'small', '--set', SET, '--json'], env).stdout) as TrainJson;
+    expect(again.outcome).toBe('exists');
+    expect(again.version).toBe(trained.version);
+    const list = runCli(['train', 'list', '--json'], env);
+    expect(list.code).toBe(0);
+    const { models } = JSON.parse(list.stdout) as { models: { name: string; version: string; scorer: string }[] };
+    expect(models.filter((m) => m.name === 'small').map((m) => [m.name, m.version, m.scorer])).toEqual([['small', trained.version, 'trained:small']]);
+    expect(runCli(['train', 'export', 'small', '--out', join(dir, 'exported.json')], env).code).toBe(0);
+    expect(readFileSync(join(dir, 'exported.json'), 'utf8')).toBe(readFileSync(join(dir, 'small.json'), 'utf8'));
+  }, SLOW);
+
+  it('imports a model file into another store, and refuses a file that is not a model with exit code 2', () => {
+    const other = { ...env, STANCE_DATA_DIR: mkdtempSync(join(dir, 'b-')) };
+    const imported = runCli(['train', 'import', join(dir, 'small.json'), '--json'], other);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual({ name: 'small', kind: 'trained', version: trained.version, outcome: 'created' });
+    writeFileSync(join(dir, 'bad.json'), '{"format": "something else"}');
+    const bad = runCli(['train', 'import', join(dir, 'bad.json')], other);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.json: .*expected a file written by `stance train`/);
+    const missing = runCli(['train', 'export', 'nope', '--out', join(dir, 'x.json')], other);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no trained model named "nope" \(stored: small\)/);
+  }, SLOW);
+
+  it('stacks the lexicon and the trained model into an ensemble fitted on dev, and refuses to fit on test', () => {
+    const r = runCli(['train', '--ensemble', 'mix', '--members', 'lexicon,trained:small', '--set', SET, '--json'], env);
+    expect(r.stderr).not.toContain('unexpected error');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as TrainJson & { training: { member_predictions: string } };
+    expect(out).toMatchObject({ name: 'mix', kind: 'ensemble', scorer: 'ensemble:mix', outcome: 'created' });
+    expect(out.training.member_predictions).toMatch(/out-of-fold on dev/);
+    const list = JSON.parse(runCli(['train', 'list', '--json'], env).stdout) as { models: { name: string; members?: { name: string; version: string }[] }[] };
+    expect(list.models.find((m) => m.name === 'mix')?.members?.map((m) => m.name)).toEqual(['lexicon', 'trained:small']);
+    expect(list.models.find((m) => m.name === 'mix')?.members?.[1]?.version).toBe(trained.version);
+    const refused = runCli(['train', '--ensemble', 'mix2', '--members', 'lexicon,trained:small', '--split', 'test'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/fits on the dev split only/);
+  }, SLOW);
+});
