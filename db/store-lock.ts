@@ -77,7 +77,8 @@ export async function acquireStoreLock(dataDir: string, opts: StoreLockOptions =
     token: randomBytes(8).toString('hex'),
   };
   const waitMs = opts.waitMs ?? 0;
-  const deadline = Date.now() + waitMs;
+  const started = Date.now();
+  const deadline = started + waitMs;
   let waiting = false;
   for (;;) {
     if (heldHere.has(path)) {
@@ -88,7 +89,8 @@ export async function acquireStoreLock(dataDir: string, opts: StoreLockOptions =
     if (current === 'missing') continue; // released between our attempt and the read
     if (current === 'unreadable' && !isStaleFile(path, current)) {
       // Not written by stance, or written moments ago by something else: wait like for a holder.
-      if (Date.now() >= deadline) throw new StoreLockedError(`the lock file ${path} of the embedded store cannot be read; if no stance process uses ${dataDir}, delete it`, undefined);
+      // A second of grace even with no wait: a lock being written can look empty for a moment.
+      if (Date.now() >= Math.max(deadline, started + 1000)) throw new StoreLockedError(`the lock file ${path} of the embedded store cannot be read; if no stance process uses ${dataDir}, delete it`, undefined);
       await sleep(POLL_MS);
       continue;
     }
@@ -133,10 +135,23 @@ function tryCreate(path: string, holder: LockHolder): boolean {
     linkSync(tmp, path);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') return createExclusive(path, holder); // no hard links here
     throw err;
   } finally {
     unlinkSync(tmp);
+  }
+}
+
+// O_EXCL create for file systems without hard links; readers may briefly see it empty ('unreadable', waited for).
+function createExclusive(path: string, holder: LockHolder): boolean {
+  try {
+    writeFileSync(path, `${JSON.stringify(holder)}\n`, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
   }
 }
 

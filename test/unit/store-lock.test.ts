@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -119,6 +119,18 @@ describe('acquireStoreLock', () => {
     expect(readLock()).toMatchObject({ pid: process.pid, url: 'http://127.0.0.1:9999' });
     lock.release();
     expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it('waits for a fresh unreadable lock file, and replaces an old one with a note', async () => {
+    writeFileSync(lockPath, 'not json');
+    await expect(acquireStoreLock(dir, { waitMs: 0 })).rejects.toThrow(`the lock file ${lockPath} of the embedded store cannot be read`);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lockPath, minuteAgo, minuteAgo);
+    const notices: string[] = [];
+    const lock = await acquireStoreLock(dir, { onNotice: (m) => notices.push(m) });
+    expect(notices).toEqual([`note: replaced an unreadable lock file ${lockPath}`]);
+    expect(readLock().pid).toBe(process.pid);
+    lock.release();
   });
 
   it('does not remove a lock that is no longer its own', async () => {
