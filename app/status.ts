@@ -1,3 +1,4 @@
+import { redactSecrets } from '../pipeline/redact.ts';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.ts';
 import { DOCUMENT_STATUSES, type DocumentStatus } from '../db/schema/index.ts';
@@ -32,8 +33,10 @@ export async function documentStatus(db: Db): Promise<SourceStatus[]> {
 
 /** Failed documents with their error, for the status view. */
 export async function failedDocuments(db: Db): Promise<{ id: number; title: string | null; fileName: string | null; error: string | null }[]> {
-  return queryRows(
+  const rows = await queryRows<{ id: number; title: string | null; fileName: string | null; error: string | null }>(
     db,
     sql`select id, title, file_name as "fileName", error from documents where status = 'failed' order by id`,
   );
+  // Errors stored by older versions may still carry a connection string; never show one.
+  return rows.map((r) => ({ ...r, error: r.error === null ? null : redactSecrets(r.error) }));
 }

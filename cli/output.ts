@@ -2,7 +2,8 @@ import { redactSecrets } from '../pipeline/redact.ts';
 
 /** Prints a value as pretty JSON on stdout (for --json). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  // Every JSON answer passes the one redaction, whatever field a connection string hides in.
+  process.stdout.write(`${redactSecrets(JSON.stringify(value, null, 2))}\n`);
 }
 
 /** Formats rows as a fixed-width text table with a header line. */
