@@ -51,7 +51,7 @@ export class Tally {
    * A manifest run: lines refused while reading the manifest say "line N:"; the others get ingest
    * outcomes in the order of their lines.
    */
-  manifest(lines: { label: string; expect: 'refuse' | 'store' }[], results: { file: string; status: string; message?: string }[], output: string): void {
+  manifest(lines: { label: string; expect: Expectation }[], results: { file: string; status: string; message?: string }[], output: string): void {
     this.count('manifest', lines.length);
     const byLine = new Map<number, { status: string; message?: string }>();
     const rest: { status: string; message?: string }[] = [];
@@ -81,15 +81,25 @@ export class Tally {
     const inputs = Object.fromEntries(this.inputs);
     const total = [...this.inputs.values()].reduce((a, b) => a + b, 0);
     const failures = Object.fromEntries(CHECKS.map((c) => [c, this.failures.get(c)?.length ?? 0]));
+    const byEntrance = Object.fromEntries(
+      CHECKS.filter((c) => this.failures.has(c)).map((c) => {
+        const counts: Record<string, number> = {};
+        for (const f of this.failures.get(c) ?? []) counts[f.entrance] = (counts[f.entrance] ?? 0) + 1;
+        return [c, counts];
+      }),
+    );
     const examples = Object.fromEntries(CHECKS.filter((c) => this.failures.has(c)).map((c) => [c, (this.failures.get(c) ?? []).slice(0, 8)]));
-    return { inputs_per_entrance: inputs, total_inputs: total, failures_per_check: failures, total_failures: Object.values(failures).reduce((a, b) => a + b, 0), examples };
+    return { inputs_per_entrance: inputs, total_inputs: total, failures_per_check: failures, failures_by_entrance: byEntrance, total_failures: Object.values(failures).reduce((a, b) => a + b, 0), examples };
   }
 
   print(): void {
     const s = this.summary();
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`hostile inputs: ${s.total_inputs} (${Object.entries(s.inputs_per_entrance).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-    for (const c of CHECKS) out(`  ${c.padEnd(18)} ${s.failures_per_check[c]}`);
+    for (const c of CHECKS) {
+      const by = s.failures_by_entrance[c] as Record<string, number> | undefined;
+      out(`  ${c.padEnd(18)} ${s.failures_per_check[c]}${by ? `  (${Object.entries(by).map(([e, n]) => `${e} ${n}`).join(', ')})` : ''}`);
+    }
     for (const [check, list] of Object.entries(s.examples)) {
       out(`\n${check}:`);
       for (const e of list) out(`  [${e.entrance}] ${e.input}: ${e.detail.replace(/\s+/g, ' ')}`);

@@ -29,7 +29,7 @@ import { loadAxesFile } from '../pipeline/load-axes.ts';
 import { redactUrl } from '../pipeline/redact.ts';
 import { createApp } from '../server/app.ts';
 import { startServer } from '../server/listen.ts';
-import { documentCases, goodCase, stringifyWithMetadata, metaCases, withGoodBetween, contentCases, type HostileCase } from './hostile-cases.ts';
+import { documentCases, goodCase, stringifyWithMetadata, type Expectation, metaCases, withGoodBetween, contentCases, type HostileCase } from './hostile-cases.ts';
 import { checkHttpCase, httpExtraCases, httpDocumentBody, type HttpCase } from './hostile-http.ts';
 import { Tally } from './hostile-tally.ts';
 
@@ -116,7 +116,7 @@ function runCli(args: string[], entrance: string): Promise<{ code: number; stdou
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(REPO, 'bin/stance.js'), ...args], {
       cwd: work,
-      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, STANCE_DATA_DIR: join(work, 'data'), STANCE_QUEUE_PREFIX: `hostile-${unique}` },
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, STANCE_MAX_DOC_BYTES: String(MAX_DOC_BYTES), STANCE_DATA_DIR: join(work, 'data'), STANCE_QUEUE_PREFIX: `hostile-${unique}` },
     });
     let stdout = '';
     let stderr = '';
@@ -186,7 +186,7 @@ async function manifestEntrance(): Promise<void> {
   symlinkSync(outside, join(dir, 'link.txt'));
   symlinkSync(outsideDir, join(dir, 'linkdir'));
   const docs = withGoodBetween(`${unique}-man`, metaCases(`${unique}-man`), 8);
-  const lines: { line: string; label: string; expect: 'refuse' | 'store' }[] = [];
+  const lines: { line: string; label: string; expect: Expectation }[] = [];
   docs.forEach((c, i) => {
     const file = `${String(i).padStart(3, '0')}-${c.file}`;
     writeFileSync(join(dir, file), c.content);
@@ -194,7 +194,9 @@ async function manifestEntrance(): Promise<void> {
     const entry: Record<string, unknown> = { file, source: m.source, actor: m.actor, actor_type: m.actorType, title: m.title, date: m.date, url: m.url, language: m.language, kind: m.kind };
     // Other fields are the manifest's metadata: spread the case's metadata object into the entry.
     if (c.metadataJson === undefined && m.metadata !== undefined) Object.assign(entry, typeof m.metadata === 'object' && !Array.isArray(m.metadata) ? m.metadata : { metadata: m.metadata });
-    lines.push({ line: stringifyWithMetadata(entry, c.metadataJson, 'extra'), label: `${c.kind}: ${c.name}`, expect: c.expect === 'store' ? 'store' : 'refuse' });
+    // A non-object `metadata` is, in a manifest, just another field kept as metadata.
+    const plainField = m.metadata !== undefined && (typeof m.metadata !== 'object' || Array.isArray(m.metadata));
+    lines.push({ line: stringifyWithMetadata(entry, c.metadataJson, 'extra'), label: `${c.kind}: ${c.name}`, expect: plainField ? 'either' : c.expect });
   });
   const hostileLines: [string, string][] = [
     ['path ../', JSON.stringify({ file: '../outside/secret.txt', source: 'M' })],
