@@ -39,8 +39,11 @@ export interface TrainOptions {
   embeddings?: { model: string; vectors: readonly (readonly number[])[] };
 }
 
-/** Defaults of `stance train`: 5 grouped folds, C from 0.1 to 100, n-grams in at least 2 passages. */
-export const DEFAULT_TRAIN_OPTIONS = { seed: 20240601, cGrid: [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100], folds: 5, minDf: 2 } as const;
+/**
+ * Defaults of `stance train`: 5 grouped folds, C from 0.01 to 100, n-grams in at least 3
+ * passages (min_df 3 had the best mean dev cross-validated macro-F1 of the axes among 1 to 5).
+ */
+export const DEFAULT_TRAIN_OPTIONS = { seed: 20240601, cGrid: [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100], folds: 5, minDf: 3 } as const;
 
 /** The document an item belongs to, for grouping. */
 export function trainingGroup(item: TrainingItem): string {

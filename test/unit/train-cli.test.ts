@@ -81,6 +81,10 @@ describe('stance train on the embedded store', () => {
     const bad = runCli(['train', 'import', join(dir, 'bad.json')], other);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.json: .*expected a file written by `stance train`/);
+    // Embeddings of a synthetic model carry no meaning: refused before anything is trained.
+    const synthetic = runCli(['train', '--name', 'emb', '--set', SET, '--with-embeddings'], other);
+    expect(synthetic.code).toBe(2);
+    expect(synthetic.stderr).toMatch(/--with-embeddings refuses the synthetic model tiny-lexical-embed/);
     const missing = runCli(['train', 'export', 'nope', '--out', join(dir, 'x.json')], other);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no trained model named "nope" \(stored: small\)/);

@@ -114,6 +114,17 @@ describe('trainModel and predict', () => {
     expect(() => parseArtifact({ hello: 1 }, 'other.json')).toThrow(/stance train/);
   });
 
+  it('adds embedding columns when given embeddings, and then needs them to predict', () => {
+    // A 2-d "embedding" that points one way for security passages and the other way otherwise.
+    const vectors = items.map((i) => (i.labels.sec === 'security' ? [1, 0] : [0, 1]));
+    const withEmbeddings = trainModel(items, [AXIS], { ...OPTIONS, embeddings: { model: 'real-model:fp32:abc', vectors } });
+    expect(withEmbeddings.features.embedding).toEqual({ model: 'real-model:fp32:abc', dimension: 2 });
+    expect(withEmbeddings.axes[0]?.weights[0]).toHaveLength(withEmbeddings.vocabulary.length + 2 + 1);
+    expect(() => predict(withEmbeddings, ['x'])).toThrow(/uses embeddings: need one per text/);
+    // A passage with no known word is placed by its embedding alone.
+    expect(predictLabels(withEmbeddings, ['zzz'], [[1, 0]])[0]?.sec).toBe('security');
+  });
+
   it('refuses a set with one document (no cross-validation possible)', () => {
     expect(() => trainModel(items.map((i) => ({ ...i, doc: 'one' })), [AXIS], OPTIONS)).toThrow(/at least 2 documents/);
   });
