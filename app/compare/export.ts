@@ -47,12 +47,12 @@ async function* chunkScorePages(db: Db): AsyncIterable<unknown[][]> {
     const rows = await queryRows<Record<string, unknown>>(
       db,
       sql`select c.id, c.document_id, src.name as source, c.ordinal, c.start, c."end", a.slug as axis, a.version as axis_version,
-            sc.key as scorer, ss.score, ss.relevance, ss.label, c.text
+            sc.key as scorer, ss.score, ss.relevance, ss.label, ss.details, c.text
           from chunks c join documents d on d.id = c.document_id join sources src on src.id = d.source_id
           left join stance_scores ss on ss.chunk_id = c.id left join axes a on a.id = ss.axis_id left join scorers sc on sc.id = ss.scorer_id
           where c.id > ${after} and c.id <= ${last} order by c.id, a.slug, sc.key`,
     );
-    yield rows.map((r) => [r.id, r.document_id, r.source, r.ordinal, r.start, r.end, r.axis, r.axis_version, r.scorer, r.score, r.relevance, r.label, r.text]);
+    yield rows.map((r) => [r.id, r.document_id, r.source, r.ordinal, r.start, r.end, r.axis, r.axis_version, r.scorer, r.score, r.relevance, r.label, r.details == null ? null : JSON.stringify(r.details), r.text]);
     after = last;
   }
 }
@@ -71,7 +71,8 @@ export async function exportCsv(db: Db, dir: string, comparisons: Comparison[]):
   );
   const chunks = await writeLines(
     join(dir, 'chunks.csv'),
-    ['chunk_id', 'document_id', 'source', 'ordinal', 'start', 'end', 'axis', 'axis_version', 'scorer', 'score', 'relevance', 'label', 'text'],
+    // details: the scorer's reasons as JSON (the lexicon's matched terms), empty for the others.
+    ['chunk_id', 'document_id', 'source', 'ordinal', 'start', 'end', 'axis', 'axis_version', 'scorer', 'score', 'relevance', 'label', 'details', 'text'],
     chunkScorePages(db),
   );
   const positions = await writeLines(

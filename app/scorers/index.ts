@@ -12,19 +12,17 @@ export type { ScorerDescriptor, ScorerRef, ScoreRow } from './types.ts';
  * Every scorer kind, in order of preference: when no scorer is named (no --scorer, no
  * STANCE_SCORER), queries read the first one that has scores for the configuration. This list
  * is the one place that knows the kinds; commands, routes, workers and evaluation go through it.
+ *
+ * A parameterised kind (trained:<name>, ensemble:<name>) is a descriptor with parameterised:
+ * true whose instances(db) lists its names (e.g. rows of trained_models); runRefs gives the
+ * instances a processing run writes, registration their keys (e.g. `trained:<name>:<artifact
+ * hash>`), findStored the key queries read, scoreChunks/scoreTexts the model-free scoring.
  */
 export const SCORERS: readonly ScorerDescriptor[] = [nliScorer, prototypeScorer, lexiconScorer];
 
 /** Parses a scorer name ("nli", "lexicon", "trained:dev") against the known kinds; ScorerNameError lists them. */
 export function scorerByName(name: string): { ref: ScorerRef; descriptor: ScorerDescriptor } {
   return parseScorerName(name, SCORERS);
-}
-
-/** The descriptor of a kind (the kind must be known). */
-export function descriptorOf(kind: string): ScorerDescriptor {
-  const d = SCORERS.find((s) => s.kind === kind);
-  if (!d) throw new Error(`no scorer kind "${kind}"`);
-  return d;
 }
 
 /** Every scorer name there is now, in order of preference: plain kinds, and each instance of a parameterised kind. */

@@ -75,15 +75,16 @@ describe('stance CLI on the embedded default', () => {
     expect(r.stderr).toMatch(/STANCE_MODEL_DTYPE="fp64"/);
   });
 
-  it('names the model, where it looked and STANCE_MODELS_DIR when a model cannot be loaded, and keeps the document queued', () => {
+  it('names the models, where it looked and STANCE_MODELS_DIR when they cannot be loaded, and scores with the lexicon instead', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stance-cli-nomodel-'));
     writeFileSync(join(dir, 'x.txt'), 'Cyberspace needs rules agreed by all states.');
     const env = { ...embedded, STANCE_MODELS_DIR: join(dir, 'models'), STANCE_NLI_MODEL: 'nowhere/nli' };
     const r = runCli(['ingest', join(dir, 'x.txt'), '--source', 'No model'], env);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot load the embedding model "tiny-lexical-embed" \(dtype q8\) from the local folder .*models\/tiny-lexical-embed \(STANCE_MODELS_DIR/);
-    const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; byStatus: { queued: number } }[] };
-    expect(status.sources.find((s) => s.source === 'No model')?.byStatus.queued).toBe(1);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Transformer models not available: tiny-lexical-embed and nowhere/nli could not be loaded from the folder ${join(dir, 'models')} (STANCE_MODELS_DIR)`);
+    expect(r.stderr).toContain('Scoring with the scorers that need no pretrained weights instead: lexicon.');
+    const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; byStatus: { done: number } }[] };
+    expect(status.sources.find((s) => s.source === 'No model')?.byStatus.done).toBe(1);
   });
 
   it('prints help for every command', () => {

@@ -68,6 +68,17 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(scorers[0]).toMatchObject({ name: 'nli', available: false, scored: false, needs_models: ['nli'] });
   });
 
+  it('exports the matched terms with each lexicon score in chunks.csv', () => {
+    const out = join(dataDir, 'export');
+    const r = runCli(['export', '--out', out, '--json'], offline);
+    expect(r.code, r.stderr).toBe(0);
+    const csv = readFileSync(join(out, 'chunks.csv'), 'utf8');
+    expect(csv.split('\n')[0]).toContain(',label,details,text');
+    // The details column holds JSON, its quotes doubled by CSV quoting.
+    // jsonb keeps its own key order inside a term, so only the keys are checked, not their order.
+    expect(csv).toMatch(/,lexicon:[0-9a-f]{12},[^\n]*"\{""terms"":\[\{[^\n]*""term"":""[^"]+""/);
+  });
+
   it('rejects an unknown scorer naming the known ones (exit 2), and a scorer with nothing scored says what to run', () => {
     const bad = runCli(['compare', '--scorer', 'bogus'], offline);
     expect(bad.code).toBe(2);

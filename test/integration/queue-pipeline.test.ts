@@ -123,7 +123,8 @@ describe.skipIf(!services)('queue pipeline on real Postgres and Redis', () => {
     expect(counts.chunks).toBeGreaterThan(5);
     expect(counts.embeddings).toBe(counts.chunks);
     expect(counts.dims).toEqual([64]);
-    expect(counts.scores).toBe(counts.chunks * axes.length * 2);
+    // Three scorers with models: nli (its own jobs), prototype and lexicon (with the embedding).
+    expect(counts.scores).toBe(counts.chunks * axes.length * 3);
   });
 
   it('adds no rows when the same jobs run again', async () => {

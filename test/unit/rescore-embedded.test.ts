@@ -40,7 +40,9 @@ describe('inline processing and rescoring on the embedded database', () => {
     expect(seen.at(-1)).toBe(5);
     const chunks = await count('chunks');
     expect(await count('embeddings')).toBe(chunks);
-    expect(await count('stance_scores')).toBe(chunks * 2 * 2);
+    // Every scorer of a run with models: nli, prototype and lexicon, on 2 axes.
+    expect(Object.keys(ctx.registry.scorerIds).sort()).toEqual(['lexicon', 'nli', 'prototype']);
+    expect(await count('stance_scores')).toBe(chunks * 2 * 3);
 
     // A new wording of one axis is a new axis version: nothing scored for it yet.
     const data = JSON.parse(JSON.stringify({ axes: axes.map(({ version: _v, ...definition }) => definition) })) as { axes: Axis[] };
@@ -55,7 +57,8 @@ describe('inline processing and rescoring on the embedded database', () => {
     expect(await embedChunks(ctx2, chunkIds)).toBe(0);
     expect(await scoreChunks(ctx2, chunkIds, 'nli')).toBe(chunks);
     expect(await scoreChunks(ctx2, chunkIds, 'prototype')).toBe(chunks);
-    expect(await count('stance_scores')).toBe(chunks * 2 * 2 + chunks * 2);
+    expect(await scoreChunks(ctx2, chunkIds, 'lexicon')).toBe(chunks);
+    expect(await count('stance_scores')).toBe(chunks * 2 * 3 + chunks * 3);
     expect(await count('embeddings')).toBe(chunks);
     // Running it again is a no-op.
     expect(await scoreChunks(ctx2, chunkIds, 'nli')).toBe(0);
