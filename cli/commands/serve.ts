@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { surviveLostConnections } from '../../workers/lost-connection.ts';
 import { createLogger } from '../../app/log.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { openDatabase } from '../../db/client.ts';
@@ -30,6 +31,7 @@ export function registerServe(program: Command): void {
       const host = flags.host ?? config.host;
       const port = flags.port ?? config.port;
       const logger = createLogger(config.logLevel);
+      surviveLostConnections(logger);
       const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       let server: RunningServer | undefined;
       try {
