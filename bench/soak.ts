@@ -65,6 +65,14 @@ const pg = await startPrivatePostgres();
 const redis = await startPrivateRedis();
 const workers: WorkerProcess[] = [];
 let exitCode = 0;
+// Ctrl-C must not leave servers and workers behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all(workers.map((w) => w.kill()))
+      .then(() => Promise.allSettled([pg.destroy(), redis.destroy()]))
+      .finally(() => process.exit(130));
+  });
+}
 try {
   const env = {
     ...TINY_MODEL_ENV,
@@ -126,15 +134,19 @@ try {
       await redis.start();
       redisRestarts++;
     }
-    if (KILL_EVERY_S > 0 && performance.now() > nextKill) {
-      const slot = Math.floor(rand() * WORKERS);
-      const victim = workers[slot] as WorkerProcess;
+    // Only a worker that is up and has worked a while is killed: on a busy machine a start can
+    // take longer than the kill interval, and killing workers that never started soaks nothing.
+    const ready = workers.map((w, slot) => ({ w, slot })).filter(({ w }) => w.log().includes('workers ready'));
+    // The next kill is scheduled once every worker is up again.
+    if (nextKill === Number.POSITIVE_INFINITY && ready.length === WORKERS) nextKill = performance.now() + KILL_EVERY_S * 1000 * (0.5 + rand());
+    if (KILL_EVERY_S > 0 && performance.now() > nextKill && ready.length === WORKERS) {
+      const { w: victim, slot } = ready[Math.floor(rand() * ready.length)]!;
       logs.push(victim.log());
       await victim.kill();
       kills++;
       note(`kill -9 of worker ${slot} at ${done} done (kill ${kills}); restarting it`);
       launch(slot);
-      nextKill = performance.now() + KILL_EVERY_S * 1000 * (0.5 + rand());
+      nextKill = Number.POSITIVE_INFINITY;
     }
     await sleep(250);
   }

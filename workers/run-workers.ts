@@ -123,6 +123,9 @@ async function onFailed(ctx: StepContext, log: Logger, job: Job | undefined, err
   const message = `${job.name}: ${failureMessage(err)}`;
   log.error({ queue: job.queueName, jobId: job.id, job: job.name, documentId, attempt: job.attemptsMade, final, err: message }, 'job failed');
   if (!final || typeof documentId !== 'number') return;
+  // A finish job fails because a child failed (failParentOnFailure); the child's own failure,
+  // recorded by the worker that ran it, names the cause. Writing "child <queue key> failed" over it would not.
+  if (job.name === 'finish-document' && /^child \S+ failed$/.test(err.message)) return;
   try {
     const written = await withRetries(() => recordFailure(ctx.db, documentId, runOfJobId(job.id), message), {
       firstDelayMs: 500,

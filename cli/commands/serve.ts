@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { surviveLostConnections } from '../../workers/lost-connection.ts';
 import { createLogger } from '../../app/log.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { openDatabase } from '../../db/client.ts';
@@ -39,6 +40,7 @@ export function registerServe(program: Command): void {
         throw new ConfigError(`refusing to listen on ${host} without STANCE_API_TOKEN: anyone who can reach it could add documents. Set STANCE_API_TOKEN (writes then need "Authorization: Bearer <token>"), or listen on 127.0.0.1 (--host 127.0.0.1) behind a reverse proxy.`);
       }
       const logger = createLogger(config.logLevel);
+      surviveLostConnections(logger);
       const database = await openDatabase(storeOptions(config));
       let server: RunningServer | undefined;
       try {
