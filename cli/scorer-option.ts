@@ -7,6 +7,14 @@ export function scorerOptionHelp(): string {
 
 /** One line saying why a passage got its label, from a score's details (the lexicon scorer's matched terms); '' when there are none. */
 export function describeDetails(details: Record<string, unknown> | null | undefined): string {
+  const probs = details?.label_probabilities;
+  if (probs && typeof probs === 'object') {
+    // A trained model or ensemble: its four label probabilities (and each member's label).
+    // Most probable first (the store does not keep key order).
+    const p = Object.entries(probs as Record<string, number>).sort((x, y) => Number(y[1]) - Number(x[1]) || x[0].localeCompare(y[0])).map(([label, v]) => `${label} ${Number(v).toFixed(2)}`);
+    const members = details.member_labels && typeof details.member_labels === 'object' ? Object.entries(details.member_labels as Record<string, string>).map(([m, l]) => `${m} ${l}`) : [];
+    return `label probabilities: ${p.join(', ')}${members.length > 0 ? `; member labels: ${members.join(', ')}` : ''}`;
+  }
   const terms = details?.terms;
   if (!Array.isArray(terms) || terms.length === 0) return '';
   const parts = terms.map((t: { term?: unknown; pole?: unknown; count?: unknown; negated?: unknown }) => {
