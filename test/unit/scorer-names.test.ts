@@ -15,7 +15,7 @@ describe('scorer names', () => {
 
   it('rejects an unknown scorer with a message listing the known ones', () => {
     expect(() => scorerByName('bogus')).toThrow(ScorerNameError);
-    expect(() => scorerByName('bogus')).toThrow('unknown scorer "bogus"; known scorers: nli, prototype, lexicon');
+    expect(() => scorerByName('bogus')).toThrow('unknown scorer "bogus"; known scorers: nli, prototype, lexicon, trained:<name>, ensemble:<name>');
   });
 
   it('parses parameterised names and requires the name', () => {
