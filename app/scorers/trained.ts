@@ -8,7 +8,9 @@ import type { Axis } from '../../pipeline/axes.ts';
 import type { LexiconFile } from '../../pipeline/lexicon/lexicon-file.ts';
 import { parseArtifact, type EnsembleArtifact, type ModelArtifact, type TrainedArtifact } from '../../pipeline/train/artifact.ts';
 import { predictEnsemble } from '../../pipeline/train/ensemble.ts';
-import { predict, type AxisLabelProbabilities } from '../../pipeline/train/predict.ts';
+import { artifactAxisTerms, predict, type AxisLabelProbabilities } from '../../pipeline/train/predict.ts';
+import { termMatcher } from '../../pipeline/lexicon/match.ts';
+import { matchedTerms } from '../../pipeline/lexicon/score.ts';
 import { axisFileSettings } from '../eval-score.ts';
 import { NothingScoredError } from '../lookup.ts';
 import { readArtifactFile } from '../trained-models.ts';
@@ -75,7 +77,8 @@ function argmaxLabel(probs: Record<string, number>, labels: readonly string[]): 
  * A score row from a 4-label distribution: probA = P(pole A), probB = P(pole B), score = probB -
  * probA (in [-1, 1], near 0 when the mass is on neutral or irrelevant), relevance = 1 -
  * P(irrelevant), label = the most probable of the four (no thresholds: the model already weighs
- * the four labels), details = the probabilities (and, for an ensemble, each member's label).
+ * the four labels), details = the probabilities (and, for a trained model, the lexicon terms it
+ * matched; for an ensemble, each member's label).
  */
 export function rowFromProbabilities(axis: Axis, probs: Record<string, number>, extra?: Record<string, unknown>): ScoreRow {
   const labels = [axis.poles[0].slug, axis.poles[1].slug, 'neutral', 'irrelevant'];
@@ -148,7 +151,19 @@ async function scoreWith(kind: ModelKind, ref: ScorerRef, source: ScoringSource)
   const { artifact } = await loadInstance(source.db, kind, ref.param as string);
   if (artifact.kind === 'trained') {
     const probs = trainedProbabilities(ref.name, artifact, source);
-    return probs.map((p) => source.axes.map((axis) => rowFromProbabilities(axis, p[axis.slug] ?? {})));
+    // The lexicon hits the model read (its lexicon columns), kept as the lexicon scorer keeps them: part of why.
+    const matchers = source.axes.map((axis) => {
+      const model = artifact.axes.find((a) => a.axis === axis.slug);
+      const terms = model ? artifactAxisTerms(artifact, model) : null;
+      return terms ? termMatcher(terms.poles, terms.negation) : undefined;
+    });
+    return probs.map((p, i) =>
+      source.axes.map((axis, x) => {
+        const match = matchers[x];
+        const extra = match ? { terms: matchedTerms(match(source.texts[i] as string), [axis.poles[0].slug, axis.poles[1].slug]) } : undefined;
+        return rowFromProbabilities(axis, p[axis.slug] ?? {}, extra);
+      }),
+    );
   }
   const { probs, members } = await ensembleProbabilities(ref.name, artifact as EnsembleArtifact, source);
   return probs.map((p, i) =>
