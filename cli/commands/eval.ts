@@ -76,7 +76,7 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('evaluate the stance labels against a hand-tagged gold set (see eval/README.md)')
     .option('--set <file>', 'gold set in JSON Lines (e.g. eval/gold.jsonl)')
-    .option('-s, --scorer <name>', 'scorer (`stance scorers` lists them) or all (default: nli)')
+    .option('-s, --scorer <name>', 'scorer (`stance scorers` lists them), several comma-separated, or all (default: nli)')
     .option('--split <split>', `items to score: ${EVAL_SPLITS.join(', ')} (default: test)`)
     .option('--profile <name>', 'label thresholds and temperatures of a stored threshold profile (default: STANCE_THRESHOLD_PROFILE)')
     .option('--replicates <n>', `document bootstrap resamples for the 95% intervals (default: ${DEFAULT_REPLICATES})`)
