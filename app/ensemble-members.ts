@@ -1,11 +1,12 @@
 import type { EvalAxis } from '../eval/axis.ts';
-import { axisKeywords, type Lexicon } from '../eval/baselines/lexicon.ts';
 import { labelProbabilities } from '../eval/label-probabilities.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import type { TrainedArtifact } from '../pipeline/train/artifact.ts';
 import type { MemberId } from '../pipeline/train/ensemble.ts';
-import { lexiconHitCounter, lexiconLabelProbabilities } from '../pipeline/train/lexicon-features.ts';
-import { predict, type AxisLabelProbabilities } from '../pipeline/train/predict.ts';
+import type { LexiconFile } from '../pipeline/lexicon/lexicon-file.ts';
+import { scoreWithLexicon } from '../pipeline/lexicon/score.ts';
+import { artifactAxisTerms, predict, type AxisLabelProbabilities } from '../pipeline/train/predict.ts';
+import type { AxisTerms } from '../pipeline/train/lexicon-features.ts';
 import { trainModel, type TrainingItem } from '../pipeline/train/train.ts';
 import type { EvalInference } from './eval-inference.ts';
 import { axisFileSettings, scoreTexts } from './eval-score.ts';
@@ -24,12 +25,15 @@ export interface EnsembleMember {
   outOfFold?(items: readonly TrainingItem[], folds: readonly number[]): Promise<AxisLabelProbabilities[]>;
 }
 
-/** The lexicon member: label probabilities derived from keyword hits per pole (lexiconLabelProbabilities). */
-export function lexiconMember(lexicon: Lexicon, sha256: string, axes: readonly EvalAxis[]): EnsembleMember {
-  const counters = axes.map((axis) => [axis, lexiconHitCounter(Object.hasOwn(lexicon, axis.slug) ? axisKeywords(lexicon, axis) : [[], []])] as const);
+/**
+ * The lexicon scorer as a member: labelProbabilities (eval/label-probabilities.ts) of its pole
+ * probabilities and relevance, the same numbers it stores. Its version is the lexicon file's.
+ */
+export function lexiconMember(file: LexiconFile, axes: readonly Axis[]): EnsembleMember {
   return {
-    id: { name: 'lexicon', version: sha256.slice(0, 12) },
-    predict: async (texts) => texts.map((text) => Object.fromEntries(counters.map(([axis, count]) => [axis.slug, lexiconLabelProbabilities(axis.poles, count(text))]))),
+    id: { name: 'lexicon', version: file.version },
+    predict: async (texts) =>
+      scoreWithLexicon(file, texts, axes).map((row) => Object.fromEntries(axes.map((axis, x) => [axis.slug, labelProbabilities(toEvalAxis(axis), row[x] as Parameters<typeof labelProbabilities>[1])]))),
   };
 }
 
@@ -43,10 +47,19 @@ export function trainedMember(artifact: TrainedArtifact, axes: readonly EvalAxis
     throw new Error(`trained:${artifact.name} was trained on the ${artifact.training.split} split; an ensemble member must be trained on dev only, so that nothing is fitted on test`);
   }
   if (artifact.features.embedding !== null) throw new Error(`trained:${artifact.name} uses embeddings, which the ensemble cannot refit yet; train the member without --with-embeddings`);
-  const lexicon: Lexicon | undefined = artifact.features.lexicon
-    ? Object.fromEntries(
-        artifact.axes.map((a) => [a.axis, { [a.labels[0]]: [...(a.keywords?.[0] ?? [])], [a.labels[1]]: [...(a.keywords?.[1] ?? [])] }]),
-      )
+  // The refits use the terms and negation rule the artifact carries, not today's lexicon file.
+  const spec = artifact.features.lexicon;
+  const lexicon: LexiconFile | undefined = spec
+    ? {
+        negation: { cues: [...spec.negation.cues], window: spec.negation.window },
+        smoothing: 1,
+        relevanceScale: 1,
+        minWords: 1,
+        axes: Object.fromEntries(
+          artifactAxesTerms(artifact).map(([a, terms]) => [a.axis, { poles: { [a.labels[0]]: [...terms.poles[0]], [a.labels[1]]: [...terms.poles[1]] } }]),
+        ),
+        version: spec.lexicon_version,
+      }
     : undefined;
   return {
     id: { name: `trained:${artifact.name}`, version: artifact.version },
@@ -65,7 +78,7 @@ export function trainedMember(artifact: TrainedArtifact, axes: readonly EvalAxis
           folds: artifact.training.folds,
           minDf: artifact.features.min_df,
           fixedC: Object.fromEntries(artifact.axes.map((a) => [a.axis, a.c])),
-          ...(lexicon && artifact.features.lexicon && { lexicon: { lexicon, sha256: artifact.features.lexicon.sha256 } }),
+          ...(lexicon && { lexicon }),
         });
         predict(refit, testIdx.map((i) => (items[i] as TrainingItem).text)).forEach((p, j) => {
           out[testIdx[j] as number] = p;
@@ -90,4 +103,8 @@ export function modelMember(kind: 'nli' | 'prototype', inference: EvalInference,
       return scores.map((row) => Object.fromEntries(axes.map((axis, x) => [axis.slug, labelProbabilities(toEvalAxis(axis), row[x] as Parameters<typeof labelProbabilities>[1])])));
     },
   };
+}
+
+function artifactAxesTerms(artifact: TrainedArtifact): [TrainedArtifact['axes'][number], AxisTerms][] {
+  return artifact.axes.map((a) => [a, artifactAxisTerms(artifact, a) ?? { poles: [[], []], negation: { cues: [], window: 0 } }]);
 }

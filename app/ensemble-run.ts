@@ -1,15 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { axisLabels, type EvalAxis } from '../eval/axis.ts';
 import { itemGroup } from '../eval/baseline-predictions.ts';
-import { goldLabels, type GoldItem } from '../eval/gold-set.ts';
+import { filterSplit, goldLabels, parseGoldSet, type GoldItem } from '../eval/gold-set.ts';
+import { loadLexiconFile } from '../pipeline/lexicon/load.ts';
+import { loadAxesFile } from '../pipeline/load-axes.ts';
+import { serializeArtifact, type TrainedArtifact } from '../pipeline/train/artifact.ts';
 import { DEFAULT_REPLICATES, documentResamples, percentileInterval } from '../eval/metrics/bootstrap.ts';
 import { accuracy, macroF1 } from '../eval/metrics/index.ts';
 import { resampledConfusionMetrics } from '../eval/metrics/resampled.ts';
 import type { EnsembleArtifact } from '../pipeline/train/artifact.ts';
 import { fitEnsemble, predictEnsemble } from '../pipeline/train/ensemble.ts';
 import { seededGroupFolds } from '../pipeline/train/folds.ts';
-import { trainingGroup } from '../pipeline/train/train.ts';
-import type { EnsembleMember } from './ensemble-members.ts';
-import type { HeldOutScores } from './train-run.ts';
+import { DEFAULT_TRAIN_OPTIONS, trainingGroup } from '../pipeline/train/train.ts';
+import { lexiconMember, trainedMember, type EnsembleMember } from './ensemble-members.ts';
+import { toEvalAxis } from './eval-run.ts';
+import { DEFAULT_GOLD_SET, trainDefaultArtifact, type HeldOutScores } from './train-run.ts';
 
 /** Options of an ensemble fit. */
 export interface EnsembleRunOptions {
@@ -63,4 +69,26 @@ export async function ensembleHeldOutScores(
       return [axis.slug, { n: items.length, n_documents: new Set(groups).size, accuracy: finite(accuracy(gold, pred, labels)), macro_f1: finite(macroF1(gold, pred, labels)), macro_f1_ci: ci }];
     }),
   );
+}
+
+/** Where the default ensemble is committed (`npm run train:default` rewrites it with the default model). */
+export const DEFAULT_ENSEMBLE_PATH = fileURLToPath(new URL('../config/trained/ensemble-default.json', import.meta.url));
+
+/**
+ * The default ensemble (scorer ensemble:default): the lexicon scorer and trained:default
+ * stacked on the dev split of eval/gold.jsonl with out-of-fold member predictions, the default
+ * seed, grid and folds. The same as `stance train --ensemble default --members
+ * lexicon,trained:default --no-store`; a test refits it and compares bytes.
+ */
+export async function trainDefaultEnsemble(trained: TrainedArtifact = trainDefaultArtifact()): Promise<EnsembleArtifact> {
+  const axes = loadAxesFile();
+  const evalAxes = axes.map(toEvalAxis);
+  const dev = filterSplit(parseGoldSet(readFileSync(DEFAULT_GOLD_SET, 'utf8'), DEFAULT_GOLD_SET, evalAxes), 'dev');
+  const members = [lexiconMember(loadLexiconFile(), axes), trainedMember(trained, evalAxes)];
+  return trainEnsemble(members, dev, evalAxes, { name: 'default', seed: DEFAULT_TRAIN_OPTIONS.seed, cGrid: DEFAULT_TRAIN_OPTIONS.cGrid, folds: DEFAULT_TRAIN_OPTIONS.folds });
+}
+
+/** The committed default ensemble's expected bytes. */
+export async function defaultEnsembleBytes(trained?: TrainedArtifact): Promise<string> {
+  return serializeArtifact(await trainDefaultEnsemble(trained));
 }

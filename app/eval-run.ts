@@ -1,3 +1,4 @@
+import type { Db } from '../db/client.ts';
 import type { RecordedModels } from '../db/schema/index.ts';
 import type { EvalAxis } from '../eval/axis.ts';
 import { baselinePredictions, itemGroup } from '../eval/baseline-predictions.ts';
@@ -99,6 +100,8 @@ export function evaluationPairs(
 
 /** What one evaluation needs. */
 export interface EvaluationInput {
+  /** The store, for scorers whose artifacts live there (trained, ensemble). */
+  db?: Db;
   /** The models; may be undefined when every scorer evaluated needs none. */
   inference: EvalInference | undefined;
   /** The lexicon file of the lexicon scorer; the project's config/lexicon.json when absent. */
@@ -158,7 +161,7 @@ export async function evaluateItems(input: EvaluationInput): Promise<Evaluation>
   for (const scorer of input.scorers) {
     const settings = input.settings(scorer);
     const { ref, descriptor } = scorerByName(scorer);
-    const env = { axes, config: {}, lexicon: input.lexiconFile ?? loadLexiconFile(), inference: input.inference };
+    const env = { ...(input.db && { db: input.db }), axes, config: {}, lexicon: input.lexiconFile ?? loadLexiconFile(), inference: input.inference };
     const scores = await descriptor.scoreTexts(env, ref, texts, settings, (done, total) => input.onProgress?.(scorer, done, total));
     results.push({ scorer, settings, report: reportFromScores(axes, items, scores, baselines, { resamples, level }) });
     scorerLabels.push([scorer, Object.fromEntries(axes.map((axis, x) => [axis.slug, scores.map((row) => row[x]?.label ?? '')]))]);

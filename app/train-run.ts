@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { axisLabels, type EvalAxis } from '../eval/axis.ts';
 import { itemGroup } from '../eval/baseline-predictions.ts';
-import { DEFAULT_LEXICON_PATH } from '../eval/baselines/lexicon-file.ts';
-import { parseLexicon, type Lexicon } from '../eval/baselines/lexicon.ts';
-import { filterSplit, goldLabels, parseGoldSet, setHash, type GoldItem } from '../eval/gold-set.ts';
+import { filterSplit, goldLabels, parseGoldSet, type GoldItem } from '../eval/gold-set.ts';
+import { loadLexiconFile } from '../pipeline/lexicon/load.ts';
+import type { LexiconFile } from '../pipeline/lexicon/lexicon-file.ts';
 import { DEFAULT_REPLICATES, documentResamples, percentileInterval, type Interval } from '../eval/metrics/bootstrap.ts';
 import { accuracy, macroF1 } from '../eval/metrics/index.ts';
 import { resampledConfusionMetrics } from '../eval/metrics/resampled.ts';
@@ -19,10 +19,9 @@ export const DEFAULT_GOLD_SET = fileURLToPath(new URL('../eval/gold.jsonl', impo
 /** Where the default trained model is committed (`npm run train:default` rewrites it). */
 export const DEFAULT_ARTIFACT_PATH = fileURLToPath(new URL('../config/trained/default.json', import.meta.url));
 
-/** A lexicon file read for the lexicon columns, with the hash of its bytes (recorded in the artifact). */
-export function readTrainingLexicon(path: string = DEFAULT_LEXICON_PATH): { lexicon: Lexicon; sha256: string } {
-  const text = readFileSync(path, 'utf8');
-  return { lexicon: parseLexicon(JSON.parse(text), path), sha256: setHash(text) };
+/** The lexicon file whose terms give the lexicon columns (pipeline/lexicon; the project's config/lexicon.json unless a path is given). */
+export function readTrainingLexicon(path?: string): LexiconFile {
+  return loadLexiconFile(path);
 }
 
 /** How a trained model did on held-out items, for reporting only (nothing is chosen on them). */
@@ -57,7 +56,7 @@ export function heldOutScores(artifact: TrainedArtifact, axes: readonly EvalAxis
 
 /**
  * The default model: trained on the dev split of eval/gold.jsonl for the axes of
- * config/axes.json, with the lexicon columns of eval/lexicon.json, no embeddings, the default
+ * config/axes.json, with the lexicon columns of config/lexicon.json (pipeline/lexicon), no embeddings, the default
  * seed and grid. `npm run train:default` writes it; a test retrains it and compares bytes.
  */
 export function trainDefaultArtifact(): TrainedArtifact {

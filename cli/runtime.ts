@@ -35,11 +35,11 @@ export function modelsMissingNotice(config: Config, err: ModelLoadError): string
   const full = ((err.cause as Error | undefined)?.message ?? err.message).split('\n')[0] ?? '';
   const reason = full.length > 100 ? `${full.slice(0, 97)}...` : full;
   const where = config.modelsDir ? `the folder ${config.modelsDir} (STANCE_MODELS_DIR)` : 'the Hugging Face hub';
-  const without = SCORERS.filter((s) => s.needsModels.length === 0).map((s) => s.kind);
+  const without = SCORERS.filter((s) => s.needsModels.length === 0).map((s) => (s.parameterised ? `${s.kind}:<name>` : s.kind));
   const withModels = SCORERS.filter((s) => s.needsModels.length > 0).map((s) => s.kind);
   return [
     `Transformer models not available: ${config.embedModel} and ${config.nliModel} could not be loaded from ${where} (${reason}).`,
-    `Scoring with the scorers that need no pretrained weights instead: ${without.join(', ')}.`,
+    `Scoring with the scorers that need no pretrained weights instead: ${without.join(', ')} (shipped: trained:default, ensemble:default).`,
     `For the ${withModels.join(' and ')} scorers, run once with network access (the models download into ${config.dataDir}/models)`,
     'or set STANCE_MODELS_DIR to a folder holding both models (README, "Offline models"); then `stance rescore` adds their scores.',
   ].join('\n');

@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.ts';
 import { lexiconScorer } from './lexicon.ts';
 import { nliScorer, prototypeScorer } from './model-scorers.ts';
 import { parseScorerName, ScorerNameError } from './names.ts';
+import { ensembleScorer, trainedScorer } from './trained.ts';
 import type { ScorerConfig, ScorerDescriptor, ScorerRef, StoredScorer } from './types.ts';
 import { NothingScoredError } from '../lookup.ts';
 
@@ -9,16 +10,15 @@ export { ScorerNameError, knownScorerNames } from './names.ts';
 export type { ScorerDescriptor, ScorerRef, ScoreRow } from './types.ts';
 
 /**
- * Every scorer kind, in order of preference: when no scorer is named (no --scorer, no
- * STANCE_SCORER), queries read the first one that has scores for the configuration. This list
- * is the one place that knows the kinds; commands, routes, workers and evaluation go through it.
+ * Every scorer kind. This list is the one place that knows the kinds; commands, routes, workers
+ * and evaluation go through it. For the default scorer (none named), see rankByPreference.
  *
  * A parameterised kind (trained:<name>, ensemble:<name>) is a descriptor with parameterised:
- * true whose instances(db) lists its names (e.g. rows of trained_models); runRefs gives the
- * instances a processing run writes, registration their keys (e.g. `trained:<name>:<artifact
- * hash>`), findStored the key queries read, scoreChunks/scoreTexts the model-free scoring.
+ * true whose instances(db) lists its names; runRefs gives the instances a processing run
+ * writes, registration their keys (`trained:<name>:<artifact hash>`), findStored the key
+ * queries read, scoreChunks/scoreTexts the model-free scoring.
  */
-export const SCORERS: readonly ScorerDescriptor[] = [nliScorer, prototypeScorer, lexiconScorer];
+export const SCORERS: readonly ScorerDescriptor[] = [nliScorer, prototypeScorer, lexiconScorer, trainedScorer, ensembleScorer];
 
 /** Parses a scorer name ("nli", "lexicon", "trained:dev") against the known kinds; ScorerNameError lists them. */
 export function scorerByName(name: string): { ref: ScorerRef; descriptor: ScorerDescriptor } {
@@ -35,7 +35,22 @@ export async function allScorerRefs(db: Db): Promise<{ ref: ScorerRef; descripto
   return out;
 }
 
-/** The scorers with stored scores for this configuration, in order of preference. */
+/**
+ * Scorers in order of preference for the default: the transformer scorers first (in SCORERS
+ * order), then the model-free ones by the dev cross-validated macro-F1 their artifacts record
+ * (mean over axes; never a test number), best first; a scorer that records none (the lexicon,
+ * which learns nothing) comes after those that do. Stable otherwise.
+ */
+export async function rankByPreference<T extends { ref: ScorerRef; descriptor: ScorerDescriptor }>(db: Db, scorers: readonly T[]): Promise<T[]> {
+  const keyed: { s: T; i: number; models: number; f1: number }[] = [];
+  for (const [i, s] of scorers.entries()) {
+    const f1 = s.descriptor.needsModels.length > 0 ? undefined : await s.descriptor.devMacroF1?.(db, s.ref);
+    keyed.push({ s, i, models: s.descriptor.needsModels.length > 0 ? 0 : 1, f1: f1 ?? -1 });
+  }
+  return keyed.sort((x, y) => x.models - y.models || y.f1 - x.f1 || x.i - y.i).map((k) => k.s);
+}
+
+/** The scorers with stored scores for this configuration, in order of preference (rankByPreference). */
 export async function scorersWithScores(db: Db, config: ScorerConfig): Promise<ResolvedScorer[]> {
   const out: ResolvedScorer[] = [];
   for (const { ref, descriptor } of await allScorerRefs(db)) {
@@ -45,7 +60,7 @@ export async function scorersWithScores(db: Db, config: ScorerConfig): Promise<R
       if (!(err instanceof NothingScoredError)) throw err;
     }
   }
-  return out;
+  return rankByPreference(db, out);
 }
 
 /** A scorer resolved for a query: its name and the stored version it reads. */
@@ -57,8 +72,8 @@ export interface ResolvedScorer {
 
 /**
  * The scorer a query reads: the one named (flag or parameter), else STANCE_SCORER, else the
- * first kind of SCORERS with stored scores for this configuration (each parameterised kind
- * contributes its instances in the order `instances` gives).
+ * best scorer with stored scores for this configuration (rankByPreference: transformer scorers
+ * when they have scores, else the model-free scorer with the best recorded dev macro-F1).
  */
 export async function resolveScorer(db: Db, config: ScorerConfig, named: string | undefined): Promise<ResolvedScorer> {
   const name = named ?? config.scorer;

@@ -67,7 +67,8 @@ async function versionOf(db: Db, config: ListConfig, descriptor: ScorerDescripto
     return { version: (await descriptor.findStored(db, config, ref)).key, scored: true };
   } catch (err) {
     if (!(err instanceof NothingScoredError)) throw err;
-    return { version: descriptor.currentKey({ config, lexicon: loadLexiconFile(config.lexiconFile) }, ref) ?? null, scored: false };
+    const version = descriptor.versionIn ? await descriptor.versionIn(db, ref) : descriptor.currentKey({ config, lexicon: loadLexiconFile(config.lexiconFile) }, ref);
+    return { version: version ?? null, scored: false };
   }
 }
 

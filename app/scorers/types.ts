@@ -56,6 +56,8 @@ export interface ScorerRegistration {
 
 /** What evaluation offers a scorer: the axes, the configuration, the models if loaded. */
 export interface EvalEnv {
+  /** The store, for scorers whose instances live there (trained, ensemble). */
+  db?: Db;
   axes: Axis[];
   config: Partial<ScorerConfig>;
   lexicon: LexiconFile;
@@ -88,6 +90,10 @@ export interface ScorerDescriptor {
   findStored(db: Db, config: ScorerConfig, ref: ScorerRef): Promise<StoredScorer>;
   /** The version key evaluation records (and `stance scorers` shows) for this configuration, or undefined when it depends on a model not loaded. */
   currentKey(env: { config: Partial<ScorerConfig>; lexicon: LexiconFile }, ref: ScorerRef): string | undefined;
+  /** The version key from the store or files when it is not known from the configuration alone (trained/ensemble artifacts). */
+  versionIn?(db: Db, ref: ScorerRef): Promise<string>;
+  /** The dev cross-validated macro-F1 (mean over axes) the scorer records, for choosing the default; undefined when none is recorded. */
+  devMacroF1?(db: Db, ref: ScorerRef): Promise<number | undefined>;
   /** The label settings evaluation uses when no threshold profile applies. */
   defaultSettings(env: { axes: Axis[]; lexicon: LexiconFile }): ScoringSettings;
   /** Scores texts without storing (stance eval): scores[text][axis]. */

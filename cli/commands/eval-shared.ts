@@ -62,7 +62,9 @@ export function parseScorers(value: string | undefined, instances: readonly stri
   const scorer = value ?? 'nli';
   if (scorer === 'all') return [...SCORERS.filter((d) => !d.parameterised).map((d) => d.kind), ...instances];
   try {
-    return [scorerByName(scorer).ref.name];
+    // A comma-separated list evaluates several scorers in one run (paired differences included).
+    const names = [...new Set(scorer.split(',').map((n) => n.trim()).filter((n) => n !== ''))];
+    return names.map((n) => scorerByName(n).ref.name);
   } catch (err) {
     if (err instanceof ScorerNameError) throw new EvalInputError(`${err.message}, or all`, { cause: err });
     throw err;

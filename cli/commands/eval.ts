@@ -15,7 +15,8 @@ import type { RecordedModels } from '../../db/schema/index.ts';
 import { loadConfig, type Config } from '../../config/config.ts';
 import type { EvalInference } from '../../app/eval-inference.ts';
 import type { ScoringSettings } from '../../app/eval-score.ts';
-import { scorerByName } from '../../app/scorers/index.ts';
+import { allScorerRefs, scorerByName } from '../../app/scorers/index.ts';
+import type { Db } from '../../db/client.ts';
 import type { Axis } from '../../pipeline/axes.ts';
 import { loadLexiconFile } from '../../pipeline/lexicon/load.ts';
 import type { LexiconFile } from '../../pipeline/lexicon/lexicon-file.ts';
@@ -75,7 +76,7 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('evaluate the stance labels against a hand-tagged gold set (see eval/README.md)')
     .option('--set <file>', 'gold set in JSON Lines (e.g. eval/gold.jsonl)')
-    .option('-s, --scorer <name>', 'scorer (`stance scorers` lists them) or all (default: nli)')
+    .option('-s, --scorer <name>', 'scorer (`stance scorers` lists them), several comma-separated, or all (default: nli)')
     .option('--split <split>', `items to score: ${EVAL_SPLITS.join(', ')} (default: test)`)
     .option('--profile <name>', 'label thresholds and temperatures of a stored threshold profile (default: STANCE_THRESHOLD_PROFILE)')
     .option('--replicates <n>', `document bootstrap resamples for the 95% intervals (default: ${DEFAULT_REPLICATES})`)
@@ -90,7 +91,7 @@ export function registerEval(program: Command): void {
 async function runEval(flags: EvalFlags): Promise<void> {
   if (!flags.set) throw new EvalInputError('--set FILE is required: the gold set to evaluate against (e.g. --set eval/gold.jsonl)');
   const split = parseSplit(flags.split, 'test');
-  const scorers = parseScorers(flags.scorer);
+  let scorers = parseScorers(flags.scorer);
   const config0 = loadConfig();
   const axes = configuredAxes(config0);
   const bootstrap: BootstrapSettings = {
@@ -109,9 +110,11 @@ async function runEval(flags: EvalFlags): Promise<void> {
   const dev = filterSplit(set.items, 'dev');
   const lexicon = readLexiconFile(config0.lexiconFile);
   const lexiconFile = loadLexiconFile(config0.lexiconFile);
-  // Only scorers that need them load the models: `--scorer lexicon` runs on any machine.
-  const needsModels = scorers.some((name) => scorerByName(name).descriptor.needsModels.length > 0);
   await withDatabase(async ({ db }, config) => {
+    // "all" takes every instance of the parameterised kinds too (trained:*, ensemble:*).
+    if (flags.scorer === 'all') scorers = (await allScorerRefs(db)).map((r) => r.ref.name);
+    // Only scorers that need them load the models: `--scorer lexicon` runs on any machine.
+    const needsModels = scorers.some((name) => scorerByName(name).descriptor.needsModels.length > 0);
     const profileName = flags.profile ?? config.thresholdProfile;
     const profile = profileName === undefined ? undefined : await loadThresholdProfile(db, profileName);
 
@@ -128,7 +131,13 @@ async function runEval(flags: EvalFlags): Promise<void> {
           say(`note: profile "${profile.name}" was fitted for the ${profile.scorer} scorer; the ${kind} scorer uses the axes file's thresholds`);
         }
       }
+      const keys: Record<string, string> = {};
+      for (const name of scorers) {
+        const key = await keyOf(db, name, lexiconFile);
+        if (key !== undefined) keys[name] = key;
+      }
       const evaluation = await evaluateItems({
+        db,
         inference,
         axes,
         items,
@@ -152,13 +161,13 @@ async function runEval(flags: EvalFlags): Promise<void> {
             models,
             axisVersions: Object.fromEntries(axes.map((a) => [a.slug, a.version])),
             profile: usedProfile(profile, result),
-            settings: { ...result.settings, ...(keyOf(result.scorer, lexiconFile) && { scorer_key: keyOf(result.scorer, lexiconFile) }) },
+            settings: { ...result.settings, ...(keys[result.scorer] && { scorer_key: keys[result.scorer] }) },
             nItems: items.length,
             metrics: result.report,
           }),
         );
       }
-      const scorerKeys = Object.fromEntries(scorers.flatMap((n) => (keyOf(n, lexiconFile) ? [[n, keyOf(n, lexiconFile) as string]] : [])));
+      const scorerKeys = keys;
       const context = {
         set,
         split,
@@ -189,10 +198,10 @@ function settingsOf(name: string, axes: Axis[], lexicon: LexiconFile, profile: T
   return descriptor.defaultSettings({ axes, lexicon });
 }
 
-/** The version key of a scorer that is known without models (the lexicon's), for the run record. */
-function keyOf(name: string, lexicon: LexiconFile): string | undefined {
+/** The version key of a scorer that is known without models (the lexicon's, a trained model's), for the run record. */
+async function keyOf(db: Db, name: string, lexicon: LexiconFile): Promise<string | undefined> {
   const { ref, descriptor } = scorerByName(name);
-  return descriptor.currentKey({ config: {}, lexicon }, ref);
+  return descriptor.versionIn ? descriptor.versionIn(db, ref) : descriptor.currentKey({ config: {}, lexicon }, ref);
 }
 
 /** What a run records about the models when none was loaded (only model-free scorers ran). */

@@ -77,8 +77,7 @@ export async function runEnsembleTraining(flags: EnsembleFlags, helpers: Helpers
   try {
     for (const n of names) {
       if (n === 'lexicon') {
-        const { lexicon, sha256 } = readTrainingLexicon();
-        members.push(lexiconMember(lexicon, sha256, axes));
+        members.push(lexiconMember(readTrainingLexicon(config.lexiconFile), fullAxes));
       } else if (n === 'nli' || n === 'prototype') {
         if (inference === undefined) {
           say(`loading models ${config.embedModel} and ${config.nliModel} (${config.dtype}) for the ${n} member...`);

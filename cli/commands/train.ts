@@ -187,7 +187,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       name,
       split,
       seed,
-      ...(flags.lexicon !== false && { lexicon: readTrainingLexicon() }),
+      ...(flags.lexicon !== false && { lexicon: readTrainingLexicon(config.lexiconFile) }),
       ...(embeddings && { embeddings }),
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IRRELEVANT, NEUTRAL, type EvalAxis } from '../axis.ts';
 import type { Baseline } from './baseline.ts';
+import { termMatcher } from '../../pipeline/lexicon/match.ts';
 
 /** Keywords per pole per axis: { <axis slug>: { <pole slug>: [keyword, ...] } }. */
 export type Lexicon = Record<string, Record<string, string[]>>;
@@ -61,33 +62,18 @@ function normalizeKeyword(keyword: string): string {
   return keyword.trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
-/** Escapes only regex syntax characters: in a /u regex, escaping anything else (such as "-") is an error. */
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 /**
- * Builds a counter of keyword hits per pole. A hit is a whole-word, case-insensitive match:
- * no letter, mark or digit right before or after it ("securityx" is no hit for "security"),
- * and spaces in a keyword match any run of whitespace. Matches do not overlap and the longest
- * keyword wins, so "national security" counts once, not also as "security".
+ * Builds a counter of keyword hits per pole with the lexicon scorer's matcher
+ * (pipeline/lexicon/match.ts, one matcher for scorer, baseline and trained features): whole-word,
+ * case-insensitive, spaces match any run of whitespace, no overlaps, the longest keyword wins
+ * ("national security" counts once, not also as "security"). The baseline counts every hit
+ * once: no weights, no negation window.
  */
 export function poleHitCounter(keywords: AxisKeywords): (text: string) => [number, number] {
-  const tagged = [
-    ...keywords[0].map((k) => ({ k, pole: 0 as const })),
-    ...keywords[1].map((k) => ({ k, pole: 1 as const })),
-  ].sort((x, y) => y.k.length - x.k.length);
-  if (tagged.length === 0) return () => [0, 0];
-  const alternatives = tagged.map(({ k }) => `(${escapeRegExp(k).replace(/ /g, '\\s+')})`).join('|');
-  const pattern = new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{M}\\p{N}])`, 'giu');
+  const match = termMatcher([keywords[0].map((term) => ({ term, weight: 1 })), keywords[1].map((term) => ({ term, weight: 1 }))], { cues: [], window: 0 });
   return (text) => {
     const hits: [number, number] = [0, 0];
-    for (const match of text.matchAll(pattern)) {
-      // Exactly one capture group took part in the match; its position names the keyword.
-      const group = match.slice(1).findIndex((g) => g !== undefined);
-      const pole = tagged[group]?.pole;
-      if (pole !== undefined) hits[pole] += 1;
-    }
+    for (const h of match(text)) hits[h.pole] += 1;
     return hits;
   };
 }

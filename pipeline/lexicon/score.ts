@@ -21,6 +21,18 @@ export interface LexiconDetails {
 /** A lexicon score: the common score shape plus the matched terms. */
 export type LexiconAxisScore = AxisScore & { details: LexiconDetails };
 
+/** Summed weights of the hits: non-negated per pole (a, b), negated, and all of them. */
+export function poleWeights(hits: readonly TermHit[]): { a: number; b: number; negated: number; all: number } {
+  const w = { a: 0, b: 0, negated: 0, all: 0 };
+  for (const h of hits) {
+    w.all += h.weight;
+    if (h.negated) w.negated += h.weight;
+    else if (h.pole === 0) w.a += h.weight;
+    else w.b += h.weight;
+  }
+  return w;
+}
+
 /**
  * Pole probabilities, score and relevance from term hits. Negated hits are dropped from the
  * poles (a denied term says the text is on the topic, not on which side) but still count toward
@@ -29,15 +41,7 @@ export type LexiconAxisScore = AxisScore & { details: LexiconDetails };
  * per word, saturating toward 1 as hits pile up.
  */
 export function lexiconScoreFromHits(hits: readonly TermHit[], wordCount: number, file: Pick<LexiconFile, 'smoothing' | 'relevanceScale' | 'minWords'>): { probA: number; probB: number; relevance: number } {
-  let wA = 0;
-  let wB = 0;
-  let all = 0;
-  for (const h of hits) {
-    all += h.weight;
-    if (h.negated) continue;
-    if (h.pole === 0) wA += h.weight;
-    else wB += h.weight;
-  }
+  const { a: wA, b: wB, all } = poleWeights(hits);
   const s = file.smoothing;
   const probA = (wA + s) / (wA + wB + 2 * s);
   const density = all / Math.max(wordCount, file.minWords);

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { canonicalHash, canonicalJson } from './canonical-json.ts';
+import { LEXICON_COLUMNS } from './lexicon-features.ts';
+
+/** What the lexicon columns are, named in the artifact. */
+export const LEXICON_COLUMN_SPEC = 'log1p-weighted-hits-per-pole';
 
 /** Marks a JSON file as a stance model artifact, so a wrong file is refused by name. */
 export const ARTIFACT_FORMAT = 'stance-model';
-export const ARTIFACT_FORMAT_VERSION = 1;
+// 2: lexicon columns from pipeline/lexicon (weighted terms, negation window).
+export const ARTIFACT_FORMAT_VERSION = 2;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const labels4 = z.tuple([z.string().min(1), z.string().min(1), z.string().min(1), z.string().min(1)]);
@@ -15,8 +20,8 @@ const cvPointSchema = z.strictObject({ c: finite, macro_f1: finite.nullable(), a
 const axisModelSchema = z.strictObject({
   axis: z.string().min(1),
   labels: labels4,
-  /** The lexicon keywords of pole A and pole B (lexicon columns), or null when the axis has none. */
-  keywords: z.tuple([z.array(z.string()), z.array(z.string())]).nullable(),
+  /** The weighted lexicon terms ([term, weight]) of pole A and pole B (lexicon columns), or null without lexicon columns. */
+  keywords: z.tuple([z.array(z.tuple([z.string(), finite])), z.array(z.tuple([z.string(), finite]))]).nullable(),
   c: finite,
   cross_validation: z.array(cvPointSchema),
   weights: z.array(z.array(finite)).length(4),
@@ -35,7 +40,14 @@ const trainedSchema = z.strictObject({
     tf: z.literal('sublinear'),
     idf: z.literal('smooth'),
     norm: z.literal('l2'),
-    lexicon: z.strictObject({ columns: z.literal('log1p-hits-per-pole'), sha256: z.string() }).nullable(),
+    lexicon: z
+      .strictObject({
+        columns: z.literal(LEXICON_COLUMN_SPEC),
+        /** Version of the lexicon file the terms came from (pipeline/lexicon). */
+        lexicon_version: z.string(),
+        negation: z.strictObject({ cues: z.array(z.string()), window: z.number().int().min(0) }),
+      })
+      .nullable(),
     embedding: z.strictObject({ model: z.string(), dimension: z.number().int().min(1) }).nullable(),
   }),
   /** [term, idf] in column order (terms sorted by code units). */
@@ -142,5 +154,5 @@ export function parseArtifact(json: unknown, source: string): ModelArtifact {
 
 /** Number of feature columns of a trained artifact's axis with lexicon columns (the same for every axis). */
 export function artifactWidth(artifact: TrainedArtifact): number {
-  return artifact.vocabulary.length + (artifact.features.lexicon ? 2 : 0) + (artifact.features.embedding?.dimension ?? 0);
+  return artifact.vocabulary.length + (artifact.features.lexicon ? LEXICON_COLUMNS : 0) + (artifact.features.embedding?.dimension ?? 0);
 }

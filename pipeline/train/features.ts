@@ -1,11 +1,11 @@
-import { lexiconColumns, lexiconHitCounter, type PoleKeywords } from './lexicon-features.ts';
+import { LEXICON_COLUMNS, lexiconColumnsOf, type AxisTerms } from './lexicon-features.ts';
 import { concatRows, l2Normalize, type SparseRow } from './sparse.ts';
 import { tfidfVectorizer, type VocabularyEntry } from './text-features.ts';
 
 /** What the columns of a model are made of: the TF-IDF vocabulary, lexicon keywords, an embedding width. */
 export interface FeatureLayout {
   vocabulary: readonly VocabularyEntry[];
-  /** Whether the two lexicon columns follow the TF-IDF columns. */
+  /** Whether the lexicon columns follow the TF-IDF columns. */
   lexicon: boolean;
   /** Width of the embedding columns that come last (0 for none). */
   embeddingDimension: number;
@@ -13,32 +13,32 @@ export interface FeatureLayout {
 
 /** Number of feature columns of a layout. */
 export function layoutWidth(layout: FeatureLayout): number {
-  return layout.vocabulary.length + (layout.lexicon ? 2 : 0) + layout.embeddingDimension;
+  return layout.vocabulary.length + (layout.lexicon ? LEXICON_COLUMNS : 0) + layout.embeddingDimension;
 }
 
 /**
- * Builds the feature rows of one axis: TF-IDF of the text, then ln(1 + hits) per pole of the
- * axis's keywords (when the layout has lexicon columns), then the unit-length embedding of the
+ * Builds the feature rows of one axis: TF-IDF of the text, then the lexicon columns of the
+ * axis's terms (lexiconColumnsOf; when the layout has lexicon columns), then the unit-length embedding of the
  * text (when it has embedding columns; `embeddings` then holds one vector per text).
  */
 export function axisFeatureRows(
   layout: FeatureLayout,
-  keywords: PoleKeywords | null,
+  terms: AxisTerms | null,
   texts: readonly string[],
   embeddings?: readonly (readonly number[])[],
 ): SparseRow[] {
   const tfidf = tfidfVectorizer(layout.vocabulary);
-  const count = layout.lexicon ? lexiconHitCounter(keywords ?? [[], []]) : undefined;
+  const columns = layout.lexicon ? lexiconColumnsOf(terms ?? { poles: [[], []], negation: { cues: [], window: 0 } }) : undefined;
   if (layout.embeddingDimension > 0 && embeddings?.length !== texts.length) {
     throw new Error(`the model uses embeddings: need one per text (${texts.length}), got ${embeddings?.length ?? 0}`);
   }
   return texts.map((text, i) => {
     let row = tfidf.vectorize(text);
     let width = tfidf.dimension;
-    if (count) {
-      const [a, b] = lexiconColumns(count(text));
-      row = concatRows(row, { indices: [0, 1], values: [a, b] }, width);
-      width += 2;
+    if (columns) {
+      const values = columns(text);
+      row = concatRows(row, { indices: values.map((_, j) => j), values }, width);
+      width += LEXICON_COLUMNS;
     }
     if (layout.embeddingDimension > 0) {
       const vector = embeddings?.[i] ?? [];

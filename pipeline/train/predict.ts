@@ -1,5 +1,6 @@
 import { artifactWidth, type TrainedArtifact } from './artifact.ts';
 import { axisFeatureRows, type FeatureLayout } from './features.ts';
+import type { AxisTerms } from './lexicon-features.ts';
 import { softmaxProbabilities } from './softmax-regression.ts';
 
 /** Per axis slug, the probability of each of the axis's four labels. */
@@ -20,7 +21,7 @@ export function predict(artifact: TrainedArtifact, texts: readonly string[], emb
   const out: AxisLabelProbabilities[] = texts.map(() => ({}));
   for (const axis of artifact.axes) {
     const weights = axis.weights.flat();
-    const rows = axisFeatureRows(layout, axis.keywords, texts, embeddings);
+    const rows = axisFeatureRows(layout, artifactAxisTerms(artifact, axis), texts, embeddings);
     rows.forEach((row, i) => {
       const p = softmaxProbabilities({ dimension, classes: 4, weights }, row);
       (out[i] as AxisLabelProbabilities)[axis.axis] = Object.fromEntries(axis.labels.map((label, k) => [label, p[k] as number]));
@@ -40,4 +41,15 @@ export function predictLabels(artifact: TrainedArtifact, texts: readonly string[
       }),
     ),
   );
+}
+
+/** The lexicon terms and negation rule an artifact's axis model was trained with (null without lexicon columns). */
+export function artifactAxisTerms(artifact: TrainedArtifact, axis: TrainedArtifact['axes'][number]): AxisTerms | null {
+  const lexicon = artifact.features.lexicon;
+  if (lexicon === null) return null;
+  const [a, b] = axis.keywords ?? [[], []];
+  return {
+    poles: [a.map(([term, weight]) => ({ term, weight })), b.map(([term, weight]) => ({ term, weight }))],
+    negation: lexicon.negation,
+  };
 }

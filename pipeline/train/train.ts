@@ -1,12 +1,12 @@
 import { axisLabels, type EvalAxis } from '../../eval/axis.ts';
-import { axisKeywords, type Lexicon } from '../../eval/baselines/lexicon.ts';
+import type { LexiconFile } from '../lexicon/lexicon-file.ts';
 import { accuracy } from '../../eval/metrics/accuracy.ts';
 import { macroF1 } from '../../eval/metrics/per-class.ts';
-import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, withVersion, type CvPoint, type TrainedArtifact, type TrainedAxisModel } from './artifact.ts';
+import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, LEXICON_COLUMN_SPEC, withVersion, type CvPoint, type TrainedArtifact, type TrainedAxisModel } from './artifact.ts';
 import { canonicalHash, roundFloat } from './canonical-json.ts';
 import { axisFeatureRows, layoutWidth, type FeatureLayout } from './features.ts';
 import { seededGroupFolds } from './folds.ts';
-import type { PoleKeywords } from './lexicon-features.ts';
+import { axisTermsOf, type AxisTerms } from './lexicon-features.ts';
 import { balancedSampleWeights, fitSoftmaxRegression, softmaxProbabilities } from './softmax-regression.ts';
 import { fitVocabulary } from './text-features.ts';
 
@@ -28,8 +28,8 @@ export interface TrainOptions {
   cGrid: readonly number[];
   folds: number;
   minDf: number;
-  /** Keyword lexicon for the lexicon columns, with the hash of its file; none = no lexicon columns. */
-  lexicon?: { lexicon: Lexicon; sha256: string };
+  /** The lexicon file (pipeline/lexicon) whose terms give the lexicon columns; none = no lexicon columns. */
+  lexicon?: LexiconFile;
   /**
    * A fixed C per axis slug: no cross-validation for those axes (cross_validation is then
    * empty). For refitting a model with its chosen C on part of the data (the ensemble's folds).
@@ -80,7 +80,7 @@ export function argmax(p: readonly number[]): number {
 function crossValidatedLabels(
   items: readonly TrainingItem[],
   axis: EvalAxis,
-  keywords: PoleKeywords | null,
+  keywords: AxisTerms | null,
   options: TrainOptions,
   folds: readonly number[],
   k: number,
@@ -146,7 +146,7 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
 
   const axisModels: TrainedAxisModel[] = axes.map((axis) => {
     const labels = axisLabels(axis);
-    const keywords = options.lexicon ? keywordsOf(options.lexicon.lexicon, axis) : null;
+    const keywords = options.lexicon ? axisTermsOf(options.lexicon, axis) : null;
     const gold = items.map((i) => {
       const label = i.labels[axis.slug];
       if (label === undefined || !labels.includes(label)) throw new Error(`item ${i.id} has no valid label for axis ${axis.slug}`);
@@ -169,7 +169,7 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
     const c = fixed ?? (options.cGrid[best] as number);
     const rows = axisFeatureRows(layout, keywords, texts, options.embeddings?.vectors);
     const weights = fitAxisWeights(rows, gold.map((g) => labels.indexOf(g)), dimension, c);
-    return { axis: axis.slug, labels: labels as TrainedAxisModel['labels'], keywords: keywords ? [[...keywords[0]], [...keywords[1]]] : null, c, cross_validation: points, weights };
+    return { axis: axis.slug, labels: labels as TrainedAxisModel['labels'], keywords: keywords ? [keywords.poles[0].map((t) => [t.term, t.weight] as [string, number]), keywords.poles[1].map((t) => [t.term, t.weight] as [string, number])] : null, c, cross_validation: points, weights };
   });
 
   return withVersion({
@@ -185,7 +185,9 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
       tf: 'sublinear',
       idf: 'smooth',
       norm: 'l2',
-      lexicon: options.lexicon ? { columns: 'log1p-hits-per-pole', sha256: options.lexicon.sha256 } : null,
+      lexicon: options.lexicon
+        ? { columns: LEXICON_COLUMN_SPEC, lexicon_version: options.lexicon.version, negation: { cues: [...options.lexicon.negation.cues], window: options.lexicon.negation.window } }
+        : null,
       embedding: options.embeddings ? { model: options.embeddings.model, dimension: layout.embeddingDimension } : null,
     },
     vocabulary: layout.vocabulary.map((e) => [e.term, e.idf] as [string, number]),
@@ -202,10 +204,4 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
     },
     axes: axisModels,
   });
-}
-
-/** The axis's keywords from the lexicon, or empty lists when the lexicon has no entry for it. */
-function keywordsOf(lexicon: Lexicon, axis: EvalAxis): PoleKeywords {
-  if (!Object.hasOwn(lexicon, axis.slug)) return [[], []];
-  return axisKeywords(lexicon, axis);
 }

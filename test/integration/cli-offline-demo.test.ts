@@ -20,6 +20,11 @@ afterAll(() => {
   rmSync(modelsDir, { recursive: true, force: true });
 });
 
+/** A committed artifact of config/trained/, read directly (its version and recorded dev CV). */
+function shipped(file: string): { version: string; axes: { c: number; cross_validation: { c: number; macro_f1: number | null }[] }[] } {
+  return JSON.parse(readFileSync(repoPath(`config/trained/${file}`), 'utf8')) as ReturnType<typeof shipped>;
+}
+
 /** The rows of the position table of one axis block of `stance compare` text output. */
 function positionRows(stdout: string, axis: string): Map<string, string> {
   const block = stdout.split(`\n${axis}  (`)[1]?.split('\n\n')[0] ?? '';
@@ -36,15 +41,21 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stderr).toContain('Transformer models not available: Xenova/all-MiniLM-L6-v2 and Xenova/nli-deberta-v3-xsmall could not be loaded');
     expect(demo.stderr).toContain(`the folder ${modelsDir} (STANCE_MODELS_DIR)`);
-    expect(demo.stderr).toContain('Scoring with the scorers that need no pretrained weights instead: lexicon.');
+    expect(demo.stderr).toContain('Scoring with the scorers that need no pretrained weights instead: lexicon, trained:<name>, ensemble:<name> (shipped: trained:default, ensemble:default).');
     expect(demo.stderr).toMatch(/run once with network access[\s\S]*STANCE_MODELS_DIR/);
     expect(demo.stderr).toContain('processed 5 document(s): 5 done, 0 failed');
   });
 
-  it('compares the three sources with the lexicon scorer named in each header, with intervals on at least one axis', () => {
+  it('compares the three sources with the default scorer named in each header (trained:default, best recorded dev CV), with intervals', () => {
     const headers = demo.stdout.match(/^\S+ {2}\(-1 = \S+, \+1 = \S+\) {2}scorer (\S+)$/gm) ?? [];
     expect(headers).toHaveLength(2);
-    for (const h of headers) expect(h).toMatch(/scorer lexicon:[0-9a-f]{12}$/);
+    // trained:default records a higher mean dev CV macro-F1 than ensemble:default; the lexicon records none.
+    const cv = (file: string) => {
+      const a = shipped(file);
+      return a.axes.reduce((s, x) => s + (x.cross_validation.find((p) => p.c === x.c)?.macro_f1 ?? 0), 0) / a.axes.length;
+    };
+    const best = cv('default.json') >= cv('ensemble-default.json') ? `trained:default:${shipped('default.json').version}` : `ensemble:default:${shipped('ensemble-default.json').version}`;
+    for (const h of headers) expect(h.endsWith(`scorer ${best}`)).toBe(true);
     const withIntervals = ['sovereignty_multistakeholder', 'security_rights'].filter((axis) => {
       const rows = positionRows(demo.stdout, axis);
       expect([...rows.keys()].sort()).toEqual(['Cuba forum', 'ICT4Peace Foundation', 'ITU']);
@@ -53,18 +64,22 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(withIntervals.length).toBeGreaterThan(0);
   });
 
-  it('quotes evidence for the poles with the terms that matched', () => {
+  it('quotes evidence for the poles with the label probabilities of the trained model, and the lexicon with its matched terms', () => {
     expect(demo.stdout).toContain('Evidence: the passage most strongly on each pole');
-    expect(demo.stdout).toMatch(/security_rights \/ security: .*\n {2}".+"\n {2}matched terms: "[^"]+" \(security/);
+    expect(demo.stdout).toMatch(/security_rights \/ security: .*\n {2}".+"\n {2}label probabilities: security \d\.\d\d, (?:(?:rights|neutral|irrelevant) \d\.\d\d(?:, )?){3}\n/);
+    const lex = runCli(['evidence', '--source', 'Cuba forum', '--axis', 'security_rights', '--pole', 'security', '--scorer', 'lexicon'], offline);
+    expect(lex.code, lex.stderr).toBe(0);
+    expect(lex.stdout).toMatch(/matched terms: "[^"]+" \(security/);
   });
 
-  it('lists the scorers: lexicon scored and available, the transformer scorers not available', () => {
+  it('lists every scorer with its version: lexicon, trained:default and ensemble:default scored, the transformer scorers not available', () => {
     const r = runCli(['scorers', '--json'], offline);
     expect(r.code, r.stderr).toBe(0);
     const { scorers } = JSON.parse(r.stdout) as { scorers: { name: string; version: string | null; available: boolean; scored: boolean; needs_models: string[] }[] };
-    expect(scorers.map((s) => s.name)).toEqual(['nli', 'prototype', 'lexicon']);
-    const header = demo.stdout.match(/scorer (lexicon:[0-9a-f]{12})/)?.[1];
-    expect(scorers[2]).toMatchObject({ name: 'lexicon', version: header, available: true, scored: true, needs_models: [] });
+    expect(scorers.map((s) => s.name)).toEqual(['nli', 'prototype', 'lexicon', 'trained:default', 'ensemble:default']);
+    expect(scorers[2]).toMatchObject({ name: 'lexicon', version: expect.stringMatching(/^lexicon:[0-9a-f]{12}$/), available: true, scored: true, needs_models: [] });
+    expect(scorers[3]).toMatchObject({ version: `trained:default:${shipped('default.json').version}`, available: true, scored: true });
+    expect(scorers[4]).toMatchObject({ version: `ensemble:default:${shipped('ensemble-default.json').version}`, available: true, scored: true });
     expect(scorers[0]).toMatchObject({ name: 'nli', available: false, scored: false, needs_models: ['nli'] });
   });
 
@@ -79,16 +94,42 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(csv).toMatch(/,lexicon:[0-9a-f]{12},[^\n]*"\{""terms"":\[\{[^\n]*""term"":""[^"]+""/);
   });
 
+  it('rejects an unknown trained model naming the known ones (exit 2)', () => {
+    const bad = runCli(['compare', '--scorer', 'trained:nope'], offline);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no trained model "nope" (known: trained:default)');
+  });
+
+  it('rescores with trained:NAME only for a new version of the model', () => {
+    const none = JSON.parse(runCli(['rescore', '--scorer', 'trained:default', '--json'], offline).stdout) as { chunks: number; 'trained:default': number };
+    expect(none['trained:default']).toBe(0);
+    const first = runCli(['train', '--name', 'small', '--json'], offline);
+    expect(first.code, first.stderr).toBe(0);
+    const v1 = (JSON.parse(first.stdout) as { version: string }).version;
+    const a = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as { chunks: number; 'trained:small': number };
+    expect(a['trained:small']).toBe(a.chunks);
+    const b = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as { 'trained:small': number };
+    expect(b['trained:small']).toBe(0);
+    // Another seed is another training run: a new version, so every chunk is scored again, once.
+    const second = runCli(['train', '--name', 'small', '--seed', '7', '--json'], offline);
+    expect((JSON.parse(second.stdout) as { version: string }).version).not.toBe(v1);
+    const c = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as { chunks: number; 'trained:small': number };
+    expect(c['trained:small']).toBe(c.chunks);
+    const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'trained:small', '--json'], offline).stdout) as { scorer: string };
+    expect(compared.scorer).toBe(`trained:small:${(JSON.parse(second.stdout) as { version: string }).version}`);
+  });
+
   it('rejects an unknown scorer naming the known ones (exit 2), and a scorer with nothing scored says what to run', () => {
     const bad = runCli(['compare', '--scorer', 'bogus'], offline);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('unknown scorer "bogus"; known scorers: nli, prototype, lexicon');
+    expect(bad.stderr).toContain('unknown scorer "bogus"; known scorers: nli, prototype, lexicon, trained:<name>, ensemble:<name>');
     const nli = runCli(['evidence', '--source', 'ITU', '--axis', 'security_rights', '--pole', 'rights', '--scorer', 'nli'], offline);
     expect(nli.code).toBe(2);
     expect(nli.stderr).toMatch(/nothing has been scored with the nli scorer/);
   });
 
   it('rescores only for a new lexicon version, and queries read the version of the lexicon file in use', () => {
+    const before = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], offline).stdout) as { scorer: string };
     const again = runCli(['rescore', '--scorer', 'lexicon', '--json'], offline);
     expect(again.code, again.stderr).toBe(0);
     const counts = JSON.parse(again.stdout) as { chunks: number; lexicon: number };
@@ -101,9 +142,9 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     const withChanged = { ...offline, STANCE_LEXICON_FILE: file };
     const fresh = JSON.parse(runCli(['rescore', '--scorer', 'lexicon', '--json'], withChanged).stdout) as { chunks: number; lexicon: number };
     expect(fresh.lexicon).toBe(fresh.chunks);
-    const oldKey = demo.stdout.match(/scorer (lexicon:[0-9a-f]{12})/)?.[1];
-    const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--json'], withChanged).stdout) as { scorer: string };
+    const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], withChanged).stdout) as { scorer: string };
+    expect(before.scorer).toMatch(/^lexicon:[0-9a-f]{12}$/);
     expect(compared.scorer).toMatch(/^lexicon:[0-9a-f]{12}$/);
-    expect(compared.scorer).not.toBe(oldKey);
+    expect(compared.scorer).not.toBe(before.scorer);
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { repoPath } from '../helpers/paths.ts';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryEnv } from '../../app/compare/service.ts';
@@ -111,9 +113,13 @@ describe('scorer selection', () => {
   it('answers 400 for an unknown scorer, listing the known ones', async () => {
     for (const path of ['/compare?axis=gov&scorer=bogus', '/evidence?source=ITU&axis=gov&pole=multi&scorer=bogus', '/similar?chunk=1&scorer=bogus']) {
       const err = await expect400(path, 'scorer');
-      expect(err.error).toContain('unknown scorer "bogus"; known scorers: nli, prototype, lexicon');
+      expect(err.error).toContain('unknown scorer "bogus"; known scorers: nli, prototype, lexicon, trained:<name>, ensemble:<name>');
     }
     expect((await expect400('/compare?axis=gov&scorer=nli:x')).error).toContain('takes no name');
+    // An unknown trained model: 400 naming the known ones (the shipped trained:default).
+    const unknown = await get('/compare?axis=gov&scorer=trained:nope');
+    expect(unknown.status).toBe(400);
+    expect(String(unknown.body.error)).toContain('no trained model "nope" (known: trained:default)');
   });
 
   it('reads the scorer named, and the best one with scores when none is', async () => {
@@ -125,13 +131,19 @@ describe('scorer selection', () => {
     const lexicon = await get('/compare?axis=gov&scorer=lexicon');
     expect(lexicon.status).toBe(409);
     expect(String(lexicon.body.error)).toContain('stance rescore --scorer lexicon');
+    // trained:default resolves on a store that never imported it (the shipped file); nothing scored yet: 409.
+    const trained = await get('/compare?axis=gov&scorer=trained:default');
+    expect(trained.status).toBe(409);
+    expect(String(trained.body.error)).toContain('stance rescore --scorer trained:default');
   });
 
   it('lists the scorers with their versions at /scorers', async () => {
     const r = await get('/scorers');
     expect(r.status).toBe(200);
     const body = scorersResponseSchema.parse(r.body);
-    expect(body.scorers.map((s) => s.name)).toEqual(['nli', 'prototype', 'lexicon']);
+    expect(body.scorers.map((s) => s.name)).toEqual(['nli', 'prototype', 'lexicon', 'trained:default', 'ensemble:default']);
+    const shipped = JSON.parse(readFileSync(repoPath('config/trained/default.json'), 'utf8')) as { version: string };
+    expect(body.scorers[3]).toMatchObject({ name: 'trained:default', version: `trained:default:${shipped.version}`, scored: false, available: true, needs_models: [] });
     expect(body.scorers[0]).toMatchObject({ name: 'nli', version: fixture.registry.scorerKeys.nli, scored: true, needs_models: ['nli'], latest_eval: null });
     expect(body.scorers[2]).toMatchObject({ name: 'lexicon', scored: false, available: true, needs_models: [] });
     expect(body.scorers[2]?.version).toMatch(/^lexicon:[0-9a-f]{12}$/);

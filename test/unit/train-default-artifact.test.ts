@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ARTIFACT_PATH, defaultArtifactBytes } from '../../app/train-run.ts';
+import { DEFAULT_ENSEMBLE_PATH, defaultEnsembleBytes } from '../../app/ensemble-run.ts';
+import { DEFAULT_ARTIFACT_PATH, defaultArtifactBytes, trainDefaultArtifact } from '../../app/train-run.ts';
 import { parseArtifact } from '../../pipeline/train/artifact.ts';
 
 // One training run is shared by the tests below (it takes seconds); the second run checks determinism.
@@ -19,7 +20,20 @@ describe('the default trained model', () => {
     const artifact = parseArtifact(JSON.parse(committed), DEFAULT_ARTIFACT_PATH);
     expect(artifact.kind).toBe('trained');
     expect(artifact.training.split).toBe('dev');
-    // Trained on the dev split only: the 153 dev passages of the project's gold set.
-    expect(artifact.training.n_items).toBe(153);
+    // Trained on the dev split only: the 216 dev passages of gold set v2.
+    expect(artifact.training.n_items).toBe(216);
   });
+
+  it('has its default ensemble (lexicon + trained:default, fitted on dev) committed up to date and deterministic', async () => {
+    const trained = trainDefaultArtifact();
+    const bytes = await defaultEnsembleBytes(trained);
+    expect((await defaultEnsembleBytes(trained)) === bytes).toBe(true);
+    if (readFileSync(DEFAULT_ENSEMBLE_PATH, 'utf8') !== bytes) {
+      throw new Error('stale: run npm run train:default (config/trained/ensemble-default.json differs from what fitting on eval/gold.jsonl gives now)');
+    }
+    const artifact = parseArtifact(JSON.parse(bytes), DEFAULT_ENSEMBLE_PATH);
+    expect(artifact.kind).toBe('ensemble');
+    expect(artifact.kind === 'ensemble' && artifact.members.map((m) => m.name)).toEqual(['lexicon', 'trained:default']);
+    expect(artifact.kind === 'ensemble' && artifact.members[1]?.version).toBe(trained.version);
+  }, 120_000);
 });

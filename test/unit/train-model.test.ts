@@ -3,7 +3,9 @@ import { parseArtifact, serializeArtifact, ArtifactError, type TrainedArtifact }
 import { canonicalJson } from '../../pipeline/train/canonical-json.ts';
 import { fitEnsemble, predictEnsemble, stackingRow, LOG_PROBABILITY_FLOOR } from '../../pipeline/train/ensemble.ts';
 import { seededGroupFolds } from '../../pipeline/train/folds.ts';
-import { lexiconLabelProbabilities } from '../../pipeline/train/lexicon-features.ts';
+import { LEXICON_COLUMNS, lexiconColumnsOf } from '../../pipeline/train/lexicon-features.ts';
+import { LEXICON_COLUMN_SPEC } from '../../pipeline/train/artifact.ts';
+import { parseLexiconFile } from '../../pipeline/lexicon/lexicon-file.ts';
 import { predict, predictLabels } from '../../pipeline/train/predict.ts';
 import { fitVocabulary, tfidfVectorizer } from '../../pipeline/train/text-features.ts';
 import { trainModel, type TrainingItem } from '../../pipeline/train/train.ts';
@@ -91,11 +93,23 @@ describe('trainModel and predict', () => {
     expect(other.version).not.toBe(artifact.version);
   });
 
-  it('adds lexicon hit columns that carry the keywords into the artifact', () => {
-    const withLexicon = trainModel(items, [AXIS], { ...OPTIONS, lexicon: { lexicon: { sec: { security: ['threats'], rights: ['freedom'] } }, sha256: 'abc' } });
-    expect(withLexicon.axes[0]?.keywords).toEqual([['threats'], ['freedom']]);
-    expect(withLexicon.axes[0]?.weights[0]).toHaveLength(withLexicon.vocabulary.length + 2 + 1);
-    expect(withLexicon.features.lexicon).toEqual({ columns: 'log1p-hits-per-pole', sha256: 'abc' });
+  it('adds lexicon columns that carry the weighted terms and the negation rule into the artifact', () => {
+    const lexicon = parseLexiconFile(
+      { negation: { cues: ['not'], window: 2 }, smoothing: 1, relevance_scale: 0.02, min_words: 5, axes: { sec: { poles: { security: [{ term: 'threats', weight: 2 }], rights: ['freedom'] } } } },
+      'test',
+    );
+    const withLexicon = trainModel(items, [AXIS], { ...OPTIONS, lexicon });
+    expect(withLexicon.axes[0]?.keywords).toEqual([[['threats', 2]], [['freedom', 1]]]);
+    expect(withLexicon.axes[0]?.weights[0]).toHaveLength(withLexicon.vocabulary.length + LEXICON_COLUMNS + 1);
+    expect(withLexicon.features.lexicon).toEqual({ columns: LEXICON_COLUMN_SPEC, lexicon_version: lexicon.version, negation: { cues: ['not'], window: 2 } });
+  });
+
+  it('computes the lexicon columns with the lexicon matcher: weights and negation window', () => {
+    const columns = lexiconColumnsOf({ poles: [[{ term: 'threats', weight: 2 }], [{ term: 'freedom', weight: 1 }]], negation: { cues: ['not'], window: 2 } });
+    // "threats" (weight 2) counts for pole A; "not freedom" is negated, so pole B gets nothing from it.
+    expect(columns('threats everywhere and not freedom for all')).toEqual([Math.log1p(2), 0]);
+    expect(columns('threats and freedom, Threats again')).toEqual([Math.log1p(4), Math.log1p(1)]);
+    expect(columns('nothing on the topic')).toEqual([0, 0]);
   });
 
   it('round-trips through JSON, whatever the key order (as Postgres jsonb stores it)', () => {
@@ -137,16 +151,6 @@ describe('canonical JSON', () => {
 });
 
 describe('ensemble', () => {
-  it('derives lexicon label probabilities from hit counts', () => {
-    expect(lexiconLabelProbabilities(['security', 'rights'], [0, 0])).toEqual({ security: 0, rights: 0, neutral: 0, irrelevant: 1 });
-    // 3 hits, 2 vs 1: r = 3/4, d = 1/3.
-    const p = lexiconLabelProbabilities(['security', 'rights'], [2, 1]);
-    expect(p.security).toBeCloseTo(0.25, 12);
-    expect(p.neutral).toBeCloseTo(0.5, 12);
-    expect(p.irrelevant).toBeCloseTo(0.25, 12);
-    expect(p.rights).toBe(0);
-  });
-
   it('builds the stacker row from floored log probabilities, member after member', () => {
     const row = stackingRow([{ sec: { security: 1, rights: 0, neutral: 0, irrelevant: 0 } }, { sec: { security: 0.5, rights: 0.5, neutral: 0, irrelevant: 0 } }], AXIS, [
       { name: 'm1', version: '1' },
