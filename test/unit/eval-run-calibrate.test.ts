@@ -142,7 +142,7 @@ describe('stance eval calibrate', () => {
       expect(ev.axes[axis.slug]?.confusion).toEqual(cal.test.after[axis.slug]?.confusion);
       expect(ev.axes[axis.slug]?.accuracy).toBeCloseTo(cal.test.after[axis.slug]?.accuracy ?? -1, 12);
     }
-  });
+  }, 240_000); // two CLI runs that score all 373 gold items with the tiny models
 
   it('refuses an existing name without --replace, and an unknown --profile', () => {
     const again = runCli(['eval', 'calibrate', '--set', GOLD, '--name', 'fitted'], env);
