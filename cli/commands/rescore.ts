@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { asc } from 'drizzle-orm';
 import { chunks } from '../../db/schema/index.ts';
-import { scorerByName } from '../../app/scorers/index.ts';
+import { allScorerRefs, scorerByName } from '../../app/scorers/index.ts';
 import { embedChunks, runScorerNames, scoreChunks } from '../../app/steps.ts';
 import { selectAxes } from '../../pipeline/axes.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
@@ -40,8 +40,8 @@ export function registerRescore(program: Command): void {
         }
         if (config.redisUrl) {
           if (!config.databaseUrl) throw new ConfigError('REDIS_URL is set but DATABASE_URL is not: queue workers need a Postgres server.');
-          // Workers have the models; without a name they rescore with the transformer scorers and the lexicon.
-          const names = named ? [named.ref.name] : ['nli', 'prototype', 'lexicon'];
+          // Workers have the models, so every scorer there is (the family's list, trained and ensemble instances included).
+          const names = named ? [named.ref.name] : (await allScorerRefs(database.db)).map((r) => r.ref.name);
           const n = await queueRescore(config.redisUrl, config.queuePrefix, chunkIds, names, flags.axis);
           if (flags.json) printJson({ queued_jobs: n, chunks: chunkIds.length });
           else say(`queued ${n} rescore job(s) over ${chunkIds.length} chunks; run \`stance worker\` to process them`);

@@ -75,14 +75,14 @@ describe('stance CLI on the embedded default', () => {
     expect(r.stderr).toMatch(/STANCE_MODEL_DTYPE="fp64"/);
   });
 
-  it('names the models, where it looked and STANCE_MODELS_DIR when they cannot be loaded, and scores with the lexicon instead', () => {
+  it('names the models, where it looked and STANCE_MODELS_DIR when they cannot be loaded, and scores with the model-free scorers instead', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stance-cli-nomodel-'));
     writeFileSync(join(dir, 'x.txt'), 'Cyberspace needs rules agreed by all states.');
     const env = { ...embedded, STANCE_MODELS_DIR: join(dir, 'models'), STANCE_NLI_MODEL: 'nowhere/nli' };
     const r = runCli(['ingest', join(dir, 'x.txt'), '--source', 'No model'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Transformer models not available: tiny-lexical-embed and nowhere/nli could not be loaded from the folder ${join(dir, 'models')} (STANCE_MODELS_DIR)`);
-    expect(r.stderr).toContain('Scoring with the scorers that need no pretrained weights instead: lexicon.');
+    expect(r.stderr).toContain('Scoring with the scorers that need no pretrained weights instead: lexicon, trained:<name>, ensemble:<name> (shipped: trained:default, ensemble:default).');
     const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; byStatus: { done: number } }[] };
     expect(status.sources.find((s) => s.source === 'No model')?.byStatus.done).toBe(1);
   });

@@ -123,8 +123,11 @@ describe.skipIf(!services)('queue pipeline on real Postgres and Redis', () => {
     expect(counts.chunks).toBeGreaterThan(5);
     expect(counts.embeddings).toBe(counts.chunks);
     expect(counts.dims).toEqual([64]);
-    // Three scorers with models: nli (its own jobs), prototype and lexicon (with the embedding).
-    expect(counts.scores).toBe(counts.chunks * axes.length * 3);
+    // Five scorers in a run with models: nli (its own jobs); prototype, lexicon and the shipped
+    // trained:default and ensemble:default (with the embedding).
+    const kinds = await queryRows<{ kind: string }>(database.db, sql`select distinct sc.kind from stance_scores ss join scorers sc on sc.id = ss.scorer_id order by 1`);
+    expect(kinds.map((k) => k.kind)).toEqual(['ensemble', 'lexicon', 'nli', 'prototype', 'trained']);
+    expect(counts.scores).toBe(counts.chunks * axes.length * 5);
   });
 
   it('adds no rows when the same jobs run again', async () => {

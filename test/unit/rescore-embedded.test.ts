@@ -40,9 +40,10 @@ describe('inline processing and rescoring on the embedded database', () => {
     expect(seen.at(-1)).toBe(5);
     const chunks = await count('chunks');
     expect(await count('embeddings')).toBe(chunks);
-    // Every scorer of a run with models: nli, prototype and lexicon, on 2 axes.
-    expect(Object.keys(ctx.registry.scorerIds).sort()).toEqual(['lexicon', 'nli', 'prototype']);
-    expect(await count('stance_scores')).toBe(chunks * 2 * 3);
+    // Every scorer of a run with models: nli, prototype, lexicon and the shipped trained model
+    // and ensemble (config/trained/), on 2 axes.
+    expect(Object.keys(ctx.registry.scorerIds).sort()).toEqual(['ensemble:default', 'lexicon', 'nli', 'prototype', 'trained:default']);
+    expect(await count('stance_scores')).toBe(chunks * 2 * 5);
 
     // A new wording of one axis is a new axis version: nothing scored for it yet.
     const data = JSON.parse(JSON.stringify({ axes: axes.map(({ version: _v, ...definition }) => definition) })) as { axes: Axis[] };
@@ -58,7 +59,7 @@ describe('inline processing and rescoring on the embedded database', () => {
     expect(await scoreChunks(ctx2, chunkIds, 'nli')).toBe(chunks);
     expect(await scoreChunks(ctx2, chunkIds, 'prototype')).toBe(chunks);
     expect(await scoreChunks(ctx2, chunkIds, 'lexicon')).toBe(chunks);
-    expect(await count('stance_scores')).toBe(chunks * 2 * 3 + chunks * 3);
+    expect(await count('stance_scores')).toBe(chunks * 2 * 5 + chunks * 3);
     expect(await count('embeddings')).toBe(chunks);
     // Running it again is a no-op.
     expect(await scoreChunks(ctx2, chunkIds, 'nli')).toBe(0);
