@@ -1,21 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { axisLabels, type EvalAxis } from '../eval/axis.ts';
-import { itemGroup } from '../eval/baseline-predictions.ts';
-import { filterSplit, goldLabels, parseGoldSet, type GoldItem } from '../eval/gold-set.ts';
+import { filterSplit, parseGoldSet, type GoldItem } from '../eval/gold-set.ts';
 import { loadLexiconFile } from '../pipeline/lexicon/load.ts';
 import { loadAxesFile } from '../pipeline/load-axes.ts';
 import { serializeArtifact, type TrainedArtifact } from '../pipeline/train/artifact.ts';
-import { DEFAULT_REPLICATES, documentResamples, percentileInterval } from '../eval/metrics/bootstrap.ts';
-import { accuracy, macroF1 } from '../eval/metrics/index.ts';
-import { resampledConfusionMetrics } from '../eval/metrics/resampled.ts';
 import type { EnsembleArtifact } from '../pipeline/train/artifact.ts';
 import { fitEnsemble, predictEnsemble } from '../pipeline/train/ensemble.ts';
 import { seededGroupFolds } from '../pipeline/train/folds.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainingGroup } from '../pipeline/train/train.ts';
 import { lexiconMember, trainedMember, type EnsembleMember } from './ensemble-members.ts';
 import { toEvalAxis } from './eval-run.ts';
-import { DEFAULT_GOLD_SET, trainDefaultArtifact, type HeldOutScores } from './train-run.ts';
+import { DEFAULT_GOLD_SET, heldOutScoresOf, trainDefaultArtifact, type HeldOutScores } from './train-run.ts';
 
 /** Options of an ensemble fit. */
 export interface EnsembleRunOptions {
@@ -54,21 +50,17 @@ export async function ensembleHeldOutScores(
   const memberProbabilities = [];
   for (const m of members) memberProbabilities.push(await m.predict(items.map((i) => i.text)));
   const probs = predictEnsemble(artifact, memberProbabilities);
-  const groups = items.map(itemGroup);
-  const resamples = documentResamples(groups, DEFAULT_REPLICATES, seed);
-  const finite = (x: number) => (Number.isFinite(x) ? x : null);
-  return Object.fromEntries(
-    axes.map((axis) => {
-      const labels = axisLabels(axis);
-      const gold = goldLabels(items, axis.slug);
-      const pred = probs.map((p) => {
+  // The most probable of the labels of each axis, the ensemble scorer's own rule.
+  const predicted = probs.map((p) =>
+    Object.fromEntries(
+      axes.map((axis) => {
+        const labels = axisLabels(axis);
         const dist = p[axis.slug] ?? {};
-        return labels.reduce((best, l) => ((dist[l] ?? 0) > (dist[best] ?? 0) ? l : best), labels[0] as string);
-      });
-      const ci = percentileInterval(resampledConfusionMetrics(gold, pred, labels, resamples).map((m) => m.macro_f1));
-      return [axis.slug, { n: items.length, n_documents: new Set(groups).size, accuracy: finite(accuracy(gold, pred, labels)), macro_f1: finite(macroF1(gold, pred, labels)), macro_f1_ci: ci }];
-    }),
+        return [axis.slug, labels.reduce((best, l) => ((dist[l] ?? 0) > (dist[best] ?? 0) ? l : best), labels[0] as string)];
+      }),
+    ),
   );
+  return heldOutScoresOf(predicted, axes, items, seed);
 }
 
 /** Where the default ensemble is committed (`npm run train:default` rewrites it with the default model). */

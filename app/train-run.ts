@@ -36,7 +36,16 @@ export interface HeldOutScores {
 
 /** Macro-F1 and accuracy of a trained model on items it did not see, per axis, with document-bootstrap intervals. */
 export function heldOutScores(artifact: TrainedArtifact, axes: readonly EvalAxis[], items: readonly GoldItem[], seed: number): Record<string, HeldOutScores> {
-  const predicted = predictLabels(artifact, items.map((i) => i.text));
+  return heldOutScoresOf(predictLabels(artifact, items.map((i) => i.text)), axes, items, seed);
+}
+
+/** Macro-F1 and accuracy of predicted labels (per item, per axis) against gold, with document-bootstrap intervals. */
+export function heldOutScoresOf(
+  predicted: readonly Record<string, string>[],
+  axes: readonly EvalAxis[],
+  items: readonly GoldItem[],
+  seed: number,
+): Record<string, HeldOutScores> {
   const groups = items.map(itemGroup);
   const resamples = documentResamples(groups, DEFAULT_REPLICATES, seed);
   const finite = (x: number) => (Number.isFinite(x) ? x : null);

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { TINY_MODEL_ENV } from '../helpers/models.ts';
-import { repoPath } from '../helpers/paths.ts';
+import { writeGoldSubset } from '../helpers/gold-subset.ts';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
 
 const hasPostgres = await postgresAvailable();
@@ -26,16 +26,8 @@ describe.skipIf(!hasPostgres)('stance eval on real Postgres', () => {
   it('migrates, calibrates on dev, evaluates with the profile and lists the run in history', () => {
     expect(runCli(['db', 'migrate'], env).code).toBe(0);
     // A small set of whole documents: 3 documents of dev, 2 of test.
-    const lines = readFileSync(repoPath('eval/gold.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
-    const byDoc = new Map<string, string[]>();
-    for (const l of lines) {
-      const { doc, split } = JSON.parse(l) as { doc: string; split: string };
-      byDoc.set(`${split} ${doc}`, [...(byDoc.get(`${split} ${doc}`) ?? []), l]);
-    }
-    const keys = [...byDoc.keys()];
-    const pick = [...keys.filter((k) => k.startsWith('dev ')).slice(0, 3), ...keys.filter((k) => k.startsWith('test ')).slice(0, 2)];
     const file = join(dir, 'small.jsonl');
-    writeFileSync(file, `${pick.flatMap((k) => byDoc.get(k) ?? []).join('\n')}\n`);
+    writeGoldSubset(file, 3, 2);
 
     const cal = runCli(['eval', 'calibrate', '--set', file, '--name', 'pg', '--json'], env);
     expect(cal.stderr).not.toContain('unexpected error');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { TINY_MODEL_ENV } from '../helpers/models.ts';
-import { repoPath } from '../helpers/paths.ts';
+import { writeGoldSubset } from '../helpers/gold-subset.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stance-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,17 +14,8 @@ const SLOW = 240_000;
 const env = { STANCE_DATA_DIR: join(dir, 'a'), STANCE_AXES_FILE: '', ...TINY_MODEL_ENV };
 
 // A small set of whole documents: 8 of dev, 3 of test, so that training takes little time.
-const lines = readFileSync(repoPath('eval/gold.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
-const byDoc = new Map<string, string[]>();
-for (const l of lines) {
-  const { doc, split } = JSON.parse(l) as { doc: string; split: string };
-  byDoc.set(`${split} ${doc}`, [...(byDoc.get(`${split} ${doc}`) ?? []), l]);
-}
-const keys = [...byDoc.keys()];
-const picked = [...keys.filter((k) => k.startsWith('dev ')).slice(0, 8), ...keys.filter((k) => k.startsWith('test ')).slice(0, 3)];
 const SET = join(dir, 'small.jsonl');
-writeFileSync(SET, `${picked.flatMap((k) => byDoc.get(k) ?? []).join('\n')}\n`);
-const nDev = picked.filter((k) => k.startsWith('dev ')).reduce((s, k) => s + (byDoc.get(k)?.length ?? 0), 0);
+const { nDev, nTest } = writeGoldSubset(SET, 8, 3);
 
 interface TrainJson {
   name: string;
@@ -54,7 +45,7 @@ describe('stance train on the embedded store', () => {
     const file = JSON.parse(readFileSync(join(dir, 'small.json'), 'utf8')) as { version: string; name: string };
     expect(file.version).toBe(trained.version);
     for (const axis of Object.values(trained.axes)) {
-      expect(axis.held_out?.n).toBe(lines.length > 0 ? picked.filter((k) => k.startsWith('test ')).reduce((s, k) => s + (byDoc.get(k)?.length ?? 0), 0) : 0);
+      expect(axis.held_out?.n).toBe(nTest);
       const ci = axis.held_out?.macro_f1_ci;
       if (ci) expect(ci[0] <= ci[1] && ci[0] >= 0 && ci[1] <= 1).toBe(true);
     }
