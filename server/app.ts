@@ -15,6 +15,7 @@ import { chunks, sources } from '../db/schema/index.ts';
 import { AxisError } from '../pipeline/axes.ts';
 import { ScorerNameError } from '../app/scorers/names.ts';
 import { listScorers } from '../app/scorers/listing.ts';
+import { defaultScorerName } from '../app/scorers/index.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
 import { documentDetails, intakeDocument } from './documents.ts';
 import { openApiDocument } from './openapi.ts';
@@ -125,7 +126,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(await runSimilar(env, p));
   });
 
-  app.get('/scorers', async (c) => c.json({ default: env.config.scorer ?? null, scorers: await listScorers(env.db, env.config) }));
+  app.get('/scorers', async (c) => c.json({ default: await defaultScorerName(env.db, env.config), scorers: await listScorers(env.db, env.config) }));
 
   app.get('/axes', (c) =>
     c.json({

@@ -63,6 +63,13 @@ export async function scorersWithScores(db: Db, config: ScorerConfig): Promise<R
   return rankByPreference(db, out);
 }
 
+/** The scorer a query reads when none is named: STANCE_SCORER, else the best with scores; null when nothing is scored. */
+export async function defaultScorerName(db: Db, config: ScorerConfig): Promise<string | null> {
+  if (config.scorer !== undefined) return config.scorer;
+  const [best] = await scorersWithScores(db, config);
+  return best?.ref.name ?? null;
+}
+
 /** A scorer resolved for a query: its name and the stored version it reads. */
 export interface ResolvedScorer {
   ref: ScorerRef;

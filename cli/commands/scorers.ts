@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { defaultScorerName } from '../../app/scorers/index.ts';
 import { listScorers } from '../../app/scorers/listing.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -12,8 +13,9 @@ export function registerScorers(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       await withDatabase(async (database, config) => {
         const scorers = await listScorers(database.db, config);
+        const chosen = await defaultScorerName(database.db, config);
         if (opts.json) {
-          printJson({ default: config.scorer ?? null, scorers });
+          printJson({ default: chosen, scorers });
           return;
         }
         const f1 = (m: Record<string, number | null>) => Object.entries(m).map(([axis, v]) => `${axis} ${v === null ? 'n/a' : v.toFixed(3)}`).join(', ');
@@ -31,7 +33,8 @@ export function registerScorers(program: Command): void {
           ),
         );
         for (const s of scorers) if (!s.available) console.log(`\n${s.name}: ${s.availability}`);
-        console.log(`\nQueries use ${config.scorer ? `STANCE_SCORER=${config.scorer}` : 'the first scorer in this list that has scores'} unless --scorer names one.`);
+        const why = config.scorer ? 'set by STANCE_SCORER' : 'the transformer scorers when they have scores, else the best dev cross-validated macro-F1';
+        console.log(chosen ? `\nQueries read ${chosen} (${why}) unless --scorer names one.` : '\nNothing is scored yet: ingest documents or run `stance rescore`.');
       });
     });
 }

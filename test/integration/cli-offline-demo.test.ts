@@ -75,7 +75,9 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
   it('lists every scorer with its version: lexicon, trained:default and ensemble:default scored, the transformer scorers not available', () => {
     const r = runCli(['scorers', '--json'], offline);
     expect(r.code, r.stderr).toBe(0);
-    const { scorers } = JSON.parse(r.stdout) as { scorers: { name: string; version: string | null; available: boolean; scored: boolean; needs_models: string[] }[] };
+    const { scorers, default: chosen } = JSON.parse(r.stdout) as { default: string | null; scorers: { name: string; version: string | null; available: boolean; scored: boolean; needs_models: string[] }[] };
+    // The default is the model-free scorer with the best dev cross-validated macro-F1, the one the demo's header names.
+    expect(chosen).toBe('trained:default');
     expect(scorers.map((s) => s.name)).toEqual(['nli', 'prototype', 'lexicon', 'trained:default', 'ensemble:default']);
     expect(scorers[2]).toMatchObject({ name: 'lexicon', version: expect.stringMatching(/^lexicon:[0-9a-f]{12}$/), available: true, scored: true, needs_models: [] });
     expect(scorers[3]).toMatchObject({ version: `trained:default:${shipped('default.json').version}`, available: true, scored: true });
