@@ -21,19 +21,27 @@ export const SYNTHETIC_NOTE = 'synthetic test models: these numbers test the mec
 const EVAL_USER_ERRORS = [GoldSetError, EvalInputError, ThresholdProfileError, LexiconError];
 
 /**
- * Wraps a command action so that input errors of evaluation print as "stance: <message>" and
- * exit with code 2, like the errors cli/main.ts knows; anything else propagates.
+ * Wraps a command action so that the given input errors print as "stance: <message>" and exit
+ * with code 2, like the errors cli/main.ts knows; anything else propagates.
  */
-export function evalAction<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function userErrorAction<A extends unknown[]>(
+  errors: readonly (abstract new (...args: never[]) => Error)[],
+  action: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   return async (...args) => {
     try {
       await action(...args);
     } catch (error) {
-      if (!EVAL_USER_ERRORS.some((E) => error instanceof E)) throw error;
+      if (!errors.some((E) => error instanceof E)) throw error;
       say(`stance: ${(error as Error).message}`);
       process.exitCode = 2;
     }
   };
+}
+
+/** A command action of `stance eval`: its input errors print as "stance: <message>", exit code 2. */
+export function evalAction<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return userErrorAction(EVAL_USER_ERRORS, action);
 }
 
 /** The split named by a flag (default `fallback`); anything else is an input error listing the choices. */

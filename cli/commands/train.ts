@@ -15,7 +15,7 @@ import { DEFAULT_TRAIN_OPTIONS, trainModel } from '../../pipeline/train/train.ts
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson, say } from '../output.ts';
 import { configuredAxes } from '../runtime.ts';
-import { fmt, isSyntheticModel, parseSplit, readGoldSetFile } from './eval-shared.ts';
+import { fmt, isSyntheticModel, parseSplit, readGoldSetFile, userErrorAction } from './eval-shared.ts';
 import { runEnsembleTraining } from './train-ensemble.ts';
 
 interface TrainFlags {
@@ -37,15 +37,7 @@ const USER_ERRORS = [GoldSetError, EvalInputError, ArtifactError, LexiconError];
 
 /** Runs an action; input errors print as "stance: <message>" with exit code 2. */
 function trainAction<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args) => {
-    try {
-      await action(...args);
-    } catch (error) {
-      if (!USER_ERRORS.some((E) => error instanceof E)) throw error;
-      say(`stance: ${(error as Error).message}`);
-      process.exitCode = 2;
-    }
-  };
+  return userErrorAction(USER_ERRORS, action);
 }
 
 /** A model name: letters, digits, "_", "." or "-" (it becomes part of the scorer name trained:NAME). */
