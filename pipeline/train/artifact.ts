@@ -27,6 +27,17 @@ const axisModelSchema = z.strictObject({
   weights: z.array(z.array(finite)).length(4),
 });
 
+// What every training run records, whether it fitted a model or an ensemble.
+const trainingRecord = {
+  set_sha256: z.string(),
+  n_items: z.number().int(),
+  n_documents: z.number().int(),
+  seed: z.number().int(),
+  folds: z.number().int(),
+  c_grid: z.array(finite),
+  class_weight: z.literal('balanced'),
+};
+
 const trainedSchema = z.strictObject({
   format: z.literal(ARTIFACT_FORMAT),
   format_version: z.literal(ARTIFACT_FORMAT_VERSION),
@@ -53,14 +64,8 @@ const trainedSchema = z.strictObject({
   /** [term, idf] in column order (terms sorted by code units). */
   vocabulary: z.array(z.tuple([z.string(), finite])),
   training: z.strictObject({
-    set_sha256: z.string(),
+    ...trainingRecord,
     split: z.enum(['dev', 'test', 'all']),
-    n_items: z.number().int(),
-    n_documents: z.number().int(),
-    seed: z.number().int(),
-    folds: z.number().int(),
-    c_grid: z.array(finite),
-    class_weight: z.literal('balanced'),
     selection: z.literal('max pooled out-of-fold macro-F1, ties to the smaller C'),
   }),
   axes: z.array(axisModelSchema).min(1),
@@ -77,14 +82,8 @@ const ensembleSchema = z.strictObject({
   members: z.array(z.strictObject({ name: z.string().min(1), version: z.string() })).min(1),
   features: z.strictObject({ input: z.literal('log-probabilities'), floor: finite }),
   training: z.strictObject({
-    set_sha256: z.string(),
+    ...trainingRecord,
     split: z.literal('dev'),
-    n_items: z.number().int(),
-    n_documents: z.number().int(),
-    seed: z.number().int(),
-    folds: z.number().int(),
-    c_grid: z.array(finite),
-    class_weight: z.literal('balanced'),
     member_predictions: z.literal('out-of-fold on dev (trained members refitted per fold)'),
   }),
   axes: z.array(axisModelSchema.omit({ keywords: true })).min(1),
