@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { axisLabels, type EvalAxis } from '../eval/axis.ts';
 import { filterSplit, parseGoldSet, type GoldItem } from '../eval/gold-set.ts';
 import { loadLexiconFile } from '../pipeline/lexicon/load.ts';
@@ -12,6 +11,7 @@ import { DEFAULT_TRAIN_OPTIONS, trainingGroup } from '../pipeline/train/train.ts
 import { lexiconMember, trainedMember, type EnsembleMember } from './ensemble-members.ts';
 import { toEvalAxis } from './eval-run.ts';
 import { DEFAULT_GOLD_SET, heldOutScoresOf, trainDefaultArtifact, type HeldOutScores } from './train-run.ts';
+import { projectFile } from '../config/project-files.ts';
 
 /** Options of an ensemble fit. */
 export interface EnsembleRunOptions {
@@ -64,7 +64,7 @@ export async function ensembleHeldOutScores(
 }
 
 /** Where the default ensemble is committed (`npm run train:default` rewrites it with the default model). */
-export const DEFAULT_ENSEMBLE_PATH = fileURLToPath(new URL('../config/trained/ensemble-default.json', import.meta.url));
+export const DEFAULT_ENSEMBLE_PATH = projectFile('config/trained/ensemble-default.json');
 
 /**
  * The default ensemble (scorer ensemble:default): the lexicon scorer and trained:default

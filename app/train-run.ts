@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { axisLabels, type EvalAxis } from '../eval/axis.ts';
 import { itemGroup } from '../eval/baseline-predictions.ts';
 import { filterSplit, goldLabels, parseGoldSet, type GoldItem } from '../eval/gold-set.ts';
@@ -13,11 +12,12 @@ import { serializeArtifact, type TrainedArtifact } from '../pipeline/train/artif
 import { predictLabels } from '../pipeline/train/predict.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainModel, type TrainOptions } from '../pipeline/train/train.ts';
 import { toEvalAxis } from './eval-run.ts';
+import { projectFile } from '../config/project-files.ts';
 
 /** The project's gold set: the default training data. */
-export const DEFAULT_GOLD_SET = fileURLToPath(new URL('../eval/gold.jsonl', import.meta.url));
+export const DEFAULT_GOLD_SET = projectFile('eval/gold.jsonl');
 /** Where the default trained model is committed (`npm run train:default` rewrites it). */
-export const DEFAULT_ARTIFACT_PATH = fileURLToPath(new URL('../config/trained/default.json', import.meta.url));
+export const DEFAULT_ARTIFACT_PATH = projectFile('config/trained/default.json');
 
 /** The lexicon file whose terms give the lexicon columns (pipeline/lexicon; the project's config/lexicon.json unless a path is given). */
 export function readTrainingLexicon(path?: string): LexiconFile {

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -12,11 +11,12 @@ import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 import { redactUrl } from '../pipeline/redact.ts';
 import { acquireStoreLock, type StoreLock, type StoreLockOptions } from './store-lock.ts';
+import { projectFile } from '../config/project-files.ts';
 
 export { redactUrl };
 export { StoreLockedError } from './store-lock.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+export const MIGRATIONS_DIR = projectFile('db/migrations');
 
 /** The drizzle database type both drivers share; code above db/ sees only this. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { AxisError, parseAxes, type Axis } from './axes.ts';
+import { projectFile } from '../config/project-files.ts';
 
-export const DEFAULT_AXES_FILE = fileURLToPath(new URL('../config/axes.json', import.meta.url));
+export const DEFAULT_AXES_FILE = projectFile('config/axes.json');
 
 /** Reads and validates an axes file (the project's default when none is given). */
 export function loadAxesFile(path: string = DEFAULT_AXES_FILE): Axis[] {

@@ -1,14 +1,5 @@
 import { join } from 'node:path';
-import {
-  AutoModelForSequenceClassification,
-  AutoTokenizer,
-  env,
-  pipeline,
-  type FeatureExtractionPipeline,
-  type PreTrainedModel,
-  type PreTrainedTokenizer,
-  type ProgressInfo,
-} from '@huggingface/transformers';
+import type { FeatureExtractionPipeline, PreTrainedModel, PreTrainedTokenizer, ProgressInfo } from '@huggingface/transformers';
 import { canonicalJson } from './axes.ts';
 import { createHash } from 'node:crypto';
 import type { Dtype } from '../config/config.ts';
@@ -53,7 +44,15 @@ export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
 
-function configure(settings: ModelSettings): void {
+type Transformers = typeof import('@huggingface/transformers');
+
+/**
+ * transformers.js (with ONNX Runtime and sharp) is loaded on first use, not at import: it is the
+ * largest module of the program, and most commands (ingest, compare, status, --help) never need it.
+ */
+async function configure(settings: ModelSettings): Promise<Transformers> {
+  const transformers = await import('@huggingface/transformers');
+  const { env } = transformers;
   // transformers.js keeps these settings globally; every load of a process goes through here.
   if (settings.modelsDir) {
     env.localModelPath = settings.modelsDir.endsWith('/') ? settings.modelsDir : `${settings.modelsDir}/`;
@@ -64,6 +63,7 @@ function configure(settings: ModelSettings): void {
     env.allowRemoteModels = true;
     env.cacheDir = settings.cacheDir;
   }
+  return transformers;
 }
 
 function loadOptions(settings: ModelSettings) {
@@ -101,7 +101,7 @@ function configVersion(config: unknown): string {
 
 /** Loads the embedding model once; vectors come out mean-pooled and L2-normalized. */
 export async function loadEmbedder(name: string, settings: ModelSettings): Promise<Embedder> {
-  configure(settings);
+  const { pipeline } = await configure(settings);
   let extractor: FeatureExtractionPipeline;
   try {
     extractor = (await pipeline('feature-extraction', name, loadOptions(settings))) as FeatureExtractionPipeline;
@@ -127,7 +127,7 @@ export async function loadEmbedder(name: string, settings: ModelSettings): Promi
 
 /** Loads the NLI model and its tokenizer once. */
 export async function loadNli(name: string, settings: ModelSettings): Promise<NliModel> {
-  configure(settings);
+  const { AutoTokenizer, AutoModelForSequenceClassification } = await configure(settings);
   let tokenizer: PreTrainedTokenizer;
   let model: PreTrainedModel;
   try {

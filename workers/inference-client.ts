@@ -9,6 +9,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /** Starts the inference worker thread and resolves once its models are loaded. */
 export async function startInferenceThread(spec: InferenceSpec, onProgress?: (m: string) => void): Promise<Inference> {
+  // Next to this module: workers/thread-entry.mjs (sources, through tsx) or dist/thread-entry.mjs
+  // (the compiled bundle, where this code lives in dist/stance.mjs).
   const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: spec });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { scorers, trainedModels } from '../../db/schema/index.ts';
@@ -18,6 +17,7 @@ import { lexiconScorer } from './lexicon.ts';
 import { nliScorer, prototypeScorer } from './model-scorers.ts';
 import { ScorerNameError } from './names.ts';
 import type { ModelRole, ScoreRow, ScorerDescriptor, ScorerRef } from './types.ts';
+import { projectFile } from '../../config/project-files.ts';
 
 type ModelKind = 'trained' | 'ensemble';
 
@@ -28,8 +28,8 @@ type ModelKind = 'trained' | 'ensemble';
  * version). A model of the same name in the store (trained or imported by the user) wins.
  */
 export const SHIPPED_ARTIFACTS: Record<ModelKind, Record<string, string>> = {
-  trained: { default: fileURLToPath(new URL('../../config/trained/default.json', import.meta.url)) },
-  ensemble: { default: fileURLToPath(new URL('../../config/trained/ensemble-default.json', import.meta.url)) },
+  trained: { default: projectFile('config/trained/default.json') },
+  ensemble: { default: projectFile('config/trained/ensemble-default.json') },
 };
 
 /** Names of a kind: stored ones and shipped ones whose file exists, sorted. */

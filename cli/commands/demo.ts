@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { evidenceFor } from '../../app/compare/evidence.ts';
 import { resolveScope } from '../../app/compare/resolve.ts';
 import { withDatabase } from '../context.ts';
 import { describeDetails } from '../scorer-option.ts';
 import { configuredAxes } from '../runtime.ts';
+import { projectFile } from '../../config/project-files.ts';
 
-const SEED_MANIFEST = fileURLToPath(new URL('../../seeds/manifest.json', import.meta.url));
+const SEED_MANIFEST = projectFile('seeds/manifest.json');
 const QUOTE_CHARS = 220;
 
 /** `stance demo` (npm start): the main job on the seed corpus, from a fresh checkout. */

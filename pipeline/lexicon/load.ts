@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { LexiconFileError, parseLexiconFile, type LexiconFile } from './lexicon-file.ts';
+import { projectFile } from '../../config/project-files.ts';
 
 /** The project's lexicon, next to the axes (STANCE_LEXICON_FILE replaces it). */
-export const DEFAULT_LEXICON_FILE = fileURLToPath(new URL('../../config/lexicon.json', import.meta.url));
+export const DEFAULT_LEXICON_FILE = projectFile('config/lexicon.json');
 
 /** Reads and validates a lexicon file (the project's default when none is given). */
 export function loadLexiconFile(path: string = DEFAULT_LEXICON_FILE): LexiconFile {
