@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type * as TransformersModule from '@huggingface/transformers';
 import type { FeatureExtractionPipeline, PreTrainedModel, PreTrainedTokenizer, ProgressInfo } from '@huggingface/transformers';
 import { canonicalJson } from './axes.ts';
 import { createHash } from 'node:crypto';
@@ -44,7 +45,7 @@ export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
 
-type Transformers = typeof import('@huggingface/transformers');
+type Transformers = typeof TransformersModule;
 
 /**
  * transformers.js (with ONNX Runtime and sharp) is loaded on first use, not at import: it is the
