@@ -77,6 +77,7 @@ export function trainedMember(artifact: TrainedArtifact, axes: readonly EvalAxis
           cGrid: [],
           folds: artifact.training.folds,
           minDf: artifact.features.min_df,
+          tfidfLength: artifact.features.tfidf_length,
           fixedC: Object.fromEntries(artifact.axes.map((a) => [a.axis, a.c])),
           ...(lexicon && { lexicon }),
         });

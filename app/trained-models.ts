@@ -33,14 +33,34 @@ function toStored(row: typeof trainedModels.$inferSelect): StoredModel {
   return { id: row.id, name: row.name, kind: row.kind, version: row.version, createdAt: row.createdAt, artifact };
 }
 
-/** The latest version of a named model (or the given version); throws an ArtifactError naming the stored names when there is none. */
-export async function loadModel(db: Db, name: string, version?: string): Promise<StoredModel> {
-  const where = version === undefined ? eq(trainedModels.name, name) : and(eq(trainedModels.name, name), eq(trainedModels.version, version));
+export type ModelKind = StoredModel['kind'];
+
+/** A model reference as typed by a user: `trained:NAME`, `ensemble:NAME`, or a bare NAME (kind left open). */
+export function parseModelRef(ref: string): { kind?: ModelKind; name: string } {
+  const match = /^(trained|ensemble):(.+)$/.exec(ref);
+  return match ? { kind: match[1] as ModelKind, name: match[2] as string } : { name: ref };
+}
+
+/**
+ * The latest version of a named model (or the given version) of the given kind, or of either kind
+ * when none is given. Throws an ArtifactError naming the stored models when there is none, and when
+ * a bare name is both a trained model and an ensemble (a trained model and an ensemble may share a
+ * name, so the kind must then be said).
+ */
+export async function loadModel(db: Db, name: string, version?: string, kind?: ModelKind): Promise<StoredModel> {
+  const where = and(eq(trainedModels.name, name), ...(version === undefined ? [] : [eq(trainedModels.version, version)]), ...(kind === undefined ? [] : [eq(trainedModels.kind, kind)]));
+  if (kind === undefined) {
+    const kinds = (await db.selectDistinct({ kind: trainedModels.kind }).from(trainedModels).where(where)).map((r) => r.kind).sort();
+    if (kinds.length > 1) {
+      throw new ArtifactError(`"${name}" is both a trained model and an ensemble; say which: ${kinds.map((k) => `${k}:${name}`).join(' or ')}`);
+    }
+  }
   const [row] = await db.select().from(trainedModels).where(where).orderBy(desc(trainedModels.id)).limit(1);
   if (!row) {
-    const names = [...new Set((await db.select({ name: trainedModels.name }).from(trainedModels)).map((r) => r.name))].sort();
+    const stored = [...new Set((await db.select({ name: trainedModels.name, kind: trainedModels.kind }).from(trainedModels)).map((r) => `${r.kind}:${r.name}`))].sort();
+    const what = `${kind ?? 'trained model or ensemble'} named "${name}"${version ? ` with version ${version}` : ''}`;
     throw new ArtifactError(
-      `no trained model named "${name}"${version ? ` with version ${version}` : ''} (stored: ${names.join(', ') || 'none'}); train one with \`stance train --name ${name}\` or import a file with \`stance train import FILE\``,
+      `no ${what} (stored: ${stored.join(', ') || 'none'}); train one with \`stance train --name ${name}\` (or \`--ensemble ${name}\`) or import a file with \`stance train import FILE\``,
     );
   }
   return toStored(row);

@@ -38,7 +38,7 @@ async function loadTrainedArtifact(name: string, store: boolean): Promise<Traine
   let artifact: ModelArtifact | undefined;
   if (store) {
     try {
-      artifact = (await withDatabase(async ({ db }) => loadModel(db, name))).artifact;
+      artifact = (await withDatabase(async ({ db }) => loadModel(db, name, undefined, 'trained'))).artifact;
     } catch (error) {
       if (!(error instanceof ArtifactError) || name !== 'default') throw error;
     }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { EvalInputError } from '../../app/eval-errors.ts';
 import { toEvalAxis } from '../../app/eval-run.ts';
 import { DEFAULT_GOLD_SET, heldOutScores, readTrainingLexicon, type HeldOutScores } from '../../app/train-run.ts';
-import { listModels, loadModel, readArtifactFile, storeModel, type StoreOutcome } from '../../app/trained-models.ts';
+import { listModels, loadModel, parseModelRef, readArtifactFile, storeModel, type StoreOutcome } from '../../app/trained-models.ts';
 import { loadConfig } from '../../config/config.ts';
 import { LexiconError } from '../../eval/baselines/lexicon.ts';
 import { filterSplit, GoldSetError } from '../../eval/gold-set.ts';
@@ -96,14 +96,15 @@ export function registerTrain(program: Command): void {
   train
     .command('export')
     .description('write a stored model (its latest version, or --version) to a JSON file')
-    .argument('<name>', 'model name')
+    .argument('<name>', 'model name: trained:NAME or ensemble:NAME (a bare NAME when only one kind has it)')
     .option('--version <v>', 'a stored version (default: the latest)')
     .option('--out <file>', 'file to write')
     .action(
-      trainAction(async (name: string, _flags: TrainFlags, command: Command) => {
+      trainAction(async (ref: string, _flags: TrainFlags, command: Command) => {
         const flags = command.optsWithGlobals<TrainFlags>();
         if (!flags.out) throw new EvalInputError('--out FILE is required: where to write the model');
-        const stored = await withDatabase(async ({ db }) => loadModel(db, name, flags.version));
+        const { kind, name } = parseModelRef(ref);
+        const stored = await withDatabase(async ({ db }) => loadModel(db, name, flags.version, kind));
         writeArtifact(flags.out, stored.artifact);
         say(`wrote ${stored.kind} model ${name} version ${stored.version} to ${flags.out}`);
       }),

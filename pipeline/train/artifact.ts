@@ -8,7 +8,8 @@ export const LEXICON_COLUMN_SPEC = 'log1p-weighted-hits-per-pole';
 /** Marks a JSON file as a stance model artifact, so a wrong file is refused by name. */
 export const ARTIFACT_FORMAT = 'stance-model';
 // 2: lexicon columns from pipeline/lexicon (weighted terms, negation window).
-export const ARTIFACT_FORMAT_VERSION = 2;
+// 3: the length of the TF-IDF part of a row is part of the spec (features.tfidf_length).
+export const ARTIFACT_FORMAT_VERSION = 3;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const labels4 = z.tuple([z.string().min(1), z.string().min(1), z.string().min(1), z.string().min(1)]);
@@ -51,6 +52,8 @@ const trainedSchema = z.strictObject({
     tf: z.literal('sublinear'),
     idf: z.literal('smooth'),
     norm: z.literal('l2'),
+    /** Euclidean length the TF-IDF part of each row is scaled to. */
+    tfidf_length: finite.refine((x) => x > 0, 'must be > 0'),
     lexicon: z
       .strictObject({
         columns: z.literal(LEXICON_COLUMN_SPEC),

@@ -14,6 +14,7 @@ export type AxisLabelProbabilities = Record<string, Record<string, number>>;
 export function predict(artifact: TrainedArtifact, texts: readonly string[], embeddings?: readonly (readonly number[])[]): AxisLabelProbabilities[] {
   const layout: FeatureLayout = {
     vocabulary: artifact.vocabulary.map(([term, idf]) => ({ term, idf })),
+    tfidfLength: artifact.features.tfidf_length,
     lexicon: artifact.features.lexicon !== null,
     embeddingDimension: artifact.features.embedding?.dimension ?? 0,
   };

@@ -36,10 +36,11 @@ export interface TfidfVectorizer {
 }
 
 /**
- * TF-IDF rows: sublinear term frequency (1 + ln tf) times idf, scaled to unit length.
- * N-grams outside the vocabulary are ignored; a text with none gives the zero row.
+ * TF-IDF rows: sublinear term frequency (1 + ln tf) times idf, scaled to Euclidean length
+ * `length` (1 unless given). N-grams outside the vocabulary are ignored; a text with none gives
+ * the zero row.
  */
-export function tfidfVectorizer(vocabulary: readonly VocabularyEntry[]): TfidfVectorizer {
+export function tfidfVectorizer(vocabulary: readonly VocabularyEntry[], length = 1): TfidfVectorizer {
   const column = new Map(vocabulary.map((e, i) => [e.term, i] as const));
   return {
     dimension: vocabulary.length,
@@ -51,7 +52,8 @@ export function tfidfVectorizer(vocabulary: readonly VocabularyEntry[]): TfidfVe
       }
       const indices = [...counts.keys()].sort((a, b) => a - b);
       const values = indices.map((j) => (1 + Math.log(counts.get(j) as number)) * (vocabulary[j] as VocabularyEntry).idf);
-      return l2Normalize({ indices, values });
+      const unit = l2Normalize({ indices, values });
+      return length === 1 ? unit : { indices: unit.indices, values: unit.values.map((v) => v * length) };
     },
   };
 }

@@ -28,6 +28,8 @@ export interface TrainOptions {
   cGrid: readonly number[];
   folds: number;
   minDf: number;
+  /** Euclidean length of the TF-IDF part of each row (see DEFAULT_TRAIN_OPTIONS). */
+  tfidfLength: number;
   /** The lexicon file (pipeline/lexicon) whose terms give the lexicon columns; none = no lexicon columns. */
   lexicon?: LexiconFile;
   /**
@@ -41,9 +43,12 @@ export interface TrainOptions {
 
 /**
  * Defaults of `stance train`: 5 grouped folds, C from 0.01 to 100, n-grams in at least 3
- * passages (min_df 3 had the best mean dev cross-validated macro-F1 of the axes among 1 to 5).
+ * passages (min_df 3 had the best mean dev cross-validated macro-F1 of the axes among 1 to 5),
+ * TF-IDF rows of length 2 (against the lexicon columns; 2 had the best nested dev
+ * cross-validated macro-F1 among 0.5, 1, 1.5, 2 and 3 and the other variants tried, see the
+ * README, "Training a classifier").
  */
-export const DEFAULT_TRAIN_OPTIONS = { seed: 20240601, cGrid: [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100], folds: 5, minDf: 3 } as const;
+export const DEFAULT_TRAIN_OPTIONS = { seed: 20240601, cGrid: [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100], folds: 5, minDf: 3, tfidfLength: 2 } as const;
 
 /** The document an item belongs to, for grouping. */
 export function trainingGroup(item: TrainingItem): string {
@@ -92,6 +97,7 @@ function crossValidatedLabels(
     const testIdx = folds.flatMap((f, i) => (f === fold ? [i] : []));
     const layout: FeatureLayout = {
       vocabulary: roundedVocabulary(trainIdx.map((i) => (items[i] as TrainingItem).text), options.minDf),
+      tfidfLength: options.tfidfLength,
       lexicon: options.lexicon !== undefined,
       embeddingDimension: options.embeddings?.vectors[0]?.length ?? 0,
     };
@@ -139,6 +145,7 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
   const texts = items.map((i) => i.text);
   const layout: FeatureLayout = {
     vocabulary: roundedVocabulary(texts, options.minDf),
+    tfidfLength: options.tfidfLength,
     lexicon: options.lexicon !== undefined,
     embeddingDimension: options.embeddings?.vectors[0]?.length ?? 0,
   };
@@ -185,6 +192,7 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
       tf: 'sublinear',
       idf: 'smooth',
       norm: 'l2',
+      tfidf_length: options.tfidfLength,
       lexicon: options.lexicon
         ? { columns: LEXICON_COLUMN_SPEC, lexicon_version: options.lexicon.version, negation: { cues: [...options.lexicon.negation.cues], window: options.lexicon.negation.window } }
         : null,

@@ -78,7 +78,7 @@ describe('stance train on the embedded store', () => {
     expect(synthetic.stderr).toMatch(/--with-embeddings refuses the synthetic model tiny-lexical-embed/);
     const missing = runCli(['train', 'export', 'nope', '--out', join(dir, 'x.json')], other);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/no trained model named "nope" \(stored: small\)/);
+    expect(missing.stderr).toMatch(/no trained model or ensemble named "nope" \(stored: trained:small\)/);
   }, SLOW);
 
   it('stacks the lexicon and the trained model into an ensemble fitted on dev, and refuses to fit on test', () => {
@@ -94,5 +94,17 @@ describe('stance train on the embedded store', () => {
     const refused = runCli(['train', '--ensemble', 'mix2', '--members', 'lexicon,trained:small', '--split', 'test'], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/fits on the dev split only/);
+
+    // A trained model may share the ensemble's name (the version hash leaves the name out, so a renamed copy imports).
+    const renamed = join(dir, 'mix-trained.json');
+    writeFileSync(renamed, readFileSync(join(dir, 'small.json'), 'utf8').replace('"name": "small"', '"name": "mix"'));
+    expect(runCli(['train', 'import', renamed], env).code).toBe(0);
+    const ambiguous = runCli(['train', 'export', 'mix', '--out', join(dir, 'mix.json')], env);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/"mix" is both a trained model and an ensemble; say which: ensemble:mix or trained:mix/);
+    for (const kind of ['ensemble', 'trained']) {
+      expect(runCli(['train', 'export', `${kind}:mix`, '--out', join(dir, `${kind}-mix.json`)], env).code).toBe(0);
+      expect((JSON.parse(readFileSync(join(dir, `${kind}-mix.json`), 'utf8')) as { kind: string; name: string })).toMatchObject({ kind, name: 'mix' });
+    }
   }, SLOW);
 });

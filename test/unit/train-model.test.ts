@@ -23,7 +23,7 @@ function toySet(): TrainingItem[] {
   });
 }
 
-const OPTIONS = { name: 'toy', split: 'dev' as const, seed: 1, cGrid: [0.1, 10], folds: 3, minDf: 2 };
+const OPTIONS = { name: 'toy', split: 'dev' as const, seed: 1, cGrid: [0.1, 10], folds: 3, minDf: 2, tfidfLength: 2 };
 
 describe('TF-IDF features', () => {
   it('keeps n-grams in at least min_df texts, sorted, with idf ln((1 + n) / (1 + df)) + 1', () => {
@@ -47,6 +47,15 @@ describe('TF-IDF features', () => {
     expect(row.values[0]).toBeCloseTo(wa / norm, 12);
     expect(row.values[1]).toBeCloseTo(wb / norm, 12);
     expect(vec.vectorize('nothing known')).toEqual({ indices: [], values: [] });
+  });
+
+  it('scales the row to the length asked for (the TF-IDF part of a model row)', () => {
+    const row = tfidfVectorizer([{ term: 'a', idf: 1 }, { term: 'b', idf: 2 }], 2).vectorize('a a b');
+    // The same direction as above, twice as long: 2 * (1 + ln 2, 2) / |(1 + ln 2, 2)|.
+    const norm = Math.hypot(1 + Math.log(2), 2);
+    expect(row.values[0]).toBeCloseTo((2 * (1 + Math.log(2))) / norm, 12);
+    expect(row.values[1]).toBeCloseTo((2 * 2) / norm, 12);
+    expect(Math.hypot(...row.values)).toBeCloseTo(2, 12);
   });
 });
 
@@ -82,6 +91,7 @@ describe('trainModel and predict', () => {
     expect(axis?.cross_validation.find((p) => p.c === axis.c)?.macro_f1).toBe(best);
     expect(artifact.training).toMatchObject({ n_items: 24, n_documents: 12, folds: 3, split: 'dev', seed: 1 });
     expect(artifact.features.lexicon).toBeNull();
+    expect(artifact.features.tfidf_length).toBe(2);
   });
 
   it('gives the same bytes for the same data in another order, and another version for other data', () => {
@@ -91,6 +101,8 @@ describe('trainModel and predict', () => {
     expect(serializeArtifact(trainModel(items, [AXIS], OPTIONS))).toBe(serializeArtifact(artifact));
     const other = trainModel(items.slice(0, 20), [AXIS], OPTIONS);
     expect(other.version).not.toBe(artifact.version);
+    // The TF-IDF row length is part of the feature spec: another length, another version.
+    expect(trainModel(items, [AXIS], { ...OPTIONS, tfidfLength: 1 }).version).not.toBe(artifact.version);
   });
 
   it('adds lexicon columns that carry the weighted terms and the negation rule into the artifact', () => {
