@@ -4,8 +4,7 @@ import type { Axis } from '../pipeline/axes.ts';
 import { inLengthSortedBatches } from '../pipeline/batching.ts';
 import { chunkText, type Chunk } from '../pipeline/chunk.ts';
 import { loadEmbedder, loadNli, type ModelInfo, type ModelSettings } from '../pipeline/models.ts';
-import { scoreWithNli, type NliScoreOptions } from '../pipeline/nli-score.ts';
-import type { AxisScore } from '../pipeline/stance-score.ts';
+import { scoreWithNli, type NliAxisScore, type NliScoreOptions } from '../pipeline/nli-score.ts';
 
 /** Model-backed operations, the same whether the models run in this thread or in a worker thread. */
 export interface Inference {
@@ -13,7 +12,7 @@ export interface Inference {
   nliModel: ModelInfo & { maxTokens: number };
   chunk(text: string, maxTokens: number): Promise<Chunk[]>;
   embed(texts: string[]): Promise<Float32Array[]>;
-  nliScores(chunkTexts: string[], axes: Axis[], opts: NliScoreOptions): Promise<AxisScore[][]>;
+  nliScores(chunkTexts: string[], axes: Axis[], opts: NliScoreOptions): Promise<NliAxisScore[][]>;
   close(): Promise<void>;
 }
 

@@ -25,7 +25,7 @@ export async function createStepContext(
   db: Db,
   inference: Inference | undefined,
   axes: Axis[],
-  config: Pick<Config, 'chunkTokens'> & Partial<Pick<Config, 'thresholdProfile' | 'lexiconFile'>>,
+  config: Pick<Config, 'chunkTokens'> & Partial<Pick<Config, 'thresholdProfile' | 'lexiconFile' | 'nliGate'>>,
 ): Promise<StepContext> {
   const profile = config.thresholdProfile ? await loadThresholdProfile(db, config.thresholdProfile) : undefined;
   const lexicon = loadLexiconFile(config.lexiconFile);
@@ -52,6 +52,7 @@ export async function createStepContext(
     }
   }
   const ctx: StepContext = { db, inference, axes, lexicon, registry, chunkTokens: config.chunkTokens, nliBatchSize: NLI_BATCH_SIZE };
+  if (config.nliGate) ctx.nliGate = config.nliGate;
   if (profile) {
     const settings = scoringSettingsWithProfile(axes, profile.scorer, profile);
     ctx.calibration = { [profile.scorer]: { thresholds: settings.thresholds, temperatures: settings.temperatures } };

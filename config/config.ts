@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseGate, type NliGate } from '../pipeline/nli-gate.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
 
 /** Error raised when an environment variable has a value the tool cannot use. */
@@ -8,6 +9,8 @@ export class ConfigError extends Error {
 }
 
 const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+// Pole hypotheses run for chunks whose relevance reaches half the axis's relevance threshold.
+const DEFAULT_NLI_GATE = '0.5';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 // Empty strings count as unset: `FOO= stance ...` should mean "use the default".
@@ -40,6 +43,18 @@ const envSchema = z.object({
   STANCE_MODEL_DTYPE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(DTYPES).default('q8')),
   STANCE_ORT_THREADS: positiveInt(1),
   STANCE_CHUNK_TOKENS: positiveInt(200),
+  STANCE_NLI_GATE: z
+    .preprocess((v) => (v === undefined || v === '' ? DEFAULT_NLI_GATE : v), z.string())
+    .transform((v, ctx) => {
+      const gate = parseGate(v);
+      if (gate === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be "off" or a fraction of the relevance threshold in (0, 1], e.g. 0.5' });
+        return z.NEVER;
+      }
+      return gate;
+    }),
+  // Benchmark hook (bench/throughput.ts): the share of (chunk, axis) pairs the gate lets through, whatever their relevance.
+  STANCE_NLI_GATE_FORCE_PASS_RATE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]').optional()),
   STANCE_MAX_DOC_BYTES: positiveInt(5_000_000),
   STANCE_AXES_FILE: optionalString,
   STANCE_LEXICON_FILE: optionalString,
@@ -73,6 +88,8 @@ export interface Config {
   dtype: Dtype;
   ortThreads: number;
   chunkTokens: number;
+  /** The NLI cascade's gate (pipeline/nli-gate.ts); undefined: off, every hypothesis runs. */
+  nliGate: NliGate | undefined;
   maxDocBytes: number;
   axesFile: string | undefined;
   /** The lexicon file of the lexicon scorer and baseline; the project's config/lexicon.json when undefined. */
@@ -133,6 +150,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     dtype: e.STANCE_MODEL_DTYPE,
     ortThreads: e.STANCE_ORT_THREADS,
     chunkTokens: e.STANCE_CHUNK_TOKENS,
+    nliGate: gateFrom(e.STANCE_NLI_GATE, e.STANCE_NLI_GATE_FORCE_PASS_RATE),
     maxDocBytes: e.STANCE_MAX_DOC_BYTES,
     axesFile: e.STANCE_AXES_FILE === undefined ? undefined : resolve(cwd, e.STANCE_AXES_FILE),
     lexiconFile: e.STANCE_LEXICON_FILE === undefined ? undefined : resolve(cwd, e.STANCE_LEXICON_FILE),
@@ -145,6 +163,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     port: e.STANCE_PORT,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function gateFrom(gate: NliGate | 'off', forcePassRate: number | undefined): NliGate | undefined {
+  if (gate === 'off') return undefined;
+  return forcePassRate === undefined ? gate : { ...gate, forcePassRate };
 }
 
 // Origins as browsers send them: scheme://host[:port], no path. A typo would silently never match, so refuse it.
