@@ -22,6 +22,8 @@ export interface InferenceSpec {
   nliModel: string;
   settings: Omit<ModelSettings, 'onProgress'>;
   embedBatchSize: number;
+  /** Copies of the models, each in a worker thread (workers/inference-pool.ts); 1 when absent. */
+  sessions?: number;
   /** Test hook: block the inference thread this long per call, as a slow model would. */
   simulatedDelayMs?: number;
 }
@@ -33,6 +35,7 @@ export function inferenceSpecFrom(config: Config): InferenceSpec {
     nliModel: config.nliModel,
     settings: { modelsDir: config.modelsDir, cacheDir: join(config.dataDir, 'models'), dtype: config.dtype, threads: config.ortThreads },
     embedBatchSize: 32,
+    sessions: config.inferenceSessions,
   };
 }
 

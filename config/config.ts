@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { poolShape } from '../pipeline/pool-shape.ts';
 import { z } from 'zod';
 import { parseGate, type NliGate } from '../pipeline/nli-gate.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
@@ -21,6 +23,11 @@ const positiveInt = (fallback: number) =>
     z.coerce.number().int('must be a whole number').positive('must be greater than 0'),
   );
 
+const optionalPositiveInt = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z.coerce.number().int('must be a whole number').positive('must be greater than 0').optional(),
+);
+
 const urlWithScheme = (schemes: string[]) =>
   optionalString.refine(
     (v) => v === undefined || schemes.some((s) => v.startsWith(`${s}://`)),
@@ -41,7 +48,8 @@ const envSchema = z.object({
   STANCE_EMBED_MODEL: optionalString.default('Xenova/all-MiniLM-L6-v2'),
   STANCE_NLI_MODEL: optionalString.default('Xenova/nli-deberta-v3-xsmall'),
   STANCE_MODEL_DTYPE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(DTYPES).default('q8')),
-  STANCE_ORT_THREADS: positiveInt(1),
+  STANCE_ORT_THREADS: optionalPositiveInt,
+  STANCE_INFERENCE_SESSIONS: optionalPositiveInt,
   STANCE_CHUNK_TOKENS: positiveInt(200),
   STANCE_NLI_GATE: z
     .preprocess((v) => (v === undefined || v === '' ? DEFAULT_NLI_GATE : v), z.string())
@@ -86,7 +94,9 @@ export interface Config {
   embedModel: string;
   nliModel: string;
   dtype: Dtype;
+  /** ONNX Runtime intra-op threads per session, and sessions (model copies, each in a worker thread): pipeline/pool-shape.ts. */
   ortThreads: number;
+  inferenceSessions: number;
   chunkTokens: number;
   /** The NLI cascade's gate (pipeline/nli-gate.ts); undefined: off, every hypothesis runs. */
   nliGate: NliGate | undefined;
@@ -117,8 +127,8 @@ function shown(name: string, value: string): string {
   return JSON.stringify(hidden);
 }
 
-/** Parses an environment into a Config; throws ConfigError naming every bad variable. */
-export function parseConfig(env: Record<string, string | undefined>, cwd = '.'): Config {
+/** Parses an environment into a Config; throws ConfigError naming every bad variable. `cores` sizes the inference pool's defaults. */
+export function parseConfig(env: Record<string, string | undefined>, cwd = '.', cores = availableParallelism()): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
@@ -148,7 +158,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     embedModel: e.STANCE_EMBED_MODEL,
     nliModel: e.STANCE_NLI_MODEL,
     dtype: e.STANCE_MODEL_DTYPE,
-    ortThreads: e.STANCE_ORT_THREADS,
+    ...poolFrom(cores, e.STANCE_INFERENCE_SESSIONS, e.STANCE_ORT_THREADS),
     chunkTokens: e.STANCE_CHUNK_TOKENS,
     nliGate: gateFrom(e.STANCE_NLI_GATE, e.STANCE_NLI_GATE_FORCE_PASS_RATE),
     maxDocBytes: e.STANCE_MAX_DOC_BYTES,
@@ -163,6 +173,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     port: e.STANCE_PORT,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function poolFrom(cores: number, sessions: number | undefined, threads: number | undefined): { inferenceSessions: number; ortThreads: number } {
+  const shape = poolShape(cores, { sessions, threads });
+  return { inferenceSessions: shape.sessions, ortThreads: shape.threads };
 }
 
 function gateFrom(gate: NliGate | 'off', forcePassRate: number | undefined): NliGate | undefined {
