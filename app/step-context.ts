@@ -3,16 +3,13 @@ import type { Db } from '../db/client.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import { loadLexiconFile } from '../pipeline/lexicon/load.ts';
 import type { Inference } from './inference.ts';
-import { nliBatchSizeFor } from '../pipeline/pool-shape.ts';
+import { NLI_BATCH_SIZE, nliBatchSizeFor } from '../pipeline/pool-shape.ts';
 import { loadThresholdProfile, profileTag, scoringSettingsWithProfile } from './eval-threshold-profiles.ts';
 import { ensureAxis, ensureModel, ensureScorer, type Registry } from './registry.ts';
 import { SCORERS } from './scorers/index.ts';
 import type { RunEnv } from './scorers/types.ts';
 import type { StepContext } from './steps.ts';
 
-// (chunk, hypothesis) pairs per NLI forward pass when the thread count is not known (eval, tests);
-// a run with a configuration takes nliBatchSizeFor(STANCE_ORT_THREADS) (pipeline/pool-shape.ts).
-export const NLI_BATCH_SIZE = 16;
 
 /**
  * Registers models, axes and the scorers a run writes, and returns the context every

@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chunkBudget, loadLocalInference, type Inference, type InferenceSpec } from '../app/inference.ts';
-import { NLI_BATCH_SIZE } from '../app/step-context.ts';
+import { NLI_BATCH_SIZE } from '../pipeline/pool-shape.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import { DEFAULT_CHUNK_TOKENS } from '../pipeline/chunk.ts';
 import { loadAxesFile } from '../pipeline/load-axes.ts';

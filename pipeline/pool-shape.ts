@@ -26,6 +26,10 @@ export function poolShape(cores: number, given: { sessions?: number | undefined;
   return { sessions, threads: Math.max(1, Math.floor(c / sessions)) };
 }
 
+// (chunk, hypothesis) pairs per NLI forward pass when the thread count is not known (eval, tests);
+// a run with a configuration takes nliBatchSizeFor(STANCE_ORT_THREADS).
+export const NLI_BATCH_SIZE = 16;
+
 /**
  * (chunk, hypothesis) pairs per NLI forward pass for a session with this many intra-op threads:
  * one thread runs fastest unbatched (no padding), more threads need a batch to share out
