@@ -3,7 +3,7 @@ import { prototypeAxisScore, prototypeSentences, prototypesFrom, type AxisProtot
 import type { AxisScore, Thresholds } from '../pipeline/stance-score.ts';
 import type { EvalInference } from './eval-inference.ts';
 import type { ScorerKind } from './registry.ts';
-import { NLI_BATCH_SIZE } from './step-context.ts';
+import { NLI_BATCH_SIZE } from '../pipeline/pool-shape.ts';
 
 /** The label settings scoring uses, per axis slug: thresholds and NLI softmax temperatures. */
 export interface ScoringSettings {

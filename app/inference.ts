@@ -4,8 +4,7 @@ import type { Axis } from '../pipeline/axes.ts';
 import { inLengthSortedBatches } from '../pipeline/batching.ts';
 import { chunkText, type Chunk } from '../pipeline/chunk.ts';
 import { loadEmbedder, loadNli, type ModelInfo, type ModelSettings } from '../pipeline/models.ts';
-import { scoreWithNli, type NliScoreOptions } from '../pipeline/nli-score.ts';
-import type { AxisScore } from '../pipeline/stance-score.ts';
+import { scoreWithNli, type NliAxisScore, type NliScoreOptions } from '../pipeline/nli-score.ts';
 
 /** Model-backed operations, the same whether the models run in this thread or in a worker thread. */
 export interface Inference {
@@ -13,7 +12,7 @@ export interface Inference {
   nliModel: ModelInfo & { maxTokens: number };
   chunk(text: string, maxTokens: number): Promise<Chunk[]>;
   embed(texts: string[]): Promise<Float32Array[]>;
-  nliScores(chunkTexts: string[], axes: Axis[], opts: NliScoreOptions): Promise<AxisScore[][]>;
+  nliScores(chunkTexts: string[], axes: Axis[], opts: NliScoreOptions): Promise<NliAxisScore[][]>;
   close(): Promise<void>;
 }
 
@@ -23,6 +22,8 @@ export interface InferenceSpec {
   nliModel: string;
   settings: Omit<ModelSettings, 'onProgress'>;
   embedBatchSize: number;
+  /** Copies of the models, each in a worker thread (workers/inference-pool.ts); 1 when absent. */
+  sessions?: number;
   /** Test hook: block the inference thread this long per call, as a slow model would. */
   simulatedDelayMs?: number;
 }
@@ -34,6 +35,7 @@ export function inferenceSpecFrom(config: Config): InferenceSpec {
     nliModel: config.nliModel,
     settings: { modelsDir: config.modelsDir, cacheDir: join(config.dataDir, 'models'), dtype: config.dtype, threads: config.ortThreads },
     embedBatchSize: 32,
+    sessions: config.inferenceSessions,
   };
 }
 

@@ -29,9 +29,12 @@ export interface ModelRegistry extends Registry {
   scorerKeys: Record<ScorerKind, string> & Record<string, string>;
 }
 
-/** The key of a scorer version: kind, model, dtype and model version (and a threshold profile). */
-export function scorerKey(kind: ScorerKind, model: ModelInfo, profile?: string): string {
-  return [kind, model.name, model.dtype, model.version, ...(profile ? [`profile=${profile}`] : [])].join(':');
+/**
+ * The key of a scorer version: kind, model, dtype and model version (and the NLI cascade's gate,
+ * and a threshold profile, last: app/lookup.ts matches it at the end).
+ */
+export function scorerKey(kind: ScorerKind, model: ModelInfo, profile?: string, gate?: string): string {
+  return [kind, model.name, model.dtype, model.version, ...(gate ? [gate] : []), ...(profile ? [`profile=${profile}`] : [])].join(':');
 }
 
 /** Records a model version (idempotent) and returns its row id. */

@@ -3,16 +3,13 @@ import type { Db } from '../db/client.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import { loadLexiconFile } from '../pipeline/lexicon/load.ts';
 import type { Inference } from './inference.ts';
+import { NLI_BATCH_SIZE, nliBatchSizeFor } from '../pipeline/pool-shape.ts';
 import { loadThresholdProfile, profileTag, scoringSettingsWithProfile } from './eval-threshold-profiles.ts';
 import { ensureAxis, ensureModel, ensureScorer, type Registry } from './registry.ts';
 import { SCORERS } from './scorers/index.ts';
 import type { RunEnv } from './scorers/types.ts';
 import type { StepContext } from './steps.ts';
 
-// (chunk, hypothesis) pairs per NLI forward pass. bench/pipeline.ts shows the best size depends on
-// STANCE_ORT_THREADS (1 thread: batch 1; 2 threads: about 8); 16 is a middle ground until a run
-// with the real models settles it.
-export const NLI_BATCH_SIZE = 16;
 
 /**
  * Registers models, axes and the scorers a run writes, and returns the context every
@@ -25,7 +22,7 @@ export async function createStepContext(
   db: Db,
   inference: Inference | undefined,
   axes: Axis[],
-  config: Pick<Config, 'chunkTokens'> & Partial<Pick<Config, 'thresholdProfile' | 'lexiconFile'>>,
+  config: Pick<Config, 'chunkTokens'> & Partial<Pick<Config, 'thresholdProfile' | 'lexiconFile' | 'nliGate' | 'ortThreads'>>,
 ): Promise<StepContext> {
   const profile = config.thresholdProfile ? await loadThresholdProfile(db, config.thresholdProfile) : undefined;
   const lexicon = loadLexiconFile(config.lexiconFile);
@@ -51,7 +48,8 @@ export async function createStepContext(
       registry.scorerKeys[ref.name] = r.key;
     }
   }
-  const ctx: StepContext = { db, inference, axes, lexicon, registry, chunkTokens: config.chunkTokens, nliBatchSize: NLI_BATCH_SIZE };
+  const ctx: StepContext = { db, inference, axes, lexicon, registry, chunkTokens: config.chunkTokens, nliBatchSize: config.ortThreads ? nliBatchSizeFor(config.ortThreads) : NLI_BATCH_SIZE };
+  if (config.nliGate) ctx.nliGate = config.nliGate;
   if (profile) {
     const settings = scoringSettingsWithProfile(axes, profile.scorer, profile);
     ctx.calibration = { [profile.scorer]: { thresholds: settings.thresholds, temperatures: settings.temperatures } };

@@ -4,6 +4,7 @@ import { chunkText } from '../pipeline/chunk.ts';
 import { estimateTokens } from '../pipeline/token-estimate.ts';
 import { chunks, documents, embeddings, stanceScores } from '../db/schema/index.ts';
 import type { Axis } from '../pipeline/axes.ts';
+import type { NliGate } from '../pipeline/nli-gate.ts';
 import type { LexiconFile } from '../pipeline/lexicon/lexicon-file.ts';
 import type { Thresholds } from '../pipeline/stance-score.ts';
 import type { Inference } from './inference.ts';
@@ -21,6 +22,8 @@ export interface StepContext {
   registry: Registry;
   chunkTokens: number;
   nliBatchSize: number;
+  /** The NLI cascade's gate; absent: every hypothesis runs for every chunk. */
+  nliGate?: NliGate;
   /** Calibrated label settings per scorer (a threshold profile); the axes file's when absent. */
   calibration?: Partial<Record<ScorerKind, { thresholds: Record<string, Thresholds>; temperatures: Record<string, number> }>>;
 }

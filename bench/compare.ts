@@ -24,6 +24,7 @@ import { DEFAULT_ITERATIONS, DEFAULT_SEED } from '../app/compare/compare.ts';
 import { fetchGroups } from '../app/compare/positions.ts';
 import { compareManyGroups } from '../pipeline/stats/group-comparison.ts';
 import { resolveScope } from '../app/compare/resolve.ts';
+import { memoryNearest } from '../app/compare/nearest.ts';
 import { runCompare, runEvidence, runSimilar, type QueryEnv } from '../app/compare/service.ts';
 import { ensureRegistry, type Registry } from '../app/registry.ts';
 import type { Axis } from '../pipeline/axes.ts';
@@ -630,6 +631,30 @@ async function main(): Promise<number> {
       () => runSimilar(env, { chunk: filled.probeChunk, otherSources: true, limit: 5 }),
       (r) => (r.passages.length === 5 ? undefined : `${r.passages.length} passages`),
     );
+    // What `stance serve` does: the vectors in memory (loaded by the first query), scanned in-process.
+    const memory = memoryNearest();
+    const memoryEnv: QueryEnv = { ...env, nearest: memory };
+    const viaSql = await runSimilar(env, { chunk: filled.probeChunk, limit: 5 });
+    const first = await timeOnce(() => runSimilar(memoryEnv, { chunk: filled.probeChunk, limit: 5 }));
+    progress(`similar (serve, in memory): first query, loading the vectors, ${first.ms} ms`);
+    const sameAsSql = (r: Awaited<ReturnType<typeof runSimilar>>) =>
+      JSON.stringify(r.passages.map((p) => [p.chunk_id, p.similarity])) === JSON.stringify(viaSql.passages.map((p) => [p.chunk_id, p.similarity]))
+        ? undefined
+        : 'differs from the SQL answer';
+    results.similar_serve_memory_first_query = summarize([first.ms]);
+    results.similar_serve_memory = await measure('similar (serve, in memory)', opts.repeat, () => runSimilar(memoryEnv, { chunk: filled.probeChunk, limit: 5 }), sameAsSql);
+    results.similar_serve_memory_other_sources = await measure(
+      'similar --other-sources (serve, in memory)',
+      opts.repeat,
+      () => runSimilar(memoryEnv, { chunk: filled.probeChunk, otherSources: true, limit: 5 }),
+      (r) => (r.passages.length === 5 ? undefined : `${r.passages.length} passages`),
+    );
+    // The scan alone (no SQL around it: scorer lookups, passage texts and stances).
+    const index = await memory.index(db, filled.registry.embedModelId as number);
+    const probe = Float32Array.from({ length: opts.dim }, (_, i) => (i === 0 ? 1 : 0));
+    results.similar_serve_memory_scan_only = await measure('in-memory scan alone', opts.repeat, async () => index.nearest(probe, 5), (r) =>
+      r.length === 5 ? undefined : `${r.length} rows`,
+    );
     const breakdown = opts.breakdown ? await compareBreakdown(env, firstAxis) : undefined;
     if (breakdown) progress(`compare breakdown: ${JSON.stringify(breakdown)}`);
 
@@ -686,7 +711,7 @@ function formatReport(r: Report): string {
   lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) lines.push(fmt(row));
   lines.push('');
-  lines.push(`(${r.repeat} timed runs each after one warm-up; compare = one axis by source, similar = nearest 5 to a stored chunk)`);
+  lines.push(`(${r.repeat} timed runs each after one warm-up; compare = one axis by source, similar = nearest 5 to a stored chunk by the SQL scan of the CLI; "serve, in memory" = the scan of stance serve)`);
   if (r.compare_breakdown) {
     const b = r.compare_breakdown;
     lines.push(

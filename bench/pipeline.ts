@@ -13,15 +13,15 @@
 // Each dtype runs in a child process of its own, so its load time, RSS and peak RSS are not
 // mixed with the other dtype's models (transformers.js sessions are not freed on demand).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chunkBudget, loadLocalInference, type Inference, type InferenceSpec } from '../app/inference.ts';
-import { NLI_BATCH_SIZE } from '../app/step-context.ts';
+import { NLI_BATCH_SIZE } from '../pipeline/pool-shape.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import { DEFAULT_CHUNK_TOKENS } from '../pipeline/chunk.ts';
 import { loadAxesFile } from '../pipeline/load-axes.ts';
@@ -30,13 +30,9 @@ import { buildNliPairs } from '../pipeline/nli-score.ts';
 import { prepareDocument } from '../pipeline/prepare-document.ts';
 import type { AxisScore } from '../pipeline/stance-score.ts';
 import { startInferenceThread } from '../workers/inference-client.ts';
+import { DEFAULT_MODELS_DIR, EMBED_MODEL, ensureBenchModels, NLI_MODEL, SetupError } from './bench-models.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const DEFAULT_MODELS_DIR = join(REPO, '.stance', 'bench-models');
-const MAKE_MODELS = resolve(REPO, '..', 'shared', 'tools', 'make-models.py');
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-const EMBED_MODEL = 'bench-minilm-l6';
-const NLI_MODEL = 'bench-nli-12l-384';
 // What the product embeds per forward pass (app/inference.ts inferenceSpecFrom).
 const EMBED_BATCH_SIZE = 32;
 const DEFAULT_BATCHES = [1, 8, 16, 32];
@@ -94,9 +90,6 @@ class UsageError extends Error {
   override name = 'UsageError';
 }
 
-class SetupError extends Error {
-  override name = 'SetupError';
-}
 
 /** A child run failed; it has printed its own error already. */
 class ChildError extends Error {
@@ -187,47 +180,8 @@ async function timed<T>(runs: number, label: string, f: () => Promise<T>): Promi
 // ---------------------------------------------------------------------------------------------
 // The synthetic models: generated once into the cache folder when it lacks them.
 
-function modelFiles(dir: string, dtypes: readonly BenchDtype[]): string[] {
-  const onnx = dtypes.map((d) => (d === 'fp32' ? 'model.onnx' : 'model_quantized.onnx'));
-  return [EMBED_MODEL, NLI_MODEL].flatMap((m) => ['config.json', 'tokenizer.json', ...onnx.map((f) => join('onnx', f))].map((f) => join(dir, m, f)));
-}
-
 function ensureModels(opts: Options): void {
-  const missing = modelFiles(opts.modelsDir, opts.dtypes).filter((f) => !existsSync(f));
-  if (missing.length === 0) return;
-  const generate = `${PYTHON} ${MAKE_MODELS} bench ${opts.modelsDir}`;
-  if (opts.explicitModelsDir) {
-    throw new SetupError(
-      `${opts.modelsDir} lacks the benchmark models (missing ${missing[0]}${missing.length > 1 ? ` and ${missing.length - 1} more` : ''}).\n` +
-        `Generate them with:  ${generate}\nor leave out --models-dir to use (and fill) the cache folder ${DEFAULT_MODELS_DIR}.`,
-    );
-  }
-  if (!existsSync(MAKE_MODELS)) throw new SetupError(`cannot generate the benchmark models: ${MAKE_MODELS} not found; pass --models-dir DIR with ${EMBED_MODEL}/ and ${NLI_MODEL}/`);
-  const probe = spawnSync(PYTHON, ['-c', 'import onnx, numpy'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new SetupError(
-      `cannot generate the benchmark models: ${PYTHON} ${probe.error ? `is not available (${probe.error.message})` : 'cannot import onnx and numpy'}.\n` +
-        'make-models.py needs the Debian packages python3-onnx and python3-numpy; install them with\n' +
-        '  apt-get update && apt-get install -y python3-onnx python3-numpy\n' +
-        `or pass --models-dir DIR with ${EMBED_MODEL}/ and ${NLI_MODEL}/ made elsewhere by make-models.py bench DIR.`,
-    );
-  }
-  progress(`generating the synthetic benchmark models into ${opts.modelsDir} (make-models.py bench)`);
-  // Write next to the cache and move into place, so an interrupted run leaves no half-written model.
-  const tmp = `${opts.modelsDir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(dirname(tmp), { recursive: true });
-  try {
-    const run = spawnSync(PYTHON, [MAKE_MODELS, 'bench', tmp], { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (run.error || run.status !== 0) throw new SetupError(`${generate} failed (${run.error?.message ?? `exit code ${run.status}`})`);
-    mkdirSync(opts.modelsDir, { recursive: true });
-    for (const m of [EMBED_MODEL, NLI_MODEL]) {
-      rmSync(join(opts.modelsDir, m), { recursive: true, force: true });
-      renameSync(join(tmp, m), join(opts.modelsDir, m));
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  ensureBenchModels(opts.modelsDir, opts.explicitModelsDir, opts.dtypes, progress);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { loadConfig, type Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { storeOptions } from './context.ts';
-import { inferenceSpecFrom, loadLocalInference, type Inference } from '../app/inference.ts';
+import { inferenceSpecFrom, type Inference } from '../app/inference.ts';
+import { startInferencePool } from '../workers/inference-pool.ts';
 import { SCORERS } from '../app/scorers/index.ts';
 import { createStepContext } from '../app/step-context.ts';
 import type { StepContext } from '../app/steps.ts';
@@ -57,7 +58,7 @@ export async function openInlineRuntime(database?: Database, opts: { requireMode
   let inference: Inference | undefined;
   try {
     say(`loading models ${config.embedModel} and ${config.nliModel} (${config.dtype})${config.modelsDir ? ` from ${config.modelsDir}` : ''}...`);
-    inference = await loadLocalInference(inferenceSpecFrom(config), say);
+    inference = await startInferencePool(inferenceSpecFrom(config), { onProgress: say, inThreadWhenSingle: true });
   } catch (err) {
     if (!(err instanceof ModelLoadError) || opts.requireModels) {
       if (!database) await db.close();

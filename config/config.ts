@@ -1,5 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { poolShape } from '../pipeline/pool-shape.ts';
 import { z } from 'zod';
+import { parseGate, type NliGate } from '../pipeline/nli-gate.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
 
 /** Error raised when an environment variable has a value the tool cannot use. */
@@ -8,6 +11,8 @@ export class ConfigError extends Error {
 }
 
 const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+// Pole hypotheses run for chunks whose relevance reaches half the axis's relevance threshold.
+const DEFAULT_NLI_GATE = '0.5';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 // Empty strings count as unset: `FOO= stance ...` should mean "use the default".
@@ -17,6 +22,11 @@ const positiveInt = (fallback: number) =>
     (v) => (v === undefined || v === '' ? fallback : v),
     z.coerce.number().int('must be a whole number').positive('must be greater than 0'),
   );
+
+const optionalPositiveInt = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z.coerce.number().int('must be a whole number').positive('must be greater than 0').optional(),
+);
 
 const urlWithScheme = (schemes: string[]) =>
   optionalString.refine(
@@ -38,8 +48,21 @@ const envSchema = z.object({
   STANCE_EMBED_MODEL: optionalString.default('Xenova/all-MiniLM-L6-v2'),
   STANCE_NLI_MODEL: optionalString.default('Xenova/nli-deberta-v3-xsmall'),
   STANCE_MODEL_DTYPE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(DTYPES).default('q8')),
-  STANCE_ORT_THREADS: positiveInt(1),
+  STANCE_ORT_THREADS: optionalPositiveInt,
+  STANCE_INFERENCE_SESSIONS: optionalPositiveInt,
   STANCE_CHUNK_TOKENS: positiveInt(200),
+  STANCE_NLI_GATE: z
+    .preprocess((v) => (v === undefined || v === '' ? DEFAULT_NLI_GATE : v), z.string())
+    .transform((v, ctx) => {
+      const gate = parseGate(v);
+      if (gate === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be "off" or a fraction of the relevance threshold in (0, 1], e.g. 0.5' });
+        return z.NEVER;
+      }
+      return gate;
+    }),
+  // Benchmark hook (bench/throughput.ts): the share of (chunk, axis) pairs the gate lets through, whatever their relevance.
+  STANCE_NLI_GATE_FORCE_PASS_RATE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]').optional()),
   STANCE_MAX_DOC_BYTES: positiveInt(5_000_000),
   STANCE_AXES_FILE: optionalString,
   STANCE_LEXICON_FILE: optionalString,
@@ -71,8 +94,12 @@ export interface Config {
   embedModel: string;
   nliModel: string;
   dtype: Dtype;
+  /** ONNX Runtime intra-op threads per session, and sessions (model copies, each in a worker thread): pipeline/pool-shape.ts. */
   ortThreads: number;
+  inferenceSessions: number;
   chunkTokens: number;
+  /** The NLI cascade's gate (pipeline/nli-gate.ts); undefined: off, every hypothesis runs. */
+  nliGate: NliGate | undefined;
   maxDocBytes: number;
   axesFile: string | undefined;
   /** The lexicon file of the lexicon scorer and baseline; the project's config/lexicon.json when undefined. */
@@ -100,8 +127,8 @@ function shown(name: string, value: string): string {
   return JSON.stringify(hidden);
 }
 
-/** Parses an environment into a Config; throws ConfigError naming every bad variable. */
-export function parseConfig(env: Record<string, string | undefined>, cwd = '.'): Config {
+/** Parses an environment into a Config; throws ConfigError naming every bad variable. `cores` sizes the inference pool's defaults. */
+export function parseConfig(env: Record<string, string | undefined>, cwd = '.', cores = availableParallelism()): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
@@ -131,8 +158,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     embedModel: e.STANCE_EMBED_MODEL,
     nliModel: e.STANCE_NLI_MODEL,
     dtype: e.STANCE_MODEL_DTYPE,
-    ortThreads: e.STANCE_ORT_THREADS,
+    ...poolFrom(cores, e.STANCE_INFERENCE_SESSIONS, e.STANCE_ORT_THREADS),
     chunkTokens: e.STANCE_CHUNK_TOKENS,
+    nliGate: gateFrom(e.STANCE_NLI_GATE, e.STANCE_NLI_GATE_FORCE_PASS_RATE),
     maxDocBytes: e.STANCE_MAX_DOC_BYTES,
     axesFile: e.STANCE_AXES_FILE === undefined ? undefined : resolve(cwd, e.STANCE_AXES_FILE),
     lexiconFile: e.STANCE_LEXICON_FILE === undefined ? undefined : resolve(cwd, e.STANCE_LEXICON_FILE),
@@ -145,6 +173,16 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.'):
     port: e.STANCE_PORT,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function poolFrom(cores: number, sessions: number | undefined, threads: number | undefined): { inferenceSessions: number; ortThreads: number } {
+  const shape = poolShape(cores, { sessions, threads });
+  return { inferenceSessions: shape.sessions, ortThreads: shape.threads };
+}
+
+function gateFrom(gate: NliGate | 'off', forcePassRate: number | undefined): NliGate | undefined {
+  if (gate === 'off') return undefined;
+  return forcePassRate === undefined ? gate : { ...gate, forcePassRate };
 }
 
 // Origins as browsers send them: scheme://host[:port], no path. A typo would silently never match, so refuse it.

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Inference, InferenceSpec } from '../app/inference.ts';
 import type { Chunk } from '../pipeline/chunk.ts';
 import { ModelLoadError } from '../pipeline/models.ts';
-import type { AxisScore } from '../pipeline/stance-score.ts';
+import type { NliAxisScore } from '../pipeline/nli-score.ts';
 import type { ThreadRequest, ThreadResponse } from './inference-protocol.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -63,7 +63,7 @@ export async function startInferenceThread(spec: InferenceSpec, onProgress?: (m:
     nliModel: info.nliModel,
     chunk: (text, maxTokens) => call<Chunk[]>({ op: 'chunk', text, maxTokens }),
     embed: (texts) => call<Float32Array[]>({ op: 'embed', texts }),
-    nliScores: (texts, axes, opts) => call<AxisScore[][]>({ op: 'nli', texts, axes, opts }),
+    nliScores: (texts, axes, opts) => call<NliAxisScore[][]>({ op: 'nli', texts, axes, opts }),
     close: async () => {
       failure ??= new Error('inference thread closed');
       await worker.terminate();

@@ -9,6 +9,7 @@ import { compareGroupsOnAxis, DEFAULT_ITERATIONS, DEFAULT_SEED, type Comparison 
 import { evidenceFor, type EvidencePassage } from './evidence.ts';
 import { resolveScope } from './resolve.ts';
 import { filtersSchema, GROUP_BY, idSchema } from './selection.ts';
+import type { NearestSearch } from './nearest.ts';
 import { similarPassages, type SimilarPassage } from './similar.ts';
 
 // A scorer name ("nli", "lexicon", "trained:dev"), checked against app/scorers when resolved
@@ -66,6 +67,8 @@ export interface QueryEnv {
   axes: Axis[];
   /** Embeds free text for `similar --text` (loads the embedding model on first use). */
   embedText?: (text: string) => Promise<Float32Array>;
+  /** How `similar` finds nearest chunks; the exact SQL scan when absent (app/compare/nearest.ts). */
+  nearest?: NearestSearch;
 }
 
 /** Compares groups on one axis, or on every axis when none is given. */
@@ -100,11 +103,11 @@ export async function runSimilar(env: QueryEnv, raw: SimilarParams): Promise<{ q
   const scorerId = scopes[0]?.scorer.id ?? 0;
   let passages: SimilarPassage[];
   if (p.chunk !== undefined) {
-    passages = await similarPassages(env.db, { kind: 'chunk', chunkId: p.chunk }, { modelId, limit: p.limit, otherSources: p.otherSources, scorerId, axisIds });
+    passages = await similarPassages(env.db, { kind: 'chunk', chunkId: p.chunk }, { modelId, limit: p.limit, otherSources: p.otherSources, scorerId, axisIds, ...(env.nearest ? { search: env.nearest } : {}) });
   } else {
     if (!env.embedText) throw new Error('similar --text needs the embedding model');
     const vector = await env.embedText(p.text as string);
-    passages = await similarPassages(env.db, { kind: 'vector', vector }, { modelId, limit: p.limit, scorerId, axisIds });
+    passages = await similarPassages(env.db, { kind: 'vector', vector }, { modelId, limit: p.limit, scorerId, axisIds, ...(env.nearest ? { search: env.nearest } : {}) });
   }
   return { query: p.chunk !== undefined ? { chunk: p.chunk } : { text: p.text as string }, scorer: scopes[0]?.scorer.key ?? '', passages };
 }

@@ -1,5 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
+import { sqlNearest, type NearestSearch } from './nearest.ts';
 
 /** A stored passage near a query, with its stance on every axis. */
 export interface SimilarPassage {
@@ -23,57 +24,71 @@ export class SimilarQueryError extends Error {
 
 /**
  * The k stored chunks nearest to a vector or to a stored chunk, by exact cosine (dot product of
- * L2-normalized vectors) computed in SQL over real[]: correct without pgvector on any Postgres.
+ * L2-normalized vectors), found by `search` (SQL over real[] by default: correct without pgvector
+ * on any Postgres; `stance serve` scans the vectors in memory, app/compare/nearest.ts).
  * With otherSources, only chunks from sources other than the query chunk's (or excludeSource).
  */
 export async function similarPassages(
   db: Db,
   q: SimilarQuery,
-  opts: { modelId: number; limit: number; otherSources?: boolean; excludeSource?: string; scorerId: number; axisIds: Map<string, number> },
+  opts: { modelId: number; limit: number; otherSources?: boolean; excludeSource?: string; scorerId: number; axisIds: Map<string, number>; search?: NearestSearch },
 ): Promise<SimilarPassage[]> {
-  let vector: SQL;
-  let querySource: string | undefined = opts.excludeSource;
+  let skipSourceId: number | undefined;
+  if (opts.excludeSource !== undefined) {
+    const [row] = await queryRows<{ id: number }>(db, sql`select id from sources where name = ${opts.excludeSource}`);
+    skipSourceId = row?.id;
+  }
   if (q.kind === 'chunk') {
-    const [row] = await queryRows<{ source: string; has: boolean }>(
+    const [row] = await queryRows<{ source_id: number; has: boolean }>(
       db,
-      sql`select src.name as source, exists(select 1 from embeddings e where e.chunk_id = c.id and e.model_id = ${opts.modelId}) as has
-          from chunks c join documents d on d.id = c.document_id join sources src on src.id = d.source_id where c.id = ${q.chunkId}`,
+      sql`select d.source_id, exists(select 1 from embeddings e where e.chunk_id = c.id and e.model_id = ${opts.modelId}) as has
+          from chunks c join documents d on d.id = c.document_id where c.id = ${q.chunkId}`,
     );
     if (!row) throw new SimilarQueryError(`chunk ${q.chunkId} does not exist`);
     if (!row.has) throw new SimilarQueryError(`chunk ${q.chunkId} has no embedding from the current embedding model; run \`stance rescore\``);
-    querySource = row.source;
-    vector = sql`(select e.vector from embeddings e where e.chunk_id = ${q.chunkId} and e.model_id = ${opts.modelId})`;
-  } else {
-    const literal = `{${Array.from(q.vector, (x) => (Number.isFinite(x) ? x : 0)).join(',')}}`;
-    vector = sql`${literal}::real[]`;
+    if (opts.otherSources) skipSourceId = row.source_id;
   }
-  const exclude = opts.otherSources && querySource !== undefined ? sql`and src.name <> ${querySource}` : sql``;
-  const self = q.kind === 'chunk' ? sql`and e.chunk_id <> ${q.chunkId}` : sql``;
-  const rows = await queryRows<Omit<SimilarPassage, 'stances'>>(
+  const search = opts.search ?? sqlNearest;
+  const hits = await search.nearest(db, {
+    modelId: opts.modelId,
+    limit: opts.limit,
+    query: q.kind === 'chunk' ? { kind: 'chunk', chunkId: q.chunkId } : { kind: 'vector', vector: q.vector },
+    ...(skipSourceId !== undefined ? { skipSourceId } : {}),
+  });
+  if (hits.length === 0) return [];
+  const ids = hits.map((h) => h.chunk_id);
+  const meta = await queryRows<Omit<SimilarPassage, 'stances' | 'similarity'>>(
     db,
-    sql`with q as (select ${vector} as v)
-        select e.chunk_id, c.document_id, src.name as source, d.title, c.text,
-               (select sum(a * b) from unnest(e.vector, q.v) as t(a, b)) as similarity
-        from embeddings e cross join q join chunks c on c.id = e.chunk_id join documents d on d.id = c.document_id
-        join sources src on src.id = d.source_id
-        where e.model_id = ${opts.modelId} ${self} ${exclude}
-        order by similarity desc, e.chunk_id limit ${opts.limit}`,
+    sql`select c.id as chunk_id, c.document_id, src.name as source, d.title, c.text
+        from chunks c join documents d on d.id = c.document_id join sources src on src.id = d.source_id
+        where c.id in ${ids}`,
   );
-  if (rows.length === 0) return [];
+  const metaById = new Map(meta.map((m) => [m.chunk_id, m]));
   const axisBySlug = [...opts.axisIds.entries()];
   const stanceRows = await queryRows<{ chunk_id: number; axis_id: number; score: number; relevance: number; label: string; details: Record<string, unknown> | null }>(
     db,
     sql`select chunk_id, axis_id, score, relevance, label, details from stance_scores
-        where scorer_id = ${opts.scorerId} and chunk_id in ${rows.map((r) => r.chunk_id)} and axis_id in ${axisBySlug.map(([, id]) => id)}`,
+        where scorer_id = ${opts.scorerId} and chunk_id in ${ids} and axis_id in ${axisBySlug.map(([, id]) => id)}`,
   );
-  return rows.map((r) => ({
-    ...r,
-    similarity: Number(r.similarity),
-    stances: Object.fromEntries(
-      axisBySlug.flatMap(([slug, id]) => {
-        const s = stanceRows.find((x) => x.chunk_id === r.chunk_id && x.axis_id === id);
-        return s ? [[slug, { score: s.score, relevance: s.relevance, label: s.label, details: s.details }]] : [];
-      }),
-    ),
-  }));
+  // A chunk deleted between the two queries is left out rather than shown without its text.
+  return hits.flatMap((h) => {
+    const m = metaById.get(h.chunk_id);
+    if (!m) return [];
+    return [
+      {
+        chunk_id: m.chunk_id,
+        document_id: m.document_id,
+        source: m.source,
+        title: m.title,
+        similarity: h.similarity,
+        text: m.text,
+        stances: Object.fromEntries(
+          axisBySlug.flatMap(([slug, id]) => {
+            const s = stanceRows.find((x) => x.chunk_id === h.chunk_id && x.axis_id === id);
+            return s ? [[slug, { score: s.score, relevance: s.relevance, label: s.label, details: s.details }]] : [];
+          }),
+        ),
+      },
+    ];
+  });
 }

@@ -1,3 +1,4 @@
+import { gateTag } from '../../pipeline/nli-gate.ts';
 import { axisFileSettings, scoreTexts } from '../eval-score.ts';
 import { findModelScorer } from '../lookup.ts';
 import { scorerKey } from '../registry.ts';
@@ -21,15 +22,22 @@ export const nliScorer: ScorerDescriptor = {
   registration: async (env) => {
     if (!env.inference || env.modelIds.nli === undefined) throw new Error('the nli scorer needs the NLI model loaded');
     const profile = env.profiles?.nli;
-    return { key: scorerKey('nli', env.inference.nliModel, profile), modelId: env.modelIds.nli, settings: { ...NLI_SETTINGS, profile } };
+    const gate = env.config.nliGate;
+    return {
+      key: scorerKey('nli', env.inference.nliModel, profile, gateTag(gate)),
+      modelId: env.modelIds.nli,
+      settings: { ...NLI_SETTINGS, profile, ...(gate ? { gate } : {}) },
+    };
   },
   scoreChunks: async (ctx, _ref, chunks) => {
     if (!ctx.inference) throw new Error('the nli scorer needs the NLI model, which is not loaded');
-    return ctx.inference.nliScores(
+    const scores = await ctx.inference.nliScores(
       chunks.map((c) => c.text),
       ctx.axes,
-      { batchSize: ctx.nliBatchSize, ...ctx.calibration?.nli },
+      { batchSize: ctx.nliBatchSize, ...ctx.calibration?.nli, ...(ctx.nliGate ? { gate: ctx.nliGate } : {}) },
     );
+    // A chunk the cascade stopped says so: its probabilities and score are not the model's (see README, "The NLI cascade").
+    return scores.map((perAxis) => perAxis.map(({ gated, ...s }) => (gated ? { ...s, details: { gated: true } } : s)));
   },
   findStored: (db, config) => findModelScorer(db, config, 'nli'),
   currentKey: () => undefined,

@@ -24,7 +24,7 @@ export interface ScorerRef {
 export type ScoreRow = AxisScore & { details?: Record<string, unknown> | null };
 
 /** The configuration scorers read to find their versions without loading models. */
-export type ScorerConfig = Pick<Config, 'nliModel' | 'embedModel' | 'dtype'> & Partial<Pick<Config, 'thresholdProfile' | 'lexiconFile' | 'scorer'>>;
+export type ScorerConfig = Pick<Config, 'nliModel' | 'embedModel' | 'dtype'> & Partial<Pick<Config, 'thresholdProfile' | 'lexiconFile' | 'scorer' | 'nliGate'>>;
 
 /** A stored scorer version that queries read. */
 export interface StoredScorer {

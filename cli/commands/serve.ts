@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../../config/config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { storeOptions } from '../context.ts';
 import { createApp } from '../../server/app.ts';
+import { serverNearest } from '../../app/compare/nearest.ts';
 import { startServer, type RunningServer } from '../../server/listen.ts';
 import { say } from '../output.ts';
 import { queueDocuments } from '../process-after-ingest.ts';
@@ -47,7 +48,9 @@ export function registerServe(program: Command): void {
         const enqueue = config.redisUrl ? (ids: number[]) => queueDocuments(config, ids, database.db) : undefined;
         // Fail at start, not at the first POST, when Redis is not there (an empty batch only connects).
         if (enqueue) await enqueue([]);
-        const app = createApp({ env: queryEnvFor(database, config), config, enqueue, logger });
+        // similar: pgvector when the database has it, else the embeddings held in memory (app/compare/nearest.ts).
+        const nearest = await serverNearest(database.db);
+        const app = createApp({ env: { ...queryEnvFor(database, config), nearest }, config, enqueue, logger });
         try {
           server = await startServer(app, { host, port });
         } catch (err) {
@@ -55,7 +58,7 @@ export function registerServe(program: Command): void {
         }
         // Other processes on the embedded store are refused with a message that names this URL.
         database.lock?.update({ url: server.url });
-        logger.info({ url: server.url, database: database.location, auth: config.apiToken ? 'bearer token for writes' : 'none', queue: enqueue ? 'workers' : 'stance process' }, 'listening');
+        logger.info({ url: server.url, database: database.location, similar: nearest.kind, auth: config.apiToken ? 'bearer token for writes' : 'none', queue: enqueue ? 'workers' : 'stance process' }, 'listening');
         say(`stance API on ${server.url} (routes: ${server.url}/openapi.json); Ctrl-C to stop`);
 
         const signal = await new Promise<string>((resolve) => {

@@ -5,7 +5,7 @@ import { inferenceSpecFrom } from '../../app/inference.ts';
 import { createLogger } from '../../app/log.ts';
 import { createStepContext } from '../../app/step-context.ts';
 import { producerConnection, ready, workerConnection } from '../../workers/connection.ts';
-import { startInferenceThread } from '../../workers/inference-client.ts';
+import { startInferencePool } from '../../workers/inference-pool.ts';
 import { openProducer } from '../../workers/producer.ts';
 import { startWorkers } from '../../workers/run-workers.ts';
 import { surviveLostConnections } from '../../workers/lost-connection.ts';
@@ -39,7 +39,7 @@ export function registerWorker(program: Command): void {
         cleanups.push(() => producerRedis.disconnect());
         await ready(producerRedis, config.redisUrl);
         logger.info({ embed: config.embedModel, nli: config.nliModel, dtype: config.dtype }, 'loading models');
-        const inference = await startInferenceThread(inferenceSpecFrom(config), (m) => logger.info({ progress: m }, 'model download'));
+        const inference = await startInferencePool(inferenceSpecFrom(config), { onProgress: (m) => logger.info({ progress: m }, 'model download') });
         cleanups.push(() => inference.close());
         const ctx = await createStepContext(database.db, inference, axes, config);
         const producer = openProducer(producerRedis, config.queuePrefix, { attempts: config.queue.jobAttempts, backoffMs: config.queue.backoffMs });

@@ -27,6 +27,9 @@ export const stanceScores = pgTable(
   },
   (t) => [
     primaryKey({ name: 'stance_scores_pk', columns: [t.chunkId, t.axisId, t.scorerId] }),
-    index('stance_scores_axis_scorer_idx').on(t.axisId, t.scorerId),
+    // Covers compare (app/compare/positions.ts): its filter (axis, scorer) and every column it reads
+    // (chunk, score, relevance, label), so Postgres answers from the index alone (an index-only
+    // scan). It replaces the (axis_id, scorer_id) index, which is its prefix.
+    index('stance_scores_axis_scorer_cover_idx').on(t.axisId, t.scorerId, t.chunkId, t.score, t.relevance, t.label),
   ],
 );

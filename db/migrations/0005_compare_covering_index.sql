@@ -1,0 +1,2 @@
+DROP INDEX "stance_scores_axis_scorer_idx";--> statement-breakpoint
+CREATE INDEX "stance_scores_axis_scorer_cover_idx" ON "stance_scores" USING btree ("axis_id","scorer_id","chunk_id","score","relevance","label");
