@@ -18,4 +18,7 @@ export const TINY_MODEL_ENV: Record<string, string> = {
   STANCE_MODELS_DIR: FIXTURE_MODELS_DIR,
   STANCE_EMBED_MODEL: 'tiny-lexical-embed',
   STANCE_NLI_MODEL: 'tiny-random-nli',
+  // vitest already runs two files at once on two cores: one inference session per CLI process
+  // keeps a test's child from loading the models twice and oversubscribing the cores.
+  STANCE_INFERENCE_SESSIONS: '1',
 };
