@@ -23,13 +23,16 @@ import { compareQuery, describeApiIssues, evidenceQuery, readQuery, similarQuery
 import { documentBodySchema } from './schemas.ts';
 import { corsForAllowedOrigins, guardWrites } from './write-guard.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
+import { WEB_ROOT } from './web/layout.ts';
+import { webRoutes } from './web/routes.ts';
+import { webDepsFrom } from './web/deps.ts';
 
 /** What the HTTP API needs; everything comes in, so tests build an app without a socket or a model. */
 export interface AppDeps {
   /** The store, the configured axes and model names, and (for /similar?text=) the text embedder. */
   env: QueryEnv;
   /** allowedOrigins: web origins besides the server's own that may write (STANCE_ALLOWED_ORIGINS). */
-  config: Pick<Config, 'apiToken' | 'maxDocBytes'> & Partial<Pick<Config, 'allowedOrigins'>>;
+  config: Pick<Config, 'apiToken' | 'maxDocBytes'> & Partial<Pick<Config, 'allowedOrigins' | 'goldDir' | 'reviewDir' | 'redisUrl' | 'queuePrefix'>>;
   /**
    * Hands stored documents to the queue workers (REDIS_URL set). Without it, documents stay
    * queued for `stance process`: no model ever runs inside a request.
@@ -202,13 +205,17 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/openapi.json', (c) => c.json(openapi));
 
+  // The web pages for analysts, evaluators and operators (server/web/).
+  app.route(WEB_ROOT, webRoutes(webDepsFrom(deps, requireToken(deps.config.apiToken))));
+  app.get('/', (c) => c.redirect(WEB_ROOT));
+
   return app;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Writes need `Authorization: Bearer <token>` when a token is configured (compared in constant time). */
-function requireToken(token: string | undefined): MiddlewareHandler {
+export function requireToken(token: string | undefined): MiddlewareHandler {
   const expected = token === undefined ? undefined : digest(token);
   return async (c, next) => {
     if (!expected) return next();

@@ -1,0 +1,40 @@
+import { html, type Html } from './html.ts';
+import { num } from './layout.ts';
+
+/** One row of an interval chart: a label, a point and its 95% interval (null: nothing to draw). */
+export interface IntervalRow {
+  label: string;
+  position: number | null;
+  ci: readonly [number, number] | null;
+}
+
+const W = 640;
+const LEFT = 210;
+const RIGHT = 30;
+const ROW = 26;
+const clamp = (v: number) => Math.min(1, Math.max(-1, v));
+const px = (v: number) => Math.round((LEFT + ((clamp(v) + 1) / 2) * (W - LEFT - RIGHT)) * 10) / 10;
+
+/**
+ * Positions on one axis from -1 (pole A, left) to +1 (pole B, right), one row per label with its
+ * interval whisker: the compare page's picture of a table that follows it.
+ */
+export function intervalChart(rows: readonly IntervalRow[], poles: readonly [string, string], title: string): Html {
+  const height = 40 + rows.length * ROW + 28;
+  const bottom = 30 + rows.length * ROW;
+  return html`<svg class="chart" role="img" aria-label="${title}" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-size="12" font-family="system-ui, sans-serif">
+<title>${title}</title>
+<rect x="${LEFT}" y="20" width="${W - LEFT - RIGHT}" height="${bottom - 20}" fill="#fafafa" stroke="#bbb"/>
+<line x1="${px(0)}" y1="20" x2="${px(0)}" y2="${bottom}" stroke="#bbb" stroke-dasharray="4 3"/>
+${[-1, -0.5, 0, 0.5, 1].map((v) => html`<text x="${px(v)}" y="${bottom + 14}" text-anchor="middle" fill="#555">${v}</text>`)}
+<text x="${LEFT}" y="14" fill="#333">← ${poles[0]}</text><text x="${W - RIGHT}" y="14" text-anchor="end" fill="#333">${poles[1]} →</text>
+${rows.map((r, i) => {
+    const y = 20 + ROW / 2 + i * ROW;
+    const label = r.label.length > 30 ? `${r.label.slice(0, 29)}…` : r.label;
+    return html`<g><title>${r.label}: ${num(r.position)}${r.ci ? ` [${num(r.ci[0])}, ${num(r.ci[1])}]` : ''}</title>
+<text x="${LEFT - 8}" y="${y + 4}" text-anchor="end" fill="#222">${label}</text>
+${r.ci ? html`<line x1="${px(r.ci[0])}" y1="${y}" x2="${px(r.ci[1])}" y2="${y}" stroke="#0072b2" stroke-width="2"/><line x1="${px(r.ci[0])}" y1="${y - 5}" x2="${px(r.ci[0])}" y2="${y + 5}" stroke="#0072b2" stroke-width="2"/><line x1="${px(r.ci[1])}" y1="${y - 5}" x2="${px(r.ci[1])}" y2="${y + 5}" stroke="#0072b2" stroke-width="2"/>` : ''}
+${r.position === null ? html`<text x="${px(0)}" y="${y + 4}" text-anchor="middle" fill="#999">no position</text>` : html`<circle cx="${px(r.position)}" cy="${y}" r="5" fill="#d55e00"/>`}</g>`;
+  })}
+</svg>`;
+}

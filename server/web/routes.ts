@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { Hono, type Context } from 'hono';
+import type { WebDeps } from './deps.ts';
+import { pageErrorFor } from './errors.ts';
+import { html, type Html } from './html.ts';
+import { layout, notice, page } from './layout.ts';
+import { mapPage } from './pages/map.ts';
+import { comparePage } from './pages/compare.ts';
+import { documentsPage } from './pages/documents.ts';
+import { documentPage } from './pages/document.ts';
+
+// The stylesheet and scripts, read once: small files served as they are (no bundler).
+const STATIC: Record<string, { type: string; body: string }> = Object.fromEntries(
+  [
+    ['style.css', 'text/css; charset=utf-8'],
+    ['filters.js', 'text/javascript; charset=utf-8'],
+    ['documents.js', 'text/javascript; charset=utf-8'],
+  ].map(([file, type]) => [file, { type: type as string, body: readFileSync(new URL(`./static/${file}`, import.meta.url), 'utf8') }]),
+);
+
+// Every page: no framing by other sites, no scripts but our own files, no inline script.
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+};
+
+/** The web pages (server-rendered HTML), mounted under /ui by server/app.ts. */
+export function webRoutes(deps: WebDeps): Hono {
+  const web = new Hono();
+  const send = (c: Context, body: Html, status: 200 | 400 | 401 | 404 | 409 | 503 = 200) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
+    return c.html(body.value, status);
+  };
+
+  web.onError((err, c) => {
+    const known = pageErrorFor(err);
+    if (!known) deps.logger?.error({ err, method: c.req.method, path: c.req.path }, 'page failed');
+    const message = known?.message ?? 'internal error; the server log has the details';
+    if (c.req.header('accept')?.includes('application/json') && !c.req.header('accept')?.includes('text/html')) {
+      return c.json({ error: message }, known?.status ?? 500);
+    }
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
+    return c.html(layout({ title: known ? 'Cannot show this page' : 'Error', current: '', body: html`${notice('error', message)}<p><a href="${page('map')}">Back to the map</a></p>` }).value, known?.status ?? 500);
+  });
+
+  web.get('/', (c) => c.redirect(page('map')));
+  web.get('/static/:file', (c) => {
+    const f = STATIC[c.req.param('file')];
+    if (!f) return c.text('not found', 404);
+    c.header('Content-Type', f.type);
+    c.header('Cache-Control', 'no-cache');
+    return c.body(f.body);
+  });
+  web.get('/map', async (c) => send(c, await mapPage(deps, c.req.queries())));
+  web.get('/compare', async (c) => send(c, await comparePage(deps, c.req.queries())));
+  web.get('/documents', async (c) => send(c, await documentsPage(deps, c.req.queries())));
+  web.get('/documents/:id', async (c) => send(c, await documentPage(deps, c.req.param('id'), c.req.queries())));
+  return web;
+}

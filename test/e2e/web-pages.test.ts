@@ -1,0 +1,111 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, waitFor, type CliProcess } from '../helpers/cli.ts';
+import { repoPath, SEEDS_DIR } from '../helpers/paths.ts';
+import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
+
+/**
+ * The web pages in a real browser (Debian's chromium driven by playwright-core) against the real
+ * `stance serve` on the seed corpus, scored by the scorers that need no pretrained weights
+ * (lexicon, trained:default, ensemble:default). One server and one browser for the whole file.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'e2e-token-5f1c';
+const SCREENSHOTS = repoPath('test-artifacts/screenshots');
+const SEED_SOURCES = ['Cuba forum', 'ICT4Peace Foundation', 'ITU'];
+// A document whose text and title try to run script; it must show as text.
+const HOSTILE_TITLE = 'Hostile <img src=x onerror="window.__xss=1;alert(2)"> title';
+const HOSTILE_TEXT = 'Governments must protect human rights online. <script>window.__xss=1;alert(1)</script> The United Nations should set the rules for cyberspace and state sovereignty.';
+
+const hasServices = await postgresAvailable();
+const dataDir = mkdtempSync(join(tmpdir(), 'stance-e2e-'));
+const reviewDir = join(dataDir, 'reviews');
+const modelsDir = join(dataDir, 'no-models');
+let env: Record<string, string>;
+let drop: (() => Promise<void>) | undefined;
+let server: CliProcess | undefined;
+let browser: Browser | undefined;
+let base = '';
+
+beforeAll(async () => {
+  if (!hasServices) return;
+  const db = await createTestDatabase();
+  drop = db.drop;
+  mkdirSync(modelsDir);
+  // No model can load (empty STANCE_MODELS_DIR turns remote loading off): the model-free scorers run.
+  env = { DATABASE_URL: db.url, STANCE_MODELS_DIR: modelsDir, STANCE_SCORER: '', STANCE_LEXICON_FILE: '', STANCE_API_TOKEN: TOKEN, STANCE_REVIEW_DIR: reviewDir, LOG_LEVEL: 'warn' };
+  const seeds = JSON.parse(readFileSync(join(SEEDS_DIR, 'manifest.json'), 'utf8')) as { documents: { file: string }[] };
+  writeFileSync(join(dataDir, 'hostile.txt'), HOSTILE_TEXT);
+  // Manifest paths are relative to the manifest: the seeds are copied next to it.
+  mkdirSync(join(dataDir, 'seeds'));
+  for (const d of seeds.documents) copyFileSync(join(SEEDS_DIR, d.file), join(dataDir, 'seeds', d.file));
+  const manifest = {
+    documents: [
+      ...seeds.documents.map((d) => ({ ...d, file: `seeds/${d.file}` })),
+      { file: 'hostile.txt', source: 'Test <b>source</b>', title: HOSTILE_TITLE, date: '2020', language: 'en' },
+    ],
+  };
+  writeFileSync(join(dataDir, 'manifest.json'), JSON.stringify(manifest));
+  for (const args of [['db', 'migrate'], ['ingest', '--manifest', join(dataDir, 'manifest.json')]]) {
+    const r = runCli(args, env);
+    if (r.code !== 0) throw new Error(`stance ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  server = startCli(['serve', '--port', '0'], env);
+  base = await waitFor(() => /stance API on (http:\/\/\S+) /.exec(server?.stderr() ?? '')?.[1], 'the server to listen');
+  // launch() starts Chromium on a fresh temporary profile of its own (a new user-data dir each run).
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) {
+    server.child.kill('SIGTERM');
+    await server.done;
+  }
+  await drop?.();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A fresh page that records every dialog (alert) it opens. */
+async function openPage(path: string): Promise<{ page: Page; dialogs: string[] }> {
+  const page = await (browser as Browser).newPage({ viewport: { width: 1300, height: 900 } });
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(`${base}${path}`);
+  return { page, dialogs };
+}
+
+/** Whitespace collapsed, for comparing stored text with the seed files. */
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+describe.skipIf(!hasServices)('web pages in Chromium', { timeout: 120_000 }, () => {
+  it('the map shows the three seed sources; selecting one shows evidence quotes from its documents', async () => {
+    const { page } = await openPage('/ui/map');
+    const keys = await page.locator('svg circle.group').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+    for (const s of SEED_SOURCES) expect(keys).toContain(s);
+    await page.screenshot({ path: join(SCREENSHOTS, 'map.png'), fullPage: true });
+
+    await page.locator('a.group-link[aria-label^="ITU "]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/select=ITU/);
+    const quotes = await page.locator('blockquote.quote').allTextContents();
+    expect(quotes.length).toBeGreaterThan(0);
+    // Every quote is text of an ITU seed document (the manifest says which files are ITU's).
+    const seeds = JSON.parse(readFileSync(join(SEEDS_DIR, 'manifest.json'), 'utf8')) as { documents: { file: string; source: string }[] };
+    const ituText = squash(seeds.documents.filter((d) => d.source === 'ITU').map((d) => readFileSync(join(SEEDS_DIR, d.file), 'utf8')).join(' '));
+    for (const q of quotes) expect(ituText).toContain(squash(q).slice(0, 60));
+    await page.screenshot({ path: join(SCREENSHOTS, 'map-selected.png'), fullPage: true });
+    await page.close();
+  });
+});
