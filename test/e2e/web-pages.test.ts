@@ -108,4 +108,69 @@ describe.skipIf(!hasServices)('web pages in Chromium', { timeout: 120_000 }, () 
     await page.screenshot({ path: join(SCREENSHOTS, 'map-selected.png'), fullPage: true });
     await page.close();
   });
+
+  it('a filter change on the compare view goes into the URL and survives a reload', async () => {
+    const { page } = await openPage('/ui/compare');
+    await page.locator('input[name="sources"][value="ITU"]').check();
+    await page.waitForURL(/sources=ITU/);
+    await page.locator('input[name="sources"][value="Cuba forum"]').check();
+    await page.waitForURL(/sources=Cuba/);
+    await page.selectOption('select[name="scorer"]', 'lexicon');
+    await page.waitForURL(/scorer=lexicon/);
+    await page.reload();
+    const url = new URL(page.url());
+    expect(url.searchParams.getAll('sources').sort()).toEqual(['Cuba forum', 'ITU']);
+    expect(url.searchParams.get('scorer')).toBe('lexicon');
+    expect(await page.locator('input[name="sources"][value="ITU"]').isChecked()).toBe(true);
+    expect(await page.locator('input[name="sources"][value="ICT4Peace Foundation"]').isChecked()).toBe(false);
+    expect(await page.locator('select[name="scorer"]').inputValue()).toBe('lexicon');
+    // Only the two chosen sources are compared, on each axis, by the lexicon scorer, with their one pair.
+    for (const section of await page.locator('section.comparison').all()) {
+      const rows = await section.locator('table.groups tbody th').allTextContents();
+      expect(rows.sort()).toEqual(['Cuba forum', 'ITU']);
+      expect(await section.locator('h2').textContent()).toContain('scorer lexicon');
+      expect(await section.locator('table.pairs tbody tr').count()).toBe(1);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('adding a document through the form is refused without the token, and with it the document appears with its status', async () => {
+    const { page } = await openPage('/ui/documents');
+    const title = 'E2E added document';
+    await page.fill('textarea[name="text"]', 'The multistakeholder model must guide Internet governance. Civil society and the technical community belong at the table.');
+    await page.fill('input[name="source"]', 'E2E source');
+    await page.fill('input[name="title"]', title);
+    await page.click('button:has-text("Add document")');
+    await expect.poll(() => page.locator('#add-result').textContent()).toContain('Not added (401)');
+    expect(await page.locator('#documents-body').textContent()).not.toContain(title);
+
+    await page.fill('input[name="token"]', TOKEN);
+    await page.click('button:has-text("Add document")');
+    await expect.poll(() => page.locator('#add-result').textContent()).toMatch(/^Document \d+: queued\.$/);
+    const id = /Document (\d+)/.exec((await page.locator('#add-result').textContent()) ?? '')?.[1];
+    const row = page.locator(`#documents-body tr[data-id="${id}"]`);
+    await expect.poll(() => row.textContent()).toContain(title);
+    expect(await row.getAttribute('data-status')).toBe('queued');
+    // After a reload it is still listed (it is stored, not only shown).
+    await page.reload();
+    expect(await page.locator(`#documents-body tr[data-id="${id}"] .status`).textContent()).toBe('queued');
+    await page.close();
+  });
+
+  it('document text that holds <script> shows as text and runs nothing', async () => {
+    const { page, dialogs } = await openPage('/ui/documents');
+    await page.locator('#documents-body a', { hasText: 'Hostile' }).click();
+    await page.waitForURL(/\/ui\/documents\/\d+/);
+    expect(await page.locator('h1').textContent()).toBe(HOSTILE_TITLE);
+    expect(await page.locator('.chunk-text').first().textContent()).toContain('<script>window.__xss=1;alert(1)</script>');
+    // The chunk has every scorer's label on every axis.
+    expect(await page.locator('.chunk table tbody tr').count()).toBeGreaterThanOrEqual(3);
+    // The map names the hostile source as text too.
+    await page.goto(`${base}/ui/map?select=${encodeURIComponent('Test <b>source</b>')}`);
+    expect(await page.locator('.detail h2').textContent()).toBe('Test <b>source</b>');
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
 });
