@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { WebDeps } from './deps.ts';
-import { pageErrorFor } from './errors.ts';
+import { PageError, pageErrorFor } from './errors.ts';
 import { html, type Html } from './html.ts';
 import { layout, notice, page } from './layout.ts';
 import { mapPage } from './pages/map.ts';
 import { comparePage } from './pages/compare.ts';
 import { documentsPage } from './pages/documents.ts';
 import { documentPage } from './pages/document.ts';
+import { ReviewCache, reviewPage, saveReviewLabel } from './pages/review.ts';
 
 // The stylesheet and scripts, read once: small files served as they are (no bundler).
 const STATIC: Record<string, { type: string; body: string }> = Object.fromEntries(
@@ -15,6 +17,7 @@ const STATIC: Record<string, { type: string; body: string }> = Object.fromEntrie
     ['style.css', 'text/css; charset=utf-8'],
     ['filters.js', 'text/javascript; charset=utf-8'],
     ['documents.js', 'text/javascript; charset=utf-8'],
+    ['review.js', 'text/javascript; charset=utf-8'],
   ].map(([file, type]) => [file, { type: type as string, body: readFileSync(new URL(`./static/${file}`, import.meta.url), 'utf8') }]),
 );
 
@@ -37,7 +40,8 @@ export function webRoutes(deps: WebDeps): Hono {
     const known = pageErrorFor(err);
     if (!known) deps.logger?.error({ err, method: c.req.method, path: c.req.path }, 'page failed');
     const message = known?.message ?? 'internal error; the server log has the details';
-    if (c.req.header('accept')?.includes('application/json') && !c.req.header('accept')?.includes('text/html')) {
+    // Writes come from the pages' scripts, which read JSON.
+    if (c.req.method !== 'GET') {
       return c.json({ error: message }, known?.status ?? 500);
     }
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
@@ -56,5 +60,17 @@ export function webRoutes(deps: WebDeps): Hono {
   web.get('/compare', async (c) => send(c, await comparePage(deps, c.req.queries())));
   web.get('/documents', async (c) => send(c, await documentsPage(deps, c.req.queries())));
   web.get('/documents/:id', async (c) => send(c, await documentPage(deps, c.req.param('id'), c.req.queries())));
+  const reviewCache = new ReviewCache();
+  web.get('/review', async (c) => send(c, await reviewPage(deps, reviewCache, c.req.queries())));
+  // A write: the API token when one is configured; the API's write guard (JSON only, own Origin) ran already.
+  web.post('/review/labels', deps.requireToken, bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'a label body is at most 64 KiB' }, 413) }), async (c) => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      throw new PageError(400, 'the body must be a JSON object: {"set", "id", "reviewer", "labels": {axis: label}, "note"?}');
+    }
+    return c.json(saveReviewLabel(deps, raw));
+  });
   return web;
 }

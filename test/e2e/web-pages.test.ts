@@ -169,8 +169,51 @@ describe.skipIf(!hasServices)('web pages in Chromium', { timeout: 120_000 }, () 
     // The map names the hostile source as text too.
     await page.goto(`${base}/ui/map?select=${encodeURIComponent('Test <b>source</b>')}`);
     expect(await page.locator('.detail h2').textContent()).toBe('Test <b>source</b>');
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('the label review lists disagreements of a scorer with gold and writes a reviewer\'s label to its own tagging file', async () => {
+    const { page } = await openPage('/ui/review?set=gold.jsonl&scorer=lexicon&axis=security_rights&reviewer=e2e');
+    await page.selectOption('select[name="predicted"]', 'rights');
+    await page.waitForURL(/predicted=rights/);
+    const gold = new Map(
+      readFileSync(repoPath('eval/gold.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as { id: string; text: string; labels: Record<string, string> })
+        .map((i) => [i.id, i]),
+    );
+    const items = await page.locator('article.item').all();
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) {
+      const id = (await item.getAttribute('data-id')) as string;
+      const shownGold = await item.locator('.gold-label[data-axis="security_rights"]').textContent();
+      expect(shownGold).toBe(gold.get(id)?.labels['security_rights']);
+      expect(await item.locator('.scorer-label[data-axis="security_rights"]').textContent()).toBe('rights');
+      expect(shownGold).not.toBe('rights');
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'label-review.png'), fullPage: false });
+
+    const first = page.locator('article.item').first();
+    const id = (await first.getAttribute('data-id')) as string;
+    await first.locator('select[name="sovereignty_multistakeholder"]').selectOption('irrelevant');
+    await first.locator('select[name="security_rights"]').selectOption('neutral');
+    await first.locator('input[name="note"]').fill('e2e reviewer: balanced');
+    await first.locator('button:has-text("Save my label")').click();
+    await expect.poll(() => first.locator('.saved').textContent()).toContain('not saved (401)');
+
+    await page.fill('#review-token', TOKEN);
+    await first.locator('button:has-text("Save my label")').click();
+    const file = join(reviewDir, 'gold.e2e.jsonl');
+    await expect.poll(() => first.locator('.saved').textContent()).toBe(`saved to ${file}`);
+    // The tagging file is in the gold format: the item with the reviewer's labels, the gold text untouched.
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; text: string; labels: Record<string, string>; note?: string });
+    expect(lines).toEqual([expect.objectContaining({ id, text: gold.get(id)?.text, labels: { sovereignty_multistakeholder: 'irrelevant', security_rights: 'neutral' }, note: 'e2e reviewer: balanced' })]);
+    const agreement = runCli(['eval', 'agreement', repoPath('eval/gold.jsonl'), file, '--json'], env);
+    expect(agreement.code, agreement.stderr).toBe(0);
+    expect((JSON.parse(agreement.stdout) as { n_common: number }).n_common).toBe(1);
     await page.close();
   });
 });
