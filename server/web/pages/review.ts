@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { z } from 'zod';
-import { loadThresholdProfile } from '../../../app/eval-threshold-profiles.ts';
-import { scorerSettings } from '../../../app/eval-threshold-profiles.ts';
+import { loadThresholdProfile, scorerSettings } from '../../../app/eval-threshold-profiles.ts';
 import {
   disagreements,
   goldSetFiles,
@@ -23,7 +22,7 @@ import { loadLexiconFile } from '../../../pipeline/lexicon/load.ts';
 import type { WebDeps } from '../deps.ts';
 import { PageError } from '../errors.ts';
 import { html, type Html } from '../html.ts';
-import { layout, link, notice, num, page } from '../layout.ts';
+import { layout, link, num, page } from '../layout.ts';
 
 const PAGE_SIZE = 25;
 const DEFAULT_SET = 'gold.jsonl';
