@@ -206,7 +206,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/openapi.json', (c) => c.json(openapi));
 
   // The web pages for analysts, evaluators and operators (server/web/).
-  app.route(WEB_ROOT, webRoutes(webDepsFrom(deps, requireToken(deps.config.apiToken))));
+  app.route(WEB_ROOT, webRoutes(webDepsFrom(deps, (what) => requireToken(deps.config.apiToken, what))));
   app.get('/', (c) => c.redirect(WEB_ROOT));
 
   return app;
@@ -215,7 +215,7 @@ export function createApp(deps: AppDeps): Hono {
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Writes need `Authorization: Bearer <token>` when a token is configured (compared in constant time). */
-export function requireToken(token: string | undefined): MiddlewareHandler {
+export function requireToken(token: string | undefined, what = 'writes'): MiddlewareHandler {
   const expected = token === undefined ? undefined : digest(token);
   return async (c, next) => {
     if (!expected) return next();
@@ -223,7 +223,7 @@ export function requireToken(token: string | undefined): MiddlewareHandler {
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
       c.header('WWW-Authenticate', 'Bearer realm="stance"');
-      return c.json({ error: match ? 'wrong bearer token' : 'writes need an Authorization: Bearer <token> header (STANCE_API_TOKEN)' }, 401);
+      return c.json({ error: match ? 'wrong bearer token' : `${what} need an Authorization: Bearer <token> header (STANCE_API_TOKEN)` }, 401);
     }
     return next();
   };

@@ -38,3 +38,46 @@ ${r.position === null ? html`<text x="${px(0)}" y="${y + 4}" text-anchor="middle
   })}
 </svg>`;
 }
+
+/** One point of a trend: a period (year) and the position with its interval. */
+export interface TrendPoint {
+  period: string;
+  position: number | null;
+  ci: readonly [number, number] | null;
+  n_relevant: number;
+}
+
+const TW = 720;
+const TH = 320;
+const T = { left: 70, right: 30, top: 30, bottom: 50 };
+
+/**
+ * A source's position over time on one axis: periods spaced by their year on x, -1 (pole A,
+ * bottom) to +1 (pole B, top) on y, points with 95% interval whiskers joined by a line.
+ */
+export function trendChart(points: readonly TrendPoint[], poles: readonly [string, string], title: string): Html {
+  const years = points.map((p) => Number(p.period));
+  const lo = Math.min(...years);
+  const hi = Math.max(...years);
+  const span = hi - lo || 1;
+  const x = (year: number) => Math.round(T.left + (points.length === 1 ? 0.5 : (year - lo) / span) * (TW - T.left - T.right));
+  const y = (v: number) => Math.round(T.top + ((1 - clamp(v)) / 2) * (TH - T.top - T.bottom));
+  const drawn = points.filter((p) => p.position !== null);
+  const path = drawn.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(Number(p.period))},${y(p.position as number)}`).join(' ');
+  return html`<svg class="chart" role="img" aria-label="${title}" width="${TW}" height="${TH}" viewBox="0 0 ${TW} ${TH}" font-size="12" font-family="system-ui, sans-serif">
+<title>${title}</title>
+<rect x="${T.left}" y="${T.top}" width="${TW - T.left - T.right}" height="${TH - T.top - T.bottom}" fill="#fafafa" stroke="#bbb"/>
+<line x1="${T.left}" y1="${y(0)}" x2="${TW - T.right}" y2="${y(0)}" stroke="#bbb" stroke-dasharray="4 3"/>
+${[-1, 0, 1].map((v) => html`<text x="${T.left - 8}" y="${y(v) + 4}" text-anchor="end" fill="#555">${v}</text>`)}
+<text x="${T.left - 8}" y="${T.top - 10}" text-anchor="end" fill="#333">${poles[1]} ↑</text>
+<text x="${T.left - 8}" y="${TH - T.bottom + 24}" text-anchor="end" fill="#333">${poles[0]} ↓</text>
+${points.map((p) => html`<text x="${x(Number(p.period))}" y="${TH - T.bottom + 16}" text-anchor="middle" fill="#555">${p.period}</text>`)}
+${path ? html`<path d="${path}" fill="none" stroke="#999" stroke-width="1.5"/>` : ''}
+${drawn.map((p) => {
+    const px0 = x(Number(p.period));
+    return html`<g><title>${p.period}: ${num(p.position)}${p.ci ? ` [${num(p.ci[0])}, ${num(p.ci[1])}]` : ''}, ${p.n_relevant} relevant chunks</title>
+${p.ci ? html`<line x1="${px0}" y1="${y(p.ci[0])}" x2="${px0}" y2="${y(p.ci[1])}" stroke="#0072b2" stroke-width="2"/><line x1="${px0 - 5}" y1="${y(p.ci[0])}" x2="${px0 + 5}" y2="${y(p.ci[0])}" stroke="#0072b2" stroke-width="2"/><line x1="${px0 - 5}" y1="${y(p.ci[1])}" x2="${px0 + 5}" y2="${y(p.ci[1])}" stroke="#0072b2" stroke-width="2"/>` : ''}
+<circle cx="${px0}" cy="${y(p.position as number)}" r="5" fill="#d55e00"/></g>`;
+  })}
+</svg>`;
+}

@@ -12,8 +12,8 @@ export interface WebDeps {
   env: QueryEnv;
   /** The write token (STANCE_API_TOKEN); undefined: writes need none. */
   apiToken: string | undefined;
-  /** The API's check of `Authorization: Bearer <token>` (passes when no token is configured). */
-  requireToken: MiddlewareHandler;
+  /** The API's check of `Authorization: Bearer <token>` (passes when no token is configured); `what` names the action in its refusal. */
+  requireToken: (what: string) => MiddlewareHandler;
   maxDocBytes: number;
   /** Folder of the gold sets the label review offers (its *.jsonl files). */
   goldDir: string;
@@ -33,7 +33,7 @@ export async function formChoices(env: QueryEnv): Promise<{ sources: string[]; s
 /** The pages' dependencies from the API's: defaults for the folders, queue counts when Redis is configured. */
 export function webDepsFrom(
   deps: { env: QueryEnv; config: { apiToken?: string | undefined; maxDocBytes: number; goldDir?: string; reviewDir?: string; redisUrl?: string | undefined; queuePrefix?: string }; logger?: Logger },
-  requireToken: MiddlewareHandler,
+  requireToken: (what: string) => MiddlewareHandler,
 ): WebDeps {
   const { config } = deps;
   const redisUrl = config.redisUrl;

@@ -63,3 +63,13 @@ export async function documentChunks(db: Db, documentId: number, scorerIds: Map<
     return { ...c, scores };
   });
 }
+
+/** The years (first four characters of the date) of a source's dated documents, in order. */
+export async function sourceYears(db: Db, source: string): Promise<string[]> {
+  const rows = await queryRows<{ year: string }>(
+    db,
+    sql`select distinct substring(d.date for 4) as year from documents d join sources src on src.id = d.source_id
+        where src.name = ${source} and d.date ~ '^[0-9]{4}' order by 1`,
+  );
+  return rows.map((r) => r.year);
+}

@@ -20,7 +20,7 @@ export function pageErrorFor(err: unknown): PageError | undefined {
   if (err instanceof PageError) return err;
   if (err instanceof AxisError || err instanceof ScorerNameError) return new PageError(400, err.message);
   if (err instanceof ZodError) return new PageError(400, err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
-  if (err instanceof NothingScoredError) return new PageError(409, `${redactSecrets(err.message)} (add documents on the Documents page and process them)`);
+  if (err instanceof NothingScoredError) return new PageError(409, redactSecrets(err.message));
   if (err instanceof SimilarQueryError) return new PageError(409, err.message);
   return undefined;
 }

@@ -3,12 +3,16 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { WebDeps } from './deps.ts';
 import { PageError, pageErrorFor } from './errors.ts';
+import { redactSecrets } from '../../pipeline/redact.ts';
 import { html, type Html } from './html.ts';
 import { layout, notice, page } from './layout.ts';
 import { mapPage } from './pages/map.ts';
 import { comparePage } from './pages/compare.ts';
 import { documentsPage } from './pages/documents.ts';
 import { documentPage } from './pages/document.ts';
+import { trendsPage } from './pages/trends.ts';
+import { similarPage } from './pages/similar.ts';
+import { queuesPage } from './pages/queues.ts';
 import { ReviewCache, reviewPage, saveReviewLabel } from './pages/review.ts';
 
 // The stylesheet and scripts, read once: small files served as they are (no bundler).
@@ -18,6 +22,7 @@ const STATIC: Record<string, { type: string; body: string }> = Object.fromEntrie
     ['filters.js', 'text/javascript; charset=utf-8'],
     ['documents.js', 'text/javascript; charset=utf-8'],
     ['review.js', 'text/javascript; charset=utf-8'],
+    ['queues.js', 'text/javascript; charset=utf-8'],
   ].map(([file, type]) => [file, { type: type as string, body: readFileSync(new URL(`./static/${file}`, import.meta.url), 'utf8') }]),
 );
 
@@ -60,10 +65,22 @@ export function webRoutes(deps: WebDeps): Hono {
   web.get('/compare', async (c) => send(c, await comparePage(deps, c.req.queries())));
   web.get('/documents', async (c) => send(c, await documentsPage(deps, c.req.queries())));
   web.get('/documents/:id', async (c) => send(c, await documentPage(deps, c.req.param('id'), c.req.queries())));
+  web.get('/trends', async (c) => send(c, await trendsPage(deps, c.req.queries())));
+  web.get('/similar', async (c) => send(c, await similarPage(deps, c.req.queries())));
+  web.get('/queues', async (c) => send(c, await queuesPage(deps)));
+  // Behind the token: queue names and counts are for operators.
+  web.get('/queues/counts', deps.requireToken('queue counts'), async (c) => {
+    if (!deps.queueCounts) return c.json({ error: 'no queue: REDIS_URL is not set' }, 404);
+    try {
+      return c.json({ queues: await deps.queueCounts() });
+    } catch (err) {
+      return c.json({ error: `Redis is not reachable: ${redactSecrets((err as Error).message)}` }, 503);
+    }
+  });
   const reviewCache = new ReviewCache();
   web.get('/review', async (c) => send(c, await reviewPage(deps, reviewCache, c.req.queries())));
   // A write: the API token when one is configured; the API's write guard (JSON only, own Origin) ran already.
-  web.post('/review/labels', deps.requireToken, bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'a label body is at most 64 KiB' }, 413) }), async (c) => {
+  web.post('/review/labels', deps.requireToken('writes'), bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'a label body is at most 64 KiB' }, 413) }), async (c) => {
     let raw: unknown;
     try {
       raw = await c.req.json();

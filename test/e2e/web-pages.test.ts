@@ -166,11 +166,24 @@ describe.skipIf(!hasServices)('web pages in Chromium', { timeout: 120_000 }, () 
     expect(await page.locator('.chunk-text').first().textContent()).toContain('<script>window.__xss=1;alert(1)</script>');
     // The chunk has every scorer's label on every axis.
     expect(await page.locator('.chunk table tbody tr').count()).toBeGreaterThanOrEqual(3);
+    await page.screenshot({ path: join(SCREENSHOTS, 'document.png'), fullPage: true });
     // The map names the hostile source as text too.
     await page.goto(`${base}/ui/map?select=${encodeURIComponent('Test <b>source</b>')}`);
     expect(await page.locator('.detail h2').textContent()).toBe('Test <b>source</b>');
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it("trends show a source's position by the years of its documents", async () => {
+    const { page } = await openPage(`/ui/trends?source=ITU`);
+    const seeds = JSON.parse(readFileSync(join(SEEDS_DIR, 'manifest.json'), 'utf8')) as { documents: { source: string; date: string }[] };
+    const years = [...new Set(seeds.documents.filter((d) => d.source === 'ITU').map((d) => d.date.slice(0, 4)))].sort();
+    for (const section of await page.locator('section.trend').all()) {
+      expect(await section.locator('tbody th').allTextContents()).toEqual(years);
+      expect(await section.locator('svg circle').count()).toBeGreaterThan(0);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'trends.png'), fullPage: true });
     await page.close();
   });
 
