@@ -60,7 +60,8 @@ export function trendChart(points: readonly TrendPoint[], poles: readonly [strin
   const lo = Math.min(...years);
   const hi = Math.max(...years);
   const span = hi - lo || 1;
-  const x = (year: number) => Math.round(T.left + (points.length === 1 ? 0.5 : (year - lo) / span) * (TW - T.left - T.right));
+  // 30 px inside the frame at both ends, so the first and last whiskers and years stay clear of it.
+  const x = (year: number) => Math.round(T.left + 30 + (points.length === 1 ? 0.5 : (year - lo) / span) * (TW - T.left - T.right - 60));
   const y = (v: number) => Math.round(T.top + ((1 - clamp(v)) / 2) * (TH - T.top - T.bottom));
   const drawn = points.filter((p) => p.position !== null);
   const path = drawn.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(Number(p.period))},${y(p.position as number)}`).join(' ');
@@ -69,8 +70,8 @@ export function trendChart(points: readonly TrendPoint[], poles: readonly [strin
 <rect x="${T.left}" y="${T.top}" width="${TW - T.left - T.right}" height="${TH - T.top - T.bottom}" fill="#fafafa" stroke="#bbb"/>
 <line x1="${T.left}" y1="${y(0)}" x2="${TW - T.right}" y2="${y(0)}" stroke="#bbb" stroke-dasharray="4 3"/>
 ${[-1, 0, 1].map((v) => html`<text x="${T.left - 8}" y="${y(v) + 4}" text-anchor="end" fill="#555">${v}</text>`)}
-<text x="${T.left - 8}" y="${T.top - 10}" text-anchor="end" fill="#333">${poles[1]} ↑</text>
-<text x="${T.left - 8}" y="${TH - T.bottom + 24}" text-anchor="end" fill="#333">${poles[0]} ↓</text>
+<text x="${T.left}" y="${T.top - 10}" fill="#333">↑ ${poles[1]}</text>
+<text x="${T.left}" y="${TH - T.bottom + 34}" fill="#333">↓ ${poles[0]}</text>
 ${points.map((p) => html`<text x="${x(Number(p.period))}" y="${TH - T.bottom + 16}" text-anchor="middle" fill="#555">${p.period}</text>`)}
 ${path ? html`<path d="${path}" fill="none" stroke="#999" stroke-width="1.5"/>` : ''}
 ${drawn.map((p) => {
