@@ -41,8 +41,3 @@ export function html(strings: TemplateStringsArray, ...slots: Slot[]): Html {
 export function trusted(markup: string): Html {
   return new Html(markup);
 }
-
-/** JSON for a <script type="application/json"> block: "<" escaped so no text can close the script. */
-export function jsonScriptData(value: unknown): Html {
-  return new Html(JSON.stringify(value).replace(/</g, '\\u003c'));
-}
