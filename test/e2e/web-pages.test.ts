@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -21,7 +21,11 @@ const SEED_SOURCES = ['Cuba forum', 'ICT4Peace Foundation', 'ITU'];
 const HOSTILE_TITLE = 'Hostile <img src=x onerror="window.__xss=1;alert(2)"> title';
 const HOSTILE_TEXT = 'Governments must protect human rights online. <script>window.__xss=1;alert(1)</script> The United Nations should set the rules for cyberspace and state sovereignty.';
 
-const hasServices = await postgresAvailable();
+// CI must fail, never skip, without Chromium (.ci/run installs it); elsewhere say why the file skips.
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && (process.env.CI === 'true' || process.env.CI === '1')) throw new Error(`${CHROMIUM} is missing; .ci/run installs Debian's chromium`);
+if (!hasChromium) console.warn(`SKIPPING the browser tests: ${CHROMIUM} is missing (apt-get install chromium)`);
+const hasServices = hasChromium && (await postgresAvailable());
 const dataDir = mkdtempSync(join(tmpdir(), 'stance-e2e-'));
 const reviewDir = join(dataDir, 'reviews');
 const modelsDir = join(dataDir, 'no-models');
