@@ -19,7 +19,7 @@ import { defaultScorerName } from '../app/scorers/index.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
 import { documentDetails, intakeDocument } from './documents.ts';
 import { openApiDocument } from './openapi.ts';
-import { compareQuery, describeApiIssues, evidenceQuery, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
+import { compareQuery, describeApiIssues, evidenceQuery, parseRowId, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
 import { documentBodySchema } from './schemas.ts';
 import { corsForAllowedOrigins, guardWrites } from './write-guard.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
@@ -152,8 +152,8 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/documents/:id', async (c) => {
     const raw = c.req.param('id');
-    const id = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
+    const id = parseRowId(raw);
+    if (id === undefined) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
     const doc = await documentDetails(env, id);
     if (!doc) throw new ApiError(404, `document ${id} does not exist`);
     return c.json({ ...doc, error: doc.error === null ? null : redactSecrets(doc.error) });

@@ -25,6 +25,7 @@ export function layout(opts: { title: string; current: string; body: Slot; scrip
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} · stance</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${page('static/style.css')}">
 </head>
 <body>
@@ -72,4 +73,9 @@ export function link(path: string, params: Record<string, string | number | read
   }
   const s = q.toString();
   return s ? `${page(path)}?${s}` : page(path);
+}
+
+/** A <select> of options with the current one selected, and an optional empty first option (its label given). */
+export function selectField(name: string, options: readonly string[], current: string | undefined, empty?: string): Html {
+  return html`<select name="${name}">${empty !== undefined ? html`<option value="">${empty}</option>` : ''}${options.map((o) => html`<option value="${o}"${o === current ? html` selected` : ''}>${o}</option>`)}</select>`;
 }

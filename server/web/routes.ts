@@ -23,6 +23,7 @@ const STATIC: Record<string, { type: string; body: string }> = Object.fromEntrie
     ['documents.js', 'text/javascript; charset=utf-8'],
     ['review.js', 'text/javascript; charset=utf-8'],
     ['queues.js', 'text/javascript; charset=utf-8'],
+    ['token.js', 'text/javascript; charset=utf-8'],
   ].map(([file, type]) => [file, { type: type as string, body: readFileSync(new URL(`./static/${file}`, import.meta.url), 'utf8') }]),
 );
 

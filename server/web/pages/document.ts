@@ -2,6 +2,7 @@ import { findAxisIds, findConfiguredScorer, NothingScoredError } from '../../../
 import { allScorerRefs, defaultScorerName } from '../../../app/scorers/index.ts';
 import { redactSecrets } from '../../../pipeline/redact.ts';
 import { documentDetails } from '../../documents.ts';
+import { parseRowId } from '../../params.ts';
 import type { WebDeps } from '../deps.ts';
 import { documentChunks, type ChunkScores } from '../documents-list.ts';
 import { PageError } from '../errors.ts';
@@ -12,8 +13,8 @@ import { layout, link, num, page } from '../layout.ts';
 /** A document: its metadata and status, and its chunks with every scorer's label and score on every axis. */
 export async function documentPage(deps: WebDeps, rawId: string, query: Record<string, string[]>): Promise<Html> {
   const { env } = deps;
-  const id = /^\d{1,10}$/.test(rawId) ? Number(rawId) : NaN;
-  if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw new PageError(400, `document id must be a positive whole number, got "${rawId}"`);
+  const id = parseRowId(rawId);
+  if (id === undefined) throw new PageError(400, `document id must be a positive whole number, got "${rawId}"`);
   const doc = await documentDetails(env, id);
   if (!doc) throw new PageError(404, `document ${id} does not exist`);
 

@@ -22,7 +22,7 @@ import { loadLexiconFile } from '../../../pipeline/lexicon/load.ts';
 import type { WebDeps } from '../deps.ts';
 import { PageError } from '../errors.ts';
 import { html, type Html } from '../html.ts';
-import { layout, link, num, page } from '../layout.ts';
+import { layout, link, num, page, selectField } from '../layout.ts';
 
 const PAGE_SIZE = 25;
 const DEFAULT_SET = 'gold.jsonl';
@@ -101,15 +101,13 @@ export async function reviewPage(deps: WebDeps, cache: ReviewCache, query: Recor
   }
   const shown = found.slice(offset, offset + PAGE_SIZE);
   const params = { set: setName, scorer, axis, gold, predicted, reviewer };
-  const select = (name: string, options: readonly string[], current: string | undefined, empty?: string) =>
-    html`<select name="${name}">${empty !== undefined ? html`<option value="">${empty}</option>` : ''}${options.map((o) => html`<option value="${o}"${o === current ? html` selected` : ''}>${o}</option>`)}</select>`;
 
   const body = html`<form class="filters" method="get" action="${page('review')}" data-autosubmit>
-<label>Gold set ${select('set', sets, setName)}</label>
-<label>Scorer ${select('scorer', scorers, scorer)}</label>
-<label>Axis ${select('axis', env.axes.map((a) => a.slug), axis, 'all axes')}</label>
-<label>Gold label ${select('gold', labelChoices, gold, 'any')}</label>
-<label>Scorer label ${select('predicted', labelChoices, predicted, 'any')}</label>
+<label>Gold set ${selectField('set', sets, setName)}</label>
+<label>Scorer ${selectField('scorer', scorers, scorer)}</label>
+<label>Axis ${selectField('axis', env.axes.map((a) => a.slug), axis, 'all axes')}</label>
+<label>Gold label ${selectField('gold', labelChoices, gold, 'any')}</label>
+<label>Scorer label ${selectField('predicted', labelChoices, predicted, 'any')}</label>
 <label>Reviewer <input name="reviewer" id="reviewer" value="${reviewer ?? ''}" size="14" pattern="[A-Za-z0-9][A-Za-z0-9_-]{0,39}" placeholder="your name"></label>
 <button type="submit">Apply</button></form>
 ${deps.apiToken === undefined ? '' : html`<p><label>API token (STANCE_API_TOKEN; kept in this tab only) <input id="review-token" type="password" autocomplete="off" size="24"></label></p>`}

@@ -4,7 +4,7 @@ import { formChoices, type WebDeps } from '../deps.ts';
 import { sourceYears } from '../documents-list.ts';
 import { PageError } from '../errors.ts';
 import { html, type Html } from '../html.ts';
-import { interval, layout, notice, num, page } from '../layout.ts';
+import { interval, layout, notice, num, page, selectField } from '../layout.ts';
 
 /** A source's position over time (by the year of its documents' dates) on each axis, with intervals. */
 export async function trendsPage(deps: WebDeps, query: Record<string, string[]>): Promise<Html> {
@@ -15,11 +15,9 @@ export async function trendsPage(deps: WebDeps, query: Record<string, string[]>)
   const scorer = q('scorer');
   if (scorer !== undefined && !choices.scorers.includes(scorer)) throw new PageError(400, `unknown or unscored scorer "${scorer}"; scorers with scores: ${choices.scorers.join(', ')}`);
   if (source !== undefined && !choices.sources.includes(source)) throw new PageError(404, `unknown source "${source}"; the sources are ${choices.sources.join(', ')}`);
-  const select = (name: string, options: readonly string[], current: string | undefined, empty?: string) =>
-    html`<select name="${name}">${empty !== undefined ? html`<option value="">${empty}</option>` : ''}${options.map((o) => html`<option value="${o}"${o === current ? html` selected` : ''}>${o}</option>`)}</select>`;
   const form = html`<form class="filters" method="get" action="${page('trends')}" data-autosubmit>
-<label>Source ${select('source', choices.sources, source)}</label>
-<label>Scorer ${select('scorer', choices.scorers, scorer, `default${choices.defaultScorer ? ` (${choices.defaultScorer})` : ''}`)}</label>
+<label>Source ${selectField('source', choices.sources, source)}</label>
+<label>Scorer ${selectField('scorer', choices.scorers, scorer, `default${choices.defaultScorer ? ` (${choices.defaultScorer})` : ''}`)}</label>
 <button type="submit">Apply</button></form>`;
   if (source === undefined) return layout({ title: 'Trends', current: 'trends', body: html`${form}${notice('info', 'no documents yet')}` });
 

@@ -1,3 +1,5 @@
+import { restoreToken, withToken } from './token.js';
+
 // Documents page: the list refreshes itself while a document is queued or processing, and the
 // form posts the document as JSON to POST /documents (with the API token when one is set).
 const body = () => document.getElementById('documents-body');
@@ -26,7 +28,7 @@ schedule();
 const form = document.getElementById('add-document');
 const result = document.getElementById('add-result');
 const tokenInput = form?.elements.namedItem('token');
-if (tokenInput) tokenInput.value = sessionStorage.getItem('stance-token') ?? '';
+restoreToken(tokenInput);
 
 form?.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -44,11 +46,7 @@ form?.addEventListener('submit', async (event) => {
     return;
   }
   for (const name of ['source', 'title', 'actor', 'actor_type', 'date', 'url', 'language', 'kind']) if (field(name)) body[name] = field(name);
-  const headers = { 'Content-Type': 'application/json' };
-  if (tokenInput) {
-    sessionStorage.setItem('stance-token', tokenInput.value);
-    if (tokenInput.value) headers.Authorization = `Bearer ${tokenInput.value}`;
-  }
+  const headers = withToken(tokenInput, { 'Content-Type': 'application/json' });
   result.textContent = 'sending…';
   const res = await fetch('/documents', { method: 'POST', headers, body: JSON.stringify(body) });
   const answer = await res.json().catch(() => ({}));

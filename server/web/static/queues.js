@@ -1,7 +1,9 @@
+import { restoreToken, withToken } from './token.js';
+
 // Queue counts for operators: fetched with the API token (when one is set) and drawn as a table.
 const box = document.getElementById('queue-counts');
 const tokenInput = document.getElementById('queue-token');
-if (tokenInput) tokenInput.value = sessionStorage.getItem('stance-token') ?? '';
+restoreToken(tokenInput);
 const COLUMNS = ['waiting', 'active', 'delayed', 'waiting-children', 'completed', 'failed'];
 
 function cell(tag, text) {
@@ -11,9 +13,7 @@ function cell(tag, text) {
 }
 
 async function load() {
-  const headers = {};
-  if (tokenInput?.value) headers.Authorization = `Bearer ${tokenInput.value}`;
-  const res = await fetch(box.dataset.src, { headers });
+  const res = await fetch(box.dataset.src, { headers: withToken(tokenInput) });
   const answer = await res.json().catch(() => ({}));
   box.replaceChildren();
   if (!res.ok) {
@@ -39,7 +39,6 @@ async function load() {
 
 document.getElementById('queue-token-form')?.addEventListener('submit', (event) => {
   event.preventDefault();
-  sessionStorage.setItem('stance-token', tokenInput.value);
   void load();
 });
 if (!tokenInput || tokenInput.value) void load();

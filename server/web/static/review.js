@@ -1,7 +1,9 @@
+import { restoreToken, withToken } from './token.js';
+
 // Label review: each item's form sends the reviewer's labels as JSON to POST /ui/review/labels
 // (with the API token when one is set); the server writes them to the reviewer's tagging file.
 const tokenInput = document.getElementById('review-token');
-if (tokenInput) tokenInput.value = sessionStorage.getItem('stance-token') ?? '';
+restoreToken(tokenInput);
 
 for (const form of document.querySelectorAll('form.review-label')) {
   form.addEventListener('submit', async (event) => {
@@ -10,11 +12,7 @@ for (const form of document.querySelectorAll('form.review-label')) {
     const labels = {};
     for (const select of form.querySelectorAll('select')) labels[select.name] = select.value;
     const note = form.elements.namedItem('note').value.trim();
-    const headers = { 'Content-Type': 'application/json' };
-    if (tokenInput) {
-      sessionStorage.setItem('stance-token', tokenInput.value);
-      if (tokenInput.value) headers.Authorization = `Bearer ${tokenInput.value}`;
-    }
+    const headers = withToken(tokenInput, { 'Content-Type': 'application/json' });
     status.textContent = 'saving…';
     const body = { set: form.dataset.set, id: form.dataset.id, reviewer: form.dataset.reviewer, labels, ...(note ? { note } : {}) };
     const res = await fetch('/ui/review/labels', { method: 'POST', headers, body: JSON.stringify(body) });
