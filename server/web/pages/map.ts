@@ -13,6 +13,8 @@ import { html, trusted, type Html } from '../html.ts';
 import { interval, layout, link, notice, num, page } from '../layout.ts';
 
 const EVIDENCE_PER_POLE = 3;
+// Characters of a quote shown before it folds (the whole quote opens on a click).
+const QUOTE_FOLD = 420;
 
 /** The stance map: groups on two axes with interval whiskers; a selected group's positions, labels and evidence. */
 export async function mapPage(deps: WebDeps, query: Record<string, string[]>): Promise<Html> {
@@ -112,7 +114,12 @@ async function groupDetail(deps: WebDeps, filters: ViewFilters, comparisons: Com
 export function evidenceList(passages: readonly EvidencePassage[]): Html {
   return html`<ol class="evidence">${passages.map((p) => {
     const terms = matchedTerms(p.details);
-    return html`<li><blockquote class="quote">${highlightTerms(p.quote, terms)}</blockquote>
+    // Long chunks fold after their start, so the evidence of both poles fits beside the map.
+    const quote =
+      p.quote.length <= QUOTE_FOLD
+        ? html`<blockquote class="quote">${highlightTerms(p.quote, terms)}</blockquote>`
+        : html`<details class="quote-fold"><summary><blockquote class="quote">${highlightTerms(`${p.quote.slice(0, QUOTE_FOLD)}…`, terms)}</blockquote></summary><blockquote class="quote full">${highlightTerms(p.quote, terms)}</blockquote></details>`;
+    return html`<li>${quote}
 <p class="meta"><a href="${page(`documents/${p.document_id}`)}#chunk-${p.chunk_id}">${p.title ?? `document ${p.document_id}`}</a>${p.date ? html`, ${p.date}` : ''}${
       p.url && /^https?:\/\//i.test(p.url) ? html` · <a href="${p.url}" rel="noopener noreferrer">source link</a>` : ''
     } · score ${num(p.score, 2)}, relevance ${num(p.relevance, 2)}${terms.length ? html` · matched terms: ${terms.map((t) => `“${t.term}” (${t.pole})`).join(', ')}` : ''}</p></li>`;
