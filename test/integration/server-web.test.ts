@@ -68,6 +68,14 @@ describe('web pages', () => {
     expect(r.csp).toContain("script-src 'self'");
   });
 
+  it('the map links each point to its selection, and its hover text has positions, counts and labels', async () => {
+    const r = await page('/ui/map?x=gov&y=sec');
+    expect(r.text).toContain('<a class="group-link" href="/ui/map?x=gov&amp;y=sec&amp;select=ITU" aria-label="ITU (n=0)">');
+    // n: the fewer relevant chunks of the two axes (sec: relevances 0.3, 0.2 under its 0.4 threshold).
+    // ITU on gov: 0.400 (above), both chunks relevant (0.9, 0.6 >= 0.5), one labelled multi and one state.
+    expect(r.text).toMatch(/<title>gov: 0\.400 [^\n]*, 2\/2 relevant; state 1, multi 1, neutral 0, irrelevant 0\n/);
+  });
+
   it('escapes source names, titles and chunk text on every page that shows them', async () => {
     for (const path of ['/ui/map', '/ui/compare', '/ui/documents', `/ui/map?select=${encodeURIComponent(HOSTILE)}`, '/ui/documents/2']) {
       const r = await page(path);

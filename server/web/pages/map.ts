@@ -38,7 +38,12 @@ export async function mapPage(deps: WebDeps, query: Record<string, string[]>): P
   const groups = mapGroups(cx, cy).map((g) => ({
     ...g,
     href: link('map', { ...base, select: g.key }),
-    tooltip: `${g.key}: ${x.slug} ${num(g.x.position)} ${interval(g.x.ci)}, ${y.slug} ${num(g.y.position)} ${interval(g.y.ci)}, ${g.n_relevant} relevant chunks`,
+    tooltip: [cx, cy]
+      .map((c) => {
+        const p = c.groups.find((k) => k.key === g.key);
+        return p ? `${c.axis}: ${num(p.position)} ${interval(p.ci)}, ${p.n_relevant}/${p.n_chunks} relevant; ${Object.entries(p.labels).map(([l, n]) => `${l} ${n}`).join(', ')}` : `${c.axis}: no scores`;
+      })
+      .join('\n'),
     selected: g.key === selected,
   }));
   const svg = renderStanceMapSvg({
