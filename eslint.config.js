@@ -27,4 +27,14 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  {
+    // The web pages' scripts: browser modules.
+    files: ['server/web/static/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'fetch', 'setTimeout', 'clearTimeout', 'sessionStorage', 'DOMParser', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLTextAreaElement', 'FormData', 'URL', 'URLSearchParams'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
 );

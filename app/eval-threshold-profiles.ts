@@ -6,6 +6,8 @@ import { canonicalJson, type Axis } from '../pipeline/axes.ts';
 import type { Thresholds } from '../pipeline/stance-score.ts';
 import { axisFileSettings, type ScoringSettings } from './eval-score.ts';
 import type { ScorerKind } from './registry.ts';
+import { scorerByName } from './scorers/index.ts';
+import type { LexiconFile } from '../pipeline/lexicon/lexicon-file.ts';
 
 /** A threshold profile that does not exist or cannot be written; the message lists what does exist. */
 export class ThresholdProfileError extends Error {
@@ -129,4 +131,11 @@ export function profileMismatches(profile: ThresholdProfile, axes: readonly Axis
 export function profileTag(profile: Pick<ThresholdProfile, 'name' | 'thresholds' | 'temperatures'>): string {
   const numbers = canonicalJson({ thresholds: profile.thresholds, temperatures: profile.temperatures });
   return `${profile.name}@${createHash('sha256').update(numbers).digest('hex').slice(0, 8)}`;
+}
+
+/** The label settings of a scorer: a threshold profile's for the scorer it was fitted for, else the scorer's own defaults. */
+export function scorerSettings(name: string, axes: Axis[], lexicon: LexiconFile, profile: ThresholdProfile | undefined): ScoringSettings {
+  const { descriptor } = scorerByName(name);
+  if (profile && profile.scorer === name) return scoringSettingsWithProfile(axes, profile.scorer, profile);
+  return descriptor.defaultSettings({ axes, lexicon });
 }

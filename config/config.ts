@@ -77,6 +77,8 @@ const envSchema = z.object({
   ),
   STANCE_HOST: optionalString.default('127.0.0.1'),
   STANCE_PORT: positiveInt(8787),
+  STANCE_GOLD_DIR: optionalString.default('eval'),
+  STANCE_REVIEW_DIR: optionalString.default('eval/reviews'),
   LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS).default('info')),
 });
 
@@ -114,6 +116,10 @@ export interface Config {
   lockWaitMs: number;
   host: string;
   port: number;
+  /** The folder whose *.jsonl gold sets the label review page offers. */
+  goldDir: string;
+  /** The folder the label review page writes reviewers' taggings to (never into a gold set). */
+  reviewDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -171,6 +177,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = '.', 
     lockWaitMs: Math.round(e.STANCE_LOCK_WAIT * 1000),
     host: e.STANCE_HOST,
     port: e.STANCE_PORT,
+    goldDir: resolve(cwd, e.STANCE_GOLD_DIR),
+    reviewDir: resolve(cwd, e.STANCE_REVIEW_DIR),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -17,6 +17,12 @@ export interface MapGroup {
   x: MapPlacement;
   y: MapPlacement;
   n_relevant: number;
+  /** A link for the point (the web page's "select this group"); the point is then focusable. */
+  href?: string;
+  /** Text shown on hover (a <title>), e.g. positions and counts. */
+  tooltip?: string;
+  /** Drawn larger with a ring: the group the page shows details of. */
+  selected?: boolean;
 }
 
 /** Everything the map shows; `note` is the caption (e.g. "synthetic test models: not findings"). */
@@ -254,13 +260,17 @@ export function renderStanceMapSvg(input: StanceMapInput): string {
     const p = points[i];
     if (!p) return;
     const colour = PALETTE[i % PALETTE.length] ?? '#000';
-    body.push(`<circle class="group" data-key="${escapeXml(g.key)}" cx="${n(p.x)}" cy="${n(p.y)}" r="4" fill="${colour}"/>`);
+    const ring = g.selected ? ` r="7" stroke="#111" stroke-width="2"` : ` r="4"`;
+    const circle = `<circle class="group" data-key="${escapeXml(g.key)}" cx="${n(p.x)}" cy="${n(p.y)}"${ring} fill="${colour}">${g.tooltip ? `<title>${escapeXml(g.tooltip)}</title>` : ''}</circle>`;
+    // A linked point is a keyboard stop; its label links too but is skipped by Tab (one stop per group).
+    body.push(g.href ? `<a class="group-link" href="${escapeXml(g.href)}" aria-label="${escapeXml(labelText(g))}">${circle}</a>` : circle);
   });
-  plotted.forEach((_g, i) => {
+  plotted.forEach((g, i) => {
     const p = points[i];
     const s = spots[i];
     if (!p || !s) return;
-    body.push(`<text class="label" x="${n(s.x)}" y="${n(s.y)}" text-anchor="${s.anchor}" fill="#222">${escapeXml(p.text)}</text>`);
+    const label = `<text class="label" x="${n(s.x)}" y="${n(s.y)}" text-anchor="${s.anchor}" fill="#222"${g.selected ? ' font-weight="bold"' : ''}>${escapeXml(p.text)}</text>`;
+    body.push(g.href ? `<a href="${escapeXml(g.href)}" tabindex="-1">${label}</a>` : label);
   });
   captionLines.forEach((line, i) => {
     const style = line.italic ? ' font-style="italic"' : '';

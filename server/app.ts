@@ -19,17 +19,20 @@ import { defaultScorerName } from '../app/scorers/index.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
 import { documentDetails, intakeDocument } from './documents.ts';
 import { openApiDocument } from './openapi.ts';
-import { compareQuery, describeApiIssues, evidenceQuery, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
+import { compareQuery, describeApiIssues, evidenceQuery, parseRowId, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
 import { documentBodySchema } from './schemas.ts';
 import { corsForAllowedOrigins, guardWrites } from './write-guard.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
+import { WEB_ROOT } from './web/layout.ts';
+import { webRoutes } from './web/routes.ts';
+import { webDepsFrom } from './web/deps.ts';
 
 /** What the HTTP API needs; everything comes in, so tests build an app without a socket or a model. */
 export interface AppDeps {
   /** The store, the configured axes and model names, and (for /similar?text=) the text embedder. */
   env: QueryEnv;
   /** allowedOrigins: web origins besides the server's own that may write (STANCE_ALLOWED_ORIGINS). */
-  config: Pick<Config, 'apiToken' | 'maxDocBytes'> & Partial<Pick<Config, 'allowedOrigins'>>;
+  config: Pick<Config, 'apiToken' | 'maxDocBytes'> & Partial<Pick<Config, 'allowedOrigins' | 'goldDir' | 'reviewDir' | 'redisUrl' | 'queuePrefix'>>;
   /**
    * Hands stored documents to the queue workers (REDIS_URL set). Without it, documents stay
    * queued for `stance process`: no model ever runs inside a request.
@@ -149,8 +152,8 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/documents/:id', async (c) => {
     const raw = c.req.param('id');
-    const id = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
+    const id = parseRowId(raw);
+    if (id === undefined) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
     const doc = await documentDetails(env, id);
     if (!doc) throw new ApiError(404, `document ${id} does not exist`);
     return c.json({ ...doc, error: doc.error === null ? null : redactSecrets(doc.error) });
@@ -202,13 +205,17 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/openapi.json', (c) => c.json(openapi));
 
+  // The web pages for analysts, evaluators and operators (server/web/).
+  app.route(WEB_ROOT, webRoutes(webDepsFrom(deps, (what) => requireToken(deps.config.apiToken, what))));
+  app.get('/', (c) => c.redirect(WEB_ROOT));
+
   return app;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Writes need `Authorization: Bearer <token>` when a token is configured (compared in constant time). */
-function requireToken(token: string | undefined): MiddlewareHandler {
+export function requireToken(token: string | undefined, what = 'writes'): MiddlewareHandler {
   const expected = token === undefined ? undefined : digest(token);
   return async (c, next) => {
     if (!expected) return next();
@@ -216,7 +223,7 @@ function requireToken(token: string | undefined): MiddlewareHandler {
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
       c.header('WWW-Authenticate', 'Bearer realm="stance"');
-      return c.json({ error: match ? 'wrong bearer token' : 'writes need an Authorization: Bearer <token> header (STANCE_API_TOKEN)' }, 401);
+      return c.json({ error: match ? 'wrong bearer token' : `${what} need an Authorization: Bearer <token> header (STANCE_API_TOKEN)` }, 401);
     }
     return next();
   };

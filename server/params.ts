@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { compareParams, evidenceParams, similarParams } from '../app/compare/service.ts';
+import { MAX_ID } from '../app/compare/selection.ts';
 
 /**
  * Query strings to the typed parameters of the analyst queries. Each route lists its query
@@ -134,4 +135,10 @@ export function readQuery<S extends z.ZodObject>(
 /** "a: message; b.1: message" for the error line of a 400. */
 export function describeApiIssues(issues: ApiIssue[]): string {
   return issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/** A row id from a URL path or query ("12"), or undefined when it is not a whole number from 1 to MAX_ID. */
+export function parseRowId(raw: string): number | undefined {
+  const id = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(id) && id >= 1 && id <= MAX_ID ? id : undefined;
 }

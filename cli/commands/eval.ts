@@ -4,7 +4,7 @@ import { EvalInputError } from '../../app/eval-errors.ts';
 import { loadEvalInference } from '../../app/eval-inference.ts';
 import { evaluateItems, recordedModels, toEvalAxis, type BootstrapSettings, type EvalPair, type ScorerEvaluation } from '../../app/eval-run.ts';
 import { storeEvalRun } from '../../app/eval-runs.ts';
-import { loadThresholdProfile, profileMismatches, scoringSettingsWithProfile, type ThresholdProfile } from '../../app/eval-threshold-profiles.ts';
+import { loadThresholdProfile, profileMismatches, scorerSettings, type ThresholdProfile } from '../../app/eval-threshold-profiles.ts';
 import { inferenceSpecFrom } from '../../app/inference.ts';
 import { CV_FOLDS } from '../../eval/baseline-predictions.ts';
 import { DEFAULT_LEXICON_PATH, readLexiconFile } from '../../eval/baselines/lexicon-file.ts';
@@ -14,10 +14,8 @@ import { formatPairsText, formatReportText } from '../../eval/report-text.ts';
 import type { RecordedModels } from '../../db/schema/index.ts';
 import { loadConfig, type Config } from '../../config/config.ts';
 import type { EvalInference } from '../../app/eval-inference.ts';
-import type { ScoringSettings } from '../../app/eval-score.ts';
 import { allScorerRefs, scorerByName } from '../../app/scorers/index.ts';
 import type { Db } from '../../db/client.ts';
-import type { Axis } from '../../pipeline/axes.ts';
 import { loadLexiconFile } from '../../pipeline/lexicon/load.ts';
 import type { LexiconFile } from '../../pipeline/lexicon/lexicon-file.ts';
 import { withDatabase } from '../context.ts';
@@ -143,7 +141,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
         items,
         dev,
         scorers,
-        settings: (name) => settingsOf(name, axes, lexiconFile, profile),
+        settings: (name) => scorerSettings(name, axes, lexiconFile, profile),
         lexicon,
         lexiconFile,
         onProgress: (kind, done, total) => scoringProgress(`scoring ${total} item(s) with ${kind}`)(done, total),
@@ -191,14 +189,6 @@ async function runEval(flags: EvalFlags): Promise<void> {
   });
 }
 
-/** The label settings of a scorer: a threshold profile's for the scorer it was fitted for, else the scorer's own defaults. */
-function settingsOf(name: string, axes: Axis[], lexicon: LexiconFile, profile: ThresholdProfile | undefined): ScoringSettings {
-  const { descriptor } = scorerByName(name);
-  if (profile && profile.scorer === name) return scoringSettingsWithProfile(axes, profile.scorer, profile);
-  return descriptor.defaultSettings({ axes, lexicon });
-}
-
-/** The version key of a scorer that is known without models (the lexicon's, a trained model's), for the run record. */
 async function keyOf(db: Db, name: string, lexicon: LexiconFile): Promise<string | undefined> {
   const { ref, descriptor } = scorerByName(name);
   return descriptor.versionIn ? descriptor.versionIn(db, ref) : descriptor.currentKey({ config: {}, lexicon }, ref);

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runCompare } from '../../app/compare/service.ts';
+import { mapGroups } from '../../app/compare/map.ts';
 import { GROUP_BY } from '../../app/compare/selection.ts';
 import { AxisError, selectAxes } from '../../pipeline/axes.ts';
 import { renderStanceMapSvg } from '../../pipeline/map-svg.ts';
@@ -33,17 +34,7 @@ export function registerMap(program: Command): void {
         const [cx] = await runCompare(env, { axis: ax.slug, scorer: flags.scorer, by: flags.by as never });
         const [cy] = await runCompare(env, { axis: ay.slug, scorer: flags.scorer, by: flags.by as never });
         if (!cx || !cy) throw new AxisError('nothing to draw');
-        const keys = [...new Set([...cx.groups.map((g) => g.key), ...cy.groups.map((g) => g.key)])];
-        const groups = keys.map((key) => {
-          const gx = cx.groups.find((g) => g.key === key);
-          const gy = cy.groups.find((g) => g.key === key);
-          return {
-            key,
-            x: { position: gx?.position ?? null, ci: gx?.ci ?? null },
-            y: { position: gy?.position ?? null, ci: gy?.ci ?? null },
-            n_relevant: Math.min(gx?.n_relevant ?? 0, gy?.n_relevant ?? 0),
-          };
-        });
+        const groups = mapGroups(cx, cy);
         const svg = renderStanceMapSvg({
           x: { slug: ax.slug, poleA: ax.poles[0].label, poleB: ax.poles[1].label },
           y: { slug: ay.slug, poleA: ay.poles[0].label, poleB: ay.poles[1].label },

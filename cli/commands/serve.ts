@@ -21,7 +21,7 @@ export function isLoopback(host: string): boolean {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('serve the queries (compare, evidence, similar, axes, status) and document intake as a JSON HTTP API; routes at /openapi.json')
+    .description('serve the queries (compare, evidence, similar, axes, status) and document intake as a JSON HTTP API (routes at /openapi.json), and the web pages at /ui')
     .option('--port <n>', 'port to listen on (default STANCE_PORT, 8787; 0 picks a free port)', parsePort)
     .option('--host <host>', 'interface to listen on (default STANCE_HOST, 127.0.0.1)')
     .addHelpText(
@@ -59,7 +59,7 @@ export function registerServe(program: Command): void {
         // Other processes on the embedded store are refused with a message that names this URL.
         database.lock?.update({ url: server.url });
         logger.info({ url: server.url, database: database.location, similar: nearest.kind, auth: config.apiToken ? 'bearer token for writes' : 'none', queue: enqueue ? 'workers' : 'stance process' }, 'listening');
-        say(`stance API on ${server.url} (routes: ${server.url}/openapi.json); Ctrl-C to stop`);
+        say(`stance API on ${server.url} (routes: ${server.url}/openapi.json; web pages: ${server.url}/ui); Ctrl-C to stop`);
 
         const signal = await new Promise<string>((resolve) => {
           process.once('SIGINT', () => resolve('SIGINT'));
