@@ -14,18 +14,24 @@ import { trendsPage } from './pages/trends.ts';
 import { similarPage } from './pages/similar.ts';
 import { queuesPage } from './pages/queues.ts';
 import { ReviewCache, reviewPage, saveReviewLabel } from './pages/review.ts';
+import { projectFile } from '../../config/project-files.ts';
 
-// The stylesheet and scripts, read once: small files served as they are (no bundler).
-const STATIC: Record<string, { type: string; body: string }> = Object.fromEntries(
-  [
-    ['style.css', 'text/css; charset=utf-8'],
-    ['filters.js', 'text/javascript; charset=utf-8'],
-    ['documents.js', 'text/javascript; charset=utf-8'],
-    ['review.js', 'text/javascript; charset=utf-8'],
-    ['queues.js', 'text/javascript; charset=utf-8'],
-    ['token.js', 'text/javascript; charset=utf-8'],
-  ].map(([file, type]) => [file, { type: type as string, body: readFileSync(new URL(`./static/${file}`, import.meta.url), 'utf8') }]),
-);
+// The stylesheet and scripts: small files served as they are (no bundler), read when the server
+// starts (not at import: every command of the CLI bundle imports this module).
+const STATIC_TYPES: Record<string, string> = {
+  'style.css': 'text/css; charset=utf-8',
+  'filters.js': 'text/javascript; charset=utf-8',
+  'documents.js': 'text/javascript; charset=utf-8',
+  'review.js': 'text/javascript; charset=utf-8',
+  'queues.js': 'text/javascript; charset=utf-8',
+  'token.js': 'text/javascript; charset=utf-8',
+};
+
+function readStaticFiles(): Record<string, { type: string; body: string }> {
+  return Object.fromEntries(
+    Object.entries(STATIC_TYPES).map(([file, type]) => [file, { type, body: readFileSync(projectFile(`server/web/static/${file}`), 'utf8') }]),
+  );
+}
 
 // Every page: no framing by other sites, no scripts but our own files, no inline script.
 const SECURITY_HEADERS = {
@@ -37,6 +43,7 @@ const SECURITY_HEADERS = {
 /** The web pages (server-rendered HTML), mounted under /ui by server/app.ts. */
 export function webRoutes(deps: WebDeps): Hono {
   const web = new Hono();
+  const STATIC = readStaticFiles();
   const send = (c: Context, body: Html, status: 200 | 400 | 401 | 404 | 409 | 503 = 200) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
     return c.html(body.value, status);
