@@ -45,7 +45,7 @@ export function registerStatus(program: Command): void {
       if (result.sources.length === 0) {
         console.log('No documents yet. Add some with `stance ingest --manifest seeds/manifest.json`.');
       } else {
-        const rows = result.sources.map((s) => [s.source, s.total, ...DOCUMENT_STATUSES.map((st) => s.byStatus[st])]);
+        const rows = result.sources.map((s) => [s.source, s.total, ...DOCUMENT_STATUSES.map((st) => s.by_status[st])]);
         const total = result.sources.reduce((n, s) => n + s.total, 0);
         console.log(formatTable(['source', 'documents', ...DOCUMENT_STATUSES], rows));
         console.log(`${total} document(s) from ${result.sources.length} source(s)`);
@@ -63,7 +63,7 @@ export function registerStatus(program: Command): void {
         console.log(formatTable(['queue', 'waiting', 'active', 'delayed', 'waiting for children', 'completed', 'failed'], Object.entries(result.queues).map(([q, c]) => [q, c.waiting, c.active, c.delayed, c['waiting-children'], c.completed, c.failed])));
       }
       if (result.queues_error) console.log(`\nQueues: unavailable (${result.queues_error})`);
-      for (const f of result.failed) console.log(`failed: document ${f.id} (${f.title ?? f.fileName ?? ''}): ${f.error ?? ''}`);
+      for (const f of result.failed) console.log(`failed: document ${f.id} (${f.title ?? f.file_name ?? ''}): ${f.error ?? ''}`);
       if (result.failed.length) console.log('Retry failed documents with `stance retry ID...` or `stance process --failed`.');
     });
 }

@@ -285,9 +285,9 @@ describe('GET /axes and /status', () => {
     const r = await get('/status');
     expect(r.status).toBe(200);
     const st = statusResponseSchema.parse(r.body);
-    expect(st.sources.find((x) => x.source === 'Cuba forum')).toMatchObject({ total: 1, byStatus: { done: 1 } });
-    expect(st.sources.find((x) => x.source === 'ITU')).toMatchObject({ byStatus: { done: 1, failed: 1 } });
-    expect(st.failed).toEqual([{ id: fixture.documents[2]!.id, title: 'Broken upload', fileName: 'fixture-2.txt', error: 'model exploded' }]);
+    expect(st.sources.find((x) => x.source === 'Cuba forum')).toMatchObject({ total: 1, by_status: { done: 1 } });
+    expect(st.sources.find((x) => x.source === 'ITU')).toMatchObject({ by_status: { done: 1, failed: 1 } });
+    expect(st.failed).toEqual([{ id: fixture.documents[2]!.id, title: 'Broken upload', file_name: 'fixture-2.txt', error: 'model exploded' }]);
   });
 });
 
