@@ -118,6 +118,13 @@ async function readManifest(path: string, allowOutside: boolean): Promise<{ inpu
   return { inputs, failures };
 }
 
+/** An outcome as the JSON answer spells it (snake_case, like every JSON answer). */
+function outcomeJson(o: IngestOutcome): Record<string, unknown> {
+  if (o.status === 'created') return { file: o.file, status: o.status, document_id: o.documentId, source: o.source, bytes: o.bytes, removed_lines: o.removedLines };
+  if (o.status === 'duplicate') return { file: o.file, status: o.status, document_id: o.documentId, source: o.source };
+  return { file: o.file, status: o.status, problem: o.problem, message: o.message };
+}
+
 function report(outcomes: IngestOutcome[], json: boolean): void {
   const summary = {
     created: outcomes.filter((o) => o.status === 'created').length,
@@ -125,7 +132,7 @@ function report(outcomes: IngestOutcome[], json: boolean): void {
     failed: outcomes.filter((o) => o.status === 'failed').length,
   };
   if (json) {
-    printJson({ summary, results: outcomes });
+    printJson({ summary, results: outcomes.map(outcomeJson) });
     return;
   }
   for (const o of outcomes) {
