@@ -10,6 +10,7 @@ import { QueueError } from './process-after-ingest.ts';
 import { SimilarQueryError } from '../app/compare/similar.ts';
 import { ZodError } from 'zod';
 import { ScorerNameError } from '../app/scorers/names.ts';
+import { UnknownSourceError } from '../app/known-sources.ts';
 import { LexiconFileError } from '../pipeline/lexicon/lexicon-file.ts';
 import { registerScorers } from './commands/scorers.ts';
 import { registerAxes } from './commands/axes.ts';
@@ -32,7 +33,7 @@ import { registerTrain } from './commands/train.ts';
 import { say } from './output.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError, UnknownSourceError];
 
 /** The `stance` program with every command registered (a new one each call: commander keeps parse state). */
 export function buildProgram(): Command {
