@@ -31,9 +31,10 @@ import { registerStatus } from './commands/status.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTrain } from './commands/train.ts';
 import { say } from './output.ts';
+import { UsageError } from './options.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError, UnknownSourceError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError, UnknownSourceError, UsageError];
 
 /** The `stance` program with every command registered (a new one each call: commander keeps parse state). */
 export function buildProgram(): Command {
