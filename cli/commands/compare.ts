@@ -67,16 +67,19 @@ export function registerCompare(program: Command): void {
         if (flags.pairsCsv) writeFileSync(flags.pairsCsv, [PAIR_COLUMNS.map((c) => c.name), ...pairRows(comparisons)].map(csvLine).join(''));
         if (flags.json) printJson(comparisons.length === 1 && flags.axis ? comparisons[0] : { comparisons });
         else if (flags.csv) process.stdout.write([POSITION_COLUMNS.map((c) => c.name), ...positionRows(comparisons)].map(csvLine).join(''));
-        else comparisons.forEach((c) => printComparison(c));
+        else comparisons.forEach((c) => console.log(formatComparison(c)));
       });
     });
 }
 
 const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 
-function printComparison(c: Comparison): void {
-  console.log(`\n${c.axis}  (-1 = ${c.poles[0]}, +1 = ${c.poles[1]})  scorer ${c.scorer}`);
-  console.log(
+/** The text of one comparison: the positions table, then the pairs table or why there is none. */
+export function formatComparison(c: Comparison): string {
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  log(`\n${c.axis}  (-1 = ${c.poles[0]}, +1 = ${c.poles[1]})  scorer ${c.scorer}`);
+  log(
     formatTable(
       [c.by, 'position', '95% CI', 'relevant', 'chunks', ...Object.keys(c.groups[0]?.labels ?? {})],
       c.groups.map((g) => [g.key, fmt(g.position), g.ci ? `[${fmt(g.ci[0])}, ${fmt(g.ci[1])}]` : 'too few relevant', g.n_relevant, g.n_chunks, ...Object.values(g.labels)]),
@@ -84,16 +87,17 @@ function printComparison(c: Comparison): void {
   );
   if (c.pairs_omitted) {
     // The table would otherwise end without a word about the pairs (the JSON has pairs_omitted).
-    console.log(`\n${c.pairs_omitted}.`);
-    console.log(`For the pairs, name at most ${MAX_PAIR_GROUPS} groups with --sources A B ..., or group more coarsely with --by.`);
+    log(`\n${c.pairs_omitted}.`);
+    log(`For the pairs, name at most ${MAX_PAIR_GROUPS} groups with --sources A B ..., or group more coarsely with --by.`);
   }
   if (c.pairs.length) {
-    console.log('');
-    console.log(
+    log('');
+    log(
       formatTable(
         ['a', 'b', 'diff (a - b)', '95% CI', 'p'],
         c.pairs.map((p) => (p.status === 'ok' ? [p.a, p.b, fmt(p.diff), `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]`, fmt(p.p, 4)] : [p.a, p.b, 'n/a', `too few relevant chunks (${p.n_relevant.join(' / ')}; need ${p.min_relevant})`, 'n/a'])),
       ),
     );
   }
+  return lines.join('\n');
 }

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram, runStance } from '../../cli/program.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../cli/program.ts';
+import { runInProcess } from '../helpers/in-process-cli.ts';
 import { nonSnakeKeys } from '../helpers/naming.ts';
 import { repoPath } from '../helpers/paths.ts';
 
@@ -48,21 +49,6 @@ function jsonCommands(cmd: Command, prefix = ''): string[] {
   });
 }
 
-/** Runs one command in this process; returns its exit code, stdout and stderr. */
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await runStance(['node', 'stance', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
-
 beforeAll(() => {
   Object.assign(process.env, {
     DATABASE_URL: '',
@@ -91,7 +77,7 @@ describe('one naming style in the CLI JSON: snake_case', () => {
   it('every --json answer has snake_case keys at any depth', { timeout: 600_000 }, async () => {
     const offenders: string[] = [];
     for (const [name, args] of RUNS) {
-      const r = await run(args);
+      const r = await runInProcess(args);
       expect(r.code, `stance ${args.join(' ')}\n${r.stderr}`).toBe(0);
       let json: unknown;
       try {
