@@ -184,6 +184,7 @@ describe('GET /compare', () => {
 
   it('rejects bad parameters with 400 naming them', async () => {
     expect((await expect400('/compare?axis=nope')).error).toMatch(/unknown axis "nope"; known axes: gov, sec/);
+    expect((await expect400('/compare?axis=gov&sources=ITU,Nobody')).error).toBe('unknown source "Nobody"; known sources: Cuba forum, ITU');
     await expect400('/compare?scorer=magic', 'scorer');
     await expect400('/compare?by=country', 'by');
     await expect400('/compare?iterations=lots', 'iterations');
