@@ -64,7 +64,9 @@ export function registerRescore(program: Command): void {
             if (!flags.json) progress.update(Math.min(i + CHUNKS_PER_JOB, chunkIds.length), chunkIds.length);
           }
           if (!flags.json) progress.done();
-          if (flags.json) printJson({ chunks: chunkIds.length, ...counts, axes: ctx.axes.map((a) => `${a.slug}@${a.version}`) });
+          // Scorer names ("trained:default") are data, so they key a map of their own, not the answer's fields.
+          const scored = Object.fromEntries(kinds.map((k) => [k, counts[k] ?? 0]));
+          if (flags.json) printJson({ chunks: chunkIds.length, embedded: counts.embedded ?? 0, scored, axes: ctx.axes.map((a) => `${a.slug}@${a.version}`) });
           else say(`chunks: ${chunkIds.length}; new embeddings: ${counts.embedded}; newly scored chunks: ${kinds.map((k) => `${k} ${counts[k]}`).join(', ')}`);
         } finally {
           await runtime.close();

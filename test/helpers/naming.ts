@@ -15,6 +15,8 @@ export const DATA_MAPS = new Set([
   'label_probabilities', // label slug -> probability
   'member_labels', // ensemble member name -> label
   'queues', // queue name -> counts
+  'scorers', // scorer name -> eval report (stance eval --json; the list of `stance scorers` is an array)
+  'scored', // scorer name (trained:default) -> chunks newly scored (stance rescore)
   'thresholds_by_axis',
 ]);
 
