@@ -1,5 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import { documents } from '../db/schema/index.ts';
+import type { Db } from '../db/client.ts';
 import { failureMessage } from '../pipeline/failure-message.ts';
 import { chunkBudget } from './inference.ts';
 import { chunkDocument, embedChunks, finishDocument, runScorerNames, scoreChunks, setStatus, type StepContext } from './steps.ts';
@@ -28,9 +29,9 @@ const CHUNKS_PER_STEP = 32;
  * by an inline run that was interrupted (without a queue, nothing else is working on them; the
  * steps are idempotent, so finishing them is safe).
  */
-export async function unfinishedDocumentIds(ctx: StepContext, opts: { failed?: boolean } = {}): Promise<number[]> {
+export async function unfinishedDocumentIds(db: Db, opts: { failed?: boolean } = {}): Promise<number[]> {
   const statuses = opts.failed ? (['queued', 'processing', 'failed'] as const) : (['queued', 'processing'] as const);
-  const rows = await ctx.db.select({ id: documents.id }).from(documents).where(inArray(documents.status, [...statuses])).orderBy(documents.id);
+  const rows = await db.select({ id: documents.id }).from(documents).where(inArray(documents.status, [...statuses])).orderBy(documents.id);
   return rows.map((r) => r.id);
 }
 

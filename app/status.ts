@@ -7,7 +7,7 @@ import { DOCUMENT_STATUSES, type DocumentStatus } from '../db/schema/index.ts';
 export interface SourceStatus {
   source: string;
   total: number;
-  byStatus: Record<DocumentStatus, number>;
+  by_status: Record<DocumentStatus, number>;
 }
 
 /** Counts documents by source and status, one row per source (sorted by name). */
@@ -22,20 +22,20 @@ export async function documentStatus(db: Db): Promise<SourceStatus[]> {
   for (const row of rows) {
     let entry = bySource.get(row.source);
     if (!entry) {
-      entry = { source: row.source, total: 0, byStatus: Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, 0])) as Record<DocumentStatus, number> };
+      entry = { source: row.source, total: 0, by_status: Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, 0])) as Record<DocumentStatus, number> };
       bySource.set(row.source, entry);
     }
-    entry.byStatus[row.status] = row.n;
+    entry.by_status[row.status] = row.n;
     entry.total += row.n;
   }
   return [...bySource.values()];
 }
 
 /** Failed documents with their error, for the status view. */
-export async function failedDocuments(db: Db): Promise<{ id: number; title: string | null; fileName: string | null; error: string | null }[]> {
-  const rows = await queryRows<{ id: number; title: string | null; fileName: string | null; error: string | null }>(
+export async function failedDocuments(db: Db): Promise<{ id: number; title: string | null; file_name: string | null; error: string | null }[]> {
+  const rows = await queryRows<{ id: number; title: string | null; file_name: string | null; error: string | null }>(
     db,
-    sql`select id, title, file_name as "fileName", error from documents where status = 'failed' order by id`,
+    sql`select id, title, file_name, error from documents where status = 'failed' order by id`,
   );
   // Errors stored by older versions may still carry a connection string; never show one.
   return rows.map((r) => ({ ...r, error: r.error === null ? null : redactSecrets(r.error) }));

@@ -362,7 +362,7 @@ async function childInline(work: Work, rate: number | undefined, shape: PoolShap
     const ctx = await createStepContext(database.db, inference, loadAxesFile(), config);
     if (batchOverride) ctx.nliBatchSize = batchOverride;
     await ingestWork(database, work);
-    const ids = await unfinishedDocumentIds(ctx);
+    const ids = await unfinishedDocumentIds(ctx.db);
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const start = performance.now();

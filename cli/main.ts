@@ -1,63 +1,4 @@
-import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config.ts';
-import { DatabaseError, StoreLockedError } from '../db/client.ts';
-import { ManifestError } from '../pipeline/manifest.ts';
-import { AxisError } from '../pipeline/axes.ts';
-import { ModelLoadError } from '../pipeline/models.ts';
-import { NothingScoredError } from '../app/lookup.ts';
-import { ThresholdProfileError } from '../app/eval-threshold-profiles.ts';
-import { QueueError } from './process-after-ingest.ts';
-import { SimilarQueryError } from '../app/compare/similar.ts';
-import { ZodError } from 'zod';
-import { ScorerNameError } from '../app/scorers/names.ts';
-import { LexiconFileError } from '../pipeline/lexicon/lexicon-file.ts';
-import { registerScorers } from './commands/scorers.ts';
-import { registerAxes } from './commands/axes.ts';
-import { registerCompare } from './commands/compare.ts';
-import { registerEvidence } from './commands/evidence.ts';
-import { registerExport } from './commands/export.ts';
-import { registerMap } from './commands/map.ts';
-import { registerSimilar } from './commands/similar.ts';
-import { registerDb } from './commands/db.ts';
-import { registerProcess } from './commands/process.ts';
-import { registerRetry } from './commands/retry.ts';
-import { registerRescore } from './commands/rescore.ts';
-import { registerWorker } from './commands/worker.ts';
-import { registerDemo } from './commands/demo.ts';
-import { registerEval } from './commands/eval.ts';
-import { registerIngest } from './commands/ingest.ts';
-import { registerStatus } from './commands/status.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerTrain } from './commands/train.ts';
-import { say } from './output.ts';
-
-// Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError];
-
-const program = new Command('stance')
-  .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')
-  .version('0.1.0')
-  .showHelpAfterError('(add --help for usage)')
-  .exitOverride();
-
-registerIngest(program);
-registerStatus(program);
-registerProcess(program);
-registerRetry(program);
-registerWorker(program);
-registerRescore(program);
-registerAxes(program);
-registerScorers(program);
-registerCompare(program);
-registerEvidence(program);
-registerSimilar(program);
-registerExport(program);
-registerMap(program);
-registerDb(program);
-registerDemo(program);
-registerEval(program);
-registerTrain(program);
-registerServe(program);
+import { runStance } from './program.ts';
 
 // `stance compare --json | head` closes stdout early; that is the reader's choice, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -65,19 +6,4 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode;
-  } else if (err instanceof ZodError) {
-    say(`stance: invalid arguments: ${err.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`);
-    process.exitCode = 2;
-  } else if (USER_ERRORS.some((E) => err instanceof E)) {
-    say(`stance: ${(err as Error).message}`);
-    process.exitCode = 2;
-  } else {
-    say(`stance: unexpected error: ${(err as Error).stack ?? String(err)}`);
-    process.exitCode = 1;
-  }
-}
+process.exitCode = await runStance(process.argv);

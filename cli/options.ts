@@ -1,6 +1,11 @@
 import { InvalidArgumentError } from 'commander';
 import { MAX_ID } from '../app/compare/selection.ts';
 
+/** A bad combination or value of options found after parsing: exit code 2 with the message. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 /** A commander parser for a whole-number option, with a message naming the flag. */
 export function intOption(flag: string): (value: string) => number {
   return (value) => {

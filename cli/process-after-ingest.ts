@@ -57,12 +57,16 @@ export async function requeueForWorkers(config: Config, db: Db, opts: RequeueOpt
   return withProducer(config, (producer) => requeueStuck(db, producer, opts));
 }
 
-/** Processes every queued (and, with failed, every failed) document in this process, with progress on stderr. */
+/**
+ * Processes every queued (and, with failed, every failed) document in this process, with progress
+ * on stderr. The models are loaded only when there is a document to process (an ingest of
+ * duplicates only, or `stance process` with nothing waiting, returns at once).
+ */
 export async function processQueuedInline(database: Database, opts: { failed?: boolean; ids?: number[] } = {}): Promise<InlineResult[]> {
+  const ids = opts.ids ?? (await unfinishedDocumentIds(database.db, opts));
+  if (ids.length === 0) return [];
   const runtime = await openInlineRuntime(database);
   try {
-    const ids = opts.ids ?? (await unfinishedDocumentIds(runtime.ctx, opts));
-    if (ids.length === 0) return [];
     const bar = progressReporter();
     const results = await processInline(runtime.ctx, ids, bar.update);
     bar.done();

@@ -26,3 +26,29 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): {
     done: () => stream.write('\n'),
   };
 }
+
+/**
+ * Progress of a counted loop (`stance rescore`) on stderr: one redrawn line on a terminal; in a log
+ * (not a TTY) a line at each tenth of the work and at the end, never one per batch.
+ */
+export function stepProgress(verb: string, unit: string, stream: NodeJS.WriteStream = process.stderr): { update: (done: number, total: number) => void; done: () => void } {
+  let lastStep = -1;
+  let drawn = false;
+  return {
+    update: (done, total) => {
+      if (stream.isTTY) {
+        stream.write(`\r${verb} ${done}/${total} ${unit}`);
+        drawn = true;
+        return;
+      }
+      const step = total === 0 ? 10 : Math.floor((done / total) * 10);
+      if (step === lastStep) return;
+      lastStep = step;
+      stream.write(`${verb} ${done}/${total} ${unit}\n`);
+    },
+    // Ends the redrawn line so the next message starts on its own.
+    done: () => {
+      if (drawn) stream.write('\n');
+    },
+  };
+}

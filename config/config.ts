@@ -223,3 +223,8 @@ export function loadConfig(): Config {
   cached ??= parseConfig(process.env, process.cwd());
   return cached;
 }
+
+/** Drops the parsed configuration so the next loadConfig() reads the environment again (in-process CLI runs in tests). */
+export function forgetConfig(): void {
+  cached = undefined;
+}

@@ -26,21 +26,36 @@ const KNOWN = new Set(['file', 'source', 'actor', 'actor_type', 'actorType', 'ti
 
 const entrySchema = z.looseObject({ file: z.string().trim().min(1, 'file is required') });
 
-function toEntry(raw: unknown, where: string): ManifestEntry | ManifestEntryError {
+/**
+ * Metadata for the entries that leave a field out (`stance ingest --manifest M --source S ...`):
+ * an entry's own value always wins.
+ */
+export interface ManifestDefaults {
+  source?: string;
+  actor?: string;
+  actor_type?: string;
+  title?: string;
+  date?: string;
+  url?: string;
+  language?: string;
+  kind?: string;
+}
+
+function toEntry(raw: unknown, where: string, defaults: ManifestDefaults): ManifestEntry | ManifestEntryError {
   const base = entrySchema.safeParse(raw);
   const file = typeof (raw as { file?: unknown })?.file === 'string' ? (raw as { file: string }).file : undefined;
   if (!base.success) return { where, file, message: describeIssues(base.error) };
   const r = base.data as Record<string, unknown>;
   const metadata = Object.fromEntries(Object.entries(r).filter(([k]) => !KNOWN.has(k)));
   const meta = documentMetaSchema.safeParse({
-    source: r.source,
-    actor: r.actor,
-    actorType: r.actor_type ?? r.actorType,
-    title: r.title,
-    date: r.date,
-    url: r.url,
-    language: r.language ?? r.lang,
-    kind: r.kind,
+    source: r.source ?? defaults.source,
+    actor: r.actor ?? defaults.actor,
+    actorType: r.actor_type ?? r.actorType ?? defaults.actor_type,
+    title: r.title ?? defaults.title,
+    date: r.date ?? defaults.date,
+    url: r.url ?? defaults.url,
+    language: r.language ?? r.lang ?? defaults.language,
+    kind: r.kind ?? defaults.kind,
     metadata,
   });
   if (!meta.success) return { where, file: base.data.file, message: describeIssues(meta.error) };
@@ -51,8 +66,8 @@ function toEntry(raw: unknown, where: string): ManifestEntry | ManifestEntryErro
  * Parses a manifest: JSON (an array of entries or {"documents": [...]}) or JSON Lines (one entry a
  * line). Bad entries are returned as errors naming the line or index and the field.
  */
-export function parseManifest(text: string, fileName: string): { entries: ManifestEntry[]; errors: ManifestEntryError[] } {
-  const results = fileName.endsWith('.jsonl') ? parseJsonLines(text, fileName) : parseJsonDocument(text, fileName);
+export function parseManifest(text: string, fileName: string, defaults: ManifestDefaults = {}): { entries: ManifestEntry[]; errors: ManifestEntryError[] } {
+  const results = fileName.endsWith('.jsonl') ? parseJsonLines(text, fileName, defaults) : parseJsonDocument(text, fileName, defaults);
   const entries: ManifestEntry[] = [];
   const errors: ManifestEntryError[] = [];
   for (const r of results) ('meta' in r ? entries : errors).push(r as never);
@@ -60,13 +75,13 @@ export function parseManifest(text: string, fileName: string): { entries: Manife
   return { entries, errors };
 }
 
-function parseJsonLines(text: string, fileName: string): (ManifestEntry | ManifestEntryError)[] {
+function parseJsonLines(text: string, fileName: string, defaults: ManifestDefaults): (ManifestEntry | ManifestEntryError)[] {
   const out: (ManifestEntry | ManifestEntryError)[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const where = `line ${i + 1}`;
     try {
-      out.push(toEntry(JSON.parse(line), where));
+      out.push(toEntry(JSON.parse(line), where, defaults));
     } catch (err) {
       out.push({ where, file: undefined, message: `not valid JSON (${(err as Error).message}) in ${fileName}` });
     }
@@ -74,7 +89,7 @@ function parseJsonLines(text: string, fileName: string): (ManifestEntry | Manife
   return out;
 }
 
-function parseJsonDocument(text: string, fileName: string): (ManifestEntry | ManifestEntryError)[] {
+function parseJsonDocument(text: string, fileName: string, defaults: ManifestDefaults): (ManifestEntry | ManifestEntryError)[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -85,5 +100,5 @@ function parseJsonDocument(text: string, fileName: string): (ManifestEntry | Man
   if (!Array.isArray(list)) {
     throw new ManifestError(`${fileName}: expected a JSON array of entries or an object with a "documents" array`);
   }
-  return list.map((raw, i) => toEntry(raw, `documents[${i}]`));
+  return list.map((raw, i) => toEntry(raw, `documents[${i}]`, defaults));
 }

@@ -34,7 +34,8 @@ export interface StanceMapInput {
   title?: string;
 }
 
-interface Box {
+/** An estimated text box in canvas pixels. */
+export interface Box {
   x0: number;
   y0: number;
   x1: number;
@@ -47,15 +48,26 @@ interface LabelSpot {
   anchor: 'start' | 'middle' | 'end';
 }
 
+/** Where a label went: its spot, and whether it is far enough from its point to need a leader line. */
+interface LabelPlacement {
+  spot: LabelSpot;
+  leader: boolean;
+}
+
 const PLOT = { left: 110, top: 56, size: 520 } as const;
 const WIDTH = PLOT.left + PLOT.size + 150;
 const PLOT_RIGHT = PLOT.left + PLOT.size;
 const PLOT_BOTTOM = PLOT.top + PLOT.size;
-const FONT_SIZE = 12;
-// A generous average glyph width for sans-serif at 12px, so estimated label boxes cover real ones.
-const CHAR_WIDTH = 7;
+export const MAP_FONT_SIZE = 12;
 const LINE_HEIGHT = 16;
 const NOTE_CHARS_PER_LINE = 110;
+/** Longest group name drawn in full; longer ones end in an ellipsis (the full name is the label's <title>). */
+export const MAX_LABEL_CHARS = 24;
+/**
+ * Where labels may go: right of the y-axis ticks (which end at PLOT.left - 8), above the x-axis
+ * ticks, below the title, and inside the canvas's right margin.
+ */
+export const LABEL_AREA: Box = { x0: PLOT.left + 1, y0: PLOT.top - 18, x1: WIDTH - 2, y1: PLOT_BOTTOM + 4 };
 // Okabe-Ito colours without yellow: distinguishable with colour-vision deficiencies, legible on white.
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'] as const;
 
@@ -91,16 +103,33 @@ function n(v: number): string {
   return String(Math.round(v * 100) / 100);
 }
 
-/** The text of a group's label. */
-function labelText(g: MapGroup): string {
-  return `${g.key} (n=${g.n_relevant})`;
+/** A group name cut to MAX_LABEL_CHARS characters, ending in an ellipsis when cut. */
+export function shortenLabel(key: string): string {
+  const chars = [...key];
+  return chars.length <= MAX_LABEL_CHARS ? key : `${chars.slice(0, MAX_LABEL_CHARS - 1).join('').trimEnd()}…`;
 }
 
-/** Estimated bounding box of a label drawn at a spot. */
-function labelBox(spot: LabelSpot, text: string): Box {
-  const w = text.length * CHAR_WIDTH;
+/** The text of a group's label (shortened), and its full form for the tooltip. */
+function labelText(g: MapGroup): { short: string; full: string } {
+  return { short: `${shortenLabel(g.key)} (n=${g.n_relevant})`, full: `${g.key} (n=${g.n_relevant})` };
+}
+
+/**
+ * Estimated width of text at the map's font size, on the generous side so estimated boxes cover
+ * the drawn ones: capitals and m/w count 0.75 em, every other character 0.6 em (sans-serif
+ * averages about 0.5 em).
+ */
+export function estimateTextWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += /[A-Z@%MWmw]/.test(ch) ? 0.75 : 0.6;
+  return w * MAP_FONT_SIZE;
+}
+
+/** Estimated bounding box of a label drawn at a spot (baseline y; ascenders above, descenders below). */
+export function labelBox(spot: LabelSpot, text: string): Box {
+  const w = estimateTextWidth(text);
   const x0 = spot.anchor === 'start' ? spot.x : spot.anchor === 'end' ? spot.x - w : spot.x - w / 2;
-  return { x0, y0: spot.y - FONT_SIZE, x1: x0 + w, y1: spot.y + 3 };
+  return { x0, y0: spot.y - MAP_FONT_SIZE, x1: x0 + w, y1: spot.y + 4 };
 }
 
 /** Whether two boxes overlap. */
@@ -108,15 +137,20 @@ function overlaps(a: Box, b: Box): boolean {
   return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 }
 
-/** Candidate label spots around a point, best first: right, left, above, below, then stepping away vertically. */
-function candidateSpots(x: number, y: number): LabelSpot[] {
+/** Whether a box lies inside another. */
+function inside(inner: Box, outer: Box): boolean {
+  return inner.x0 >= outer.x0 && inner.x1 <= outer.x1 && inner.y0 >= outer.y0 && inner.y1 <= outer.y1;
+}
+
+/** Candidate label spots next to a point, best first: right, left, above, below, then a few lines up or down. */
+function nearSpots(x: number, y: number): LabelSpot[] {
   const spots: LabelSpot[] = [
     { x: x + 8, y: y + 4, anchor: 'start' },
     { x: x - 8, y: y + 4, anchor: 'end' },
     { x, y: y - 10, anchor: 'middle' },
     { x, y: y + 20, anchor: 'middle' },
   ];
-  for (let step = 1; step <= 8; step++) {
+  for (let step = 1; step <= 2; step++) {
     for (const dy of [step * LINE_HEIGHT, -step * LINE_HEIGHT]) {
       spots.push({ x: x + 8, y: y + 4 + dy, anchor: 'start' }, { x: x - 8, y: y + 4 + dy, anchor: 'end' });
     }
@@ -124,24 +158,52 @@ function candidateSpots(x: number, y: number): LabelSpot[] {
   return spots;
 }
 
+/** Every spot of a grid over the label area (left-anchored), nearest to the point first: for labels drawn away with a leader line. */
+function farSpots(x: number, y: number, text: string): LabelSpot[] {
+  const w = estimateTextWidth(text);
+  const spots: { spot: LabelSpot; d: number }[] = [];
+  for (let by = LABEL_AREA.y0 + MAP_FONT_SIZE; by + 4 <= LABEL_AREA.y1; by += 6) {
+    for (let bx = LABEL_AREA.x0; bx + w <= LABEL_AREA.x1; bx += 8) {
+      // Distance from the point to the nearest point of the box.
+      const dx = Math.max(bx - x, 0, x - (bx + w));
+      const dy = Math.max(by - MAP_FONT_SIZE - y, 0, y - (by + 4));
+      spots.push({ spot: { x: bx, y: by, anchor: 'start' }, d: dx * dx + dy * dy });
+    }
+  }
+  return spots.sort((a, b) => a.d - b.d).map((s) => s.spot);
+}
+
 /**
- * Places labels in input order, each at the first candidate spot inside the canvas that overlaps
- * no marker and no label already placed; if none is free it takes the first spot inside the canvas.
+ * Places labels so that none leaves the label area and none overlaps another label or a marker:
+ * next to its point when a spot there is free, else at the nearest free spot of the area (drawn
+ * with a leader line). Groups with more relevant chunks are placed first and get the closer spots.
+ * A label with no free spot anywhere is left out (undefined) and listed in the caption.
  */
-function placeLabels(points: readonly { x: number; y: number; text: string }[]): LabelSpot[] {
+function placeLabels(points: readonly { x: number; y: number; text: string; weight: number }[]): (LabelPlacement | undefined)[] {
   const taken: Box[] = points.map((p) => ({ x0: p.x - 5, y0: p.y - 5, x1: p.x + 5, y1: p.y + 5 }));
-  return points.map((p) => {
-    const spots = candidateSpots(p.x, p.y);
-    const inside = spots.filter((s) => {
-      const b = labelBox(s, p.text);
-      // Labels may use the strip between the title and the plot, but not the tick-label row below it.
-      return b.x0 >= 2 && b.x1 <= WIDTH - 2 && b.y0 >= PLOT.top - 18 && b.y1 <= PLOT_BOTTOM + 4;
-    });
-    const free = inside.find((s) => !taken.some((t) => overlaps(t, labelBox(s, p.text))));
-    const spot = free ?? inside[0] ?? spots[0] ?? { x: p.x + 8, y: p.y + 4, anchor: 'start' as const };
+  const free = (spot: LabelSpot, text: string) => {
+    const b = labelBox(spot, text);
+    return inside(b, LABEL_AREA) && !taken.some((t) => overlaps(t, b));
+  };
+  const order = points.map((_, i) => i).sort((a, b) => (points[b]?.weight ?? 0) - (points[a]?.weight ?? 0) || a - b);
+  const out: (LabelPlacement | undefined)[] = points.map(() => undefined);
+  for (const i of order) {
+    const p = points[i];
+    if (!p) continue;
+    const near = nearSpots(p.x, p.y).find((s) => free(s, p.text));
+    const spot = near ?? farSpots(p.x, p.y, p.text).find((s) => free(s, p.text));
+    if (!spot) continue;
     taken.push(labelBox(spot, p.text));
-    return spot;
-  });
+    out[i] = { spot, leader: near === undefined };
+  }
+  return out;
+}
+
+/** The leader line from a point to the nearest point of its label's box. */
+function leaderLine(x: number, y: number, box: Box): string {
+  const tx = Math.min(Math.max(x, box.x0), box.x1);
+  const ty = Math.min(Math.max(y, box.y0), box.y1);
+  return `<line class="leader" x1="${n(x)}" y1="${n(y)}" x2="${n(tx)}" y2="${n(ty)}" stroke="#999" stroke-width="0.75"/>`;
 }
 
 /** Splits text into lines of at most `width` characters at spaces (longer words stay whole). */
@@ -225,20 +287,28 @@ function axesMarkup(xAxis: MapAxis, yAxis: MapAxis): string[] {
 
 /**
  * Renders a stance map as an SVG string: x = position on input.x, y = position on input.y, both
- * from -1 (pole A) to +1 (pole B), with interval whiskers, nudged labels, zero gridlines, the
- * caption note and a list of groups left out for lack of a position.
+ * from -1 (pole A) to +1 (pole B), with interval whiskers, labels placed clear of each other and
+ * inside the canvas (shortened, full name in a <title>), zero gridlines, the caption note and a
+ * list of groups left out for lack of a position.
  */
 export function renderStanceMapSvg(input: StanceMapInput): string {
   const plotted = input.groups.filter((g) => g.x.position !== null && g.y.position !== null);
-  const points = plotted.map((g) => ({
-    x: px(checkFinite(g.x.position ?? 0, `${g.key} x.position`)),
-    y: py(checkFinite(g.y.position ?? 0, `${g.key} y.position`)),
-    text: labelText(g),
-  }));
-  const spots = placeLabels(points);
+  const points = plotted.map((g) => {
+    const { short, full } = labelText(g);
+    return {
+      x: px(checkFinite(g.x.position ?? 0, `${g.key} x.position`)),
+      y: py(checkFinite(g.y.position ?? 0, `${g.key} y.position`)),
+      text: short,
+      full,
+      weight: g.n_relevant,
+    };
+  });
+  const placements = placeLabels(points);
+  const unlabelled = points.filter((_p, i) => placements[i] === undefined).map((p) => p.full);
   const captionLines = [
     ...wrap(input.note, NOTE_CHARS_PER_LINE).map((text) => ({ text, italic: true })),
     ...wrap(unplottedNote(input), NOTE_CHARS_PER_LINE).map((text) => ({ text, italic: false })),
+    ...wrap(unlabelled.length ? `Plotted without a label (no room; hover a point for its name, or draw fewer groups with --top or --sources): ${unlabelled.join('; ')}.` : '', NOTE_CHARS_PER_LINE).map((text) => ({ text, italic: false })),
   ];
   const captionTop = PLOT_BOTTOM + 84;
   const height = captionTop + captionLines.length * LINE_HEIGHT + 8;
@@ -256,20 +326,27 @@ export function renderStanceMapSvg(input: StanceMapInput): string {
     const colour = PALETTE[i % PALETTE.length] ?? '#000';
     body.push(...whiskers(p.x, p.y, g, colour));
   });
+  // Leader lines under the markers and labels they join.
+  points.forEach((p, i) => {
+    const placed = placements[i];
+    if (placed?.leader) body.push(leaderLine(p.x, p.y, labelBox(placed.spot, p.text)));
+  });
   plotted.forEach((g, i) => {
     const p = points[i];
     if (!p) return;
     const colour = PALETTE[i % PALETTE.length] ?? '#000';
     const ring = g.selected ? ` r="7" stroke="#111" stroke-width="2"` : ` r="4"`;
-    const circle = `<circle class="group" data-key="${escapeXml(g.key)}" cx="${n(p.x)}" cy="${n(p.y)}"${ring} fill="${colour}">${g.tooltip ? `<title>${escapeXml(g.tooltip)}</title>` : ''}</circle>`;
+    // The hover text: the page's tooltip (positions and counts) or, at least, the full name.
+    const circle = `<circle class="group" data-key="${escapeXml(g.key)}" cx="${n(p.x)}" cy="${n(p.y)}"${ring} fill="${colour}"><title>${escapeXml(g.tooltip ?? p.full)}</title></circle>`;
     // A linked point is a keyboard stop; its label links too but is skipped by Tab (one stop per group).
-    body.push(g.href ? `<a class="group-link" href="${escapeXml(g.href)}" aria-label="${escapeXml(labelText(g))}">${circle}</a>` : circle);
+    body.push(g.href ? `<a class="group-link" href="${escapeXml(g.href)}" aria-label="${escapeXml(p.full)}">${circle}</a>` : circle);
   });
   plotted.forEach((g, i) => {
     const p = points[i];
-    const s = spots[i];
+    const s = placements[i]?.spot;
     if (!p || !s) return;
-    const label = `<text class="label" x="${n(s.x)}" y="${n(s.y)}" text-anchor="${s.anchor}" fill="#222"${g.selected ? ' font-weight="bold"' : ''}>${escapeXml(p.text)}</text>`;
+    // The <title> holds the full name: a shortened label shows it on hover.
+    const label = `<text class="label" x="${n(s.x)}" y="${n(s.y)}" text-anchor="${s.anchor}" fill="#222"${g.selected ? ' font-weight="bold"' : ''}><title>${escapeXml(p.full)}</title>${escapeXml(p.text)}</text>`;
     body.push(g.href ? `<a href="${escapeXml(g.href)}" tabindex="-1">${label}</a>` : label);
   });
   captionLines.forEach((line, i) => {
@@ -278,7 +355,7 @@ export function renderStanceMapSvg(input: StanceMapInput): string {
   });
 
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="${FONT_SIZE}" role="img">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="${MAP_FONT_SIZE}" role="img">`,
     ...body.map((line) => `  ${line}`),
     '</svg>',
     '',

@@ -9,6 +9,7 @@ import { runCompare, runEvidence, runSimilar, type QueryEnv } from '../app/compa
 import { SimilarQueryError } from '../app/compare/similar.ts';
 import type { Logger } from '../app/log.ts';
 import { NothingScoredError } from '../app/lookup.ts';
+import { UnknownSourceError } from '../app/known-sources.ts';
 import { documentStatus, failedDocuments } from '../app/status.ts';
 import type { Config } from '../config/config.ts';
 import { chunks, sources } from '../db/schema/index.ts';
@@ -67,6 +68,7 @@ function statusFor(err: unknown): ContentfulStatusCode | undefined {
   if (err instanceof AxisError) return 400; // unknown axis or pole
   if (err instanceof ScorerNameError) return 400; // unknown scorer: the message lists the known ones
   if (err instanceof ZodError) return 400;
+  if (err instanceof UnknownSourceError) return 400; // ?sources= names a source the store does not have
   if (err instanceof NothingScoredError) return 409; // the store cannot answer yet
   if (err instanceof SimilarQueryError) return 409; // e.g. the chunk has no embedding from the current model
   return undefined;

@@ -120,7 +120,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
       '/documents': {
         post: {
           summary: 'Add a document; it is queued for processing (workers when REDIS_URL is set, else `stance process`)',
-          operationId: 'createDocument',
+          operationId: 'create_document',
           ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
           requestBody: { required: true, content: { 'application/json': { schema: ref('DocumentBody') } } },
           responses: {
@@ -139,7 +139,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
       '/documents/{id}': {
         get: {
           summary: "A document's metadata, status, error, chunk count and (when done) scored chunks",
-          operationId: 'getDocument',
+          operationId: 'get_document',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
           responses: { 200: json('Document', 'the document'), 400: error('id is not a positive whole number'), 404: error('no such document') },
         },

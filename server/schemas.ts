@@ -148,8 +148,8 @@ export const scorersResponseSchema = z.strictObject({
 const statusCounts = z.strictObject(Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, int])) as Record<(typeof DOCUMENT_STATUSES)[number], typeof int>);
 
 export const statusResponseSchema = z.strictObject({
-  sources: z.array(z.strictObject({ source: z.string(), total: int, byStatus: statusCounts })),
-  failed: z.array(z.strictObject({ id: int, title: z.string().nullable(), fileName: z.string().nullable(), error: z.string().nullable() })),
+  sources: z.array(z.strictObject({ source: z.string(), total: int, by_status: statusCounts })),
+  failed: z.array(z.strictObject({ id: int, title: z.string().nullable(), file_name: z.string().nullable(), error: z.string().nullable() })),
 });
 
 export const documentResponseSchema = z.strictObject({

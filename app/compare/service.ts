@@ -4,7 +4,8 @@ import { scorers } from '../../db/schema/index.ts';
 import type { ScorerConfig } from '../scorers/types.ts';
 import { scorerByName, ScorerNameError } from '../scorers/index.ts';
 import type { Db } from '../../db/client.ts';
-import { selectAxes, type Axis } from '../../pipeline/axes.ts';
+import { poleIndex, selectAxes, type Axis } from '../../pipeline/axes.ts';
+import { checkSourcesKnown } from '../known-sources.ts';
 import { compareGroupsOnAxis, DEFAULT_ITERATIONS, DEFAULT_SEED, type Comparison } from './compare.ts';
 import { evidenceFor, type EvidencePassage } from './evidence.ts';
 import { resolveScope } from './resolve.ts';
@@ -75,6 +76,7 @@ export interface QueryEnv {
 export async function runCompare(env: QueryEnv, raw: CompareParams): Promise<Comparison[]> {
   const p = compareParams.parse(raw);
   const axes = selectAxes(env.axes, p.axis ? [p.axis] : undefined);
+  await checkSourcesKnown(env.db, p.sources);
   const { axis: _a, scorer: _s, by, seed, iterations, ...filters } = p;
   const out: Comparison[] = [];
   for (const axis of axes) {
@@ -88,6 +90,8 @@ export async function runCompare(env: QueryEnv, raw: CompareParams): Promise<Com
 export async function runEvidence(env: QueryEnv, raw: EvidenceParams): Promise<{ axis: string; pole: string; source: string; scorer: string; passages: EvidencePassage[] }> {
   const p = evidenceParams.parse(raw);
   const [axis] = selectAxes(env.axes, [p.axis]);
+  poleIndex(axis as Axis, p.pole);
+  await checkSourcesKnown(env.db, [p.source]);
   const scope = await resolveScope(env.db, env.config, axis as Axis, p.scorer);
   return { axis: p.axis, pole: p.pole, source: p.source, scorer: scope.scorer.key, passages: await evidenceFor(env.db, scope, p.source, p.pole, p.limit) };
 }

@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import type { Comparison } from '../../app/compare/compare.ts';
 import { runCompare } from '../../app/compare/service.ts';
 import { GROUP_BY } from '../../app/compare/selection.ts';
+import { writeFileSync } from 'node:fs';
+import { MAX_PAIR_GROUPS } from '../../app/compare/positions.ts';
+import { PAIR_COLUMNS, pairRows, POSITION_COLUMNS, positionRows } from '../../app/compare/rows.ts';
 import { csvLine } from '../../pipeline/csv.ts';
 import { withDatabase } from '../context.ts';
 import { scorerOptionHelp } from '../scorer-option.ts';
@@ -22,6 +25,7 @@ interface CompareFlags {
   iterations?: number;
   json?: boolean;
   csv?: boolean;
+  pairsCsv?: string;
 }
 
 /** `stance compare`: positions with 95% bootstrap intervals and pairwise differences. */
@@ -40,7 +44,8 @@ export function registerCompare(program: Command): void {
     .option('--seed <n>', 'seed of the bootstrap and permutation test (same seed, same numbers)', intOption('--seed'))
     .option('--iterations <n>', 'bootstrap replicates and permutations (default 2000)', intOption('--iterations'))
     .option('--json', 'print as JSON')
-    .option('--csv', 'print the group positions as CSV')
+    .option('--csv', 'print the group positions with their label counts as CSV (one row per group and axis)')
+    .option('--pairs-csv <file>', 'also write the pairwise differences (diff, interval, p, methods) to this CSV file')
     .addHelpText(
       'after',
       '\nposition = relevance-weighted mean chunk score (-1 = pole A, +1 = pole B); diff = position(a) - position(b);\np = two-sided permutation p-value. Groups with fewer than 3 relevant chunks get no interval or difference.',
@@ -59,35 +64,40 @@ export function registerCompare(program: Command): void {
           seed: flags.seed,
           iterations: flags.iterations,
         });
+        if (flags.pairsCsv) writeFileSync(flags.pairsCsv, [PAIR_COLUMNS.map((c) => c.name), ...pairRows(comparisons)].map(csvLine).join(''));
         if (flags.json) printJson(comparisons.length === 1 && flags.axis ? comparisons[0] : { comparisons });
-        else if (flags.csv) printCsv(comparisons);
-        else comparisons.forEach((c) => printComparison(c));
+        else if (flags.csv) process.stdout.write([POSITION_COLUMNS.map((c) => c.name), ...positionRows(comparisons)].map(csvLine).join(''));
+        else comparisons.forEach((c) => console.log(formatComparison(c)));
       });
     });
 }
 
 const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 
-function printComparison(c: Comparison): void {
-  console.log(`\n${c.axis}  (-1 = ${c.poles[0]}, +1 = ${c.poles[1]})  scorer ${c.scorer}`);
-  console.log(
+/** The text of one comparison: the positions table, then the pairs table or why there is none. */
+export function formatComparison(c: Comparison): string {
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  log(`\n${c.axis}  (-1 = ${c.poles[0]}, +1 = ${c.poles[1]})  scorer ${c.scorer}`);
+  log(
     formatTable(
       [c.by, 'position', '95% CI', 'relevant', 'chunks', ...Object.keys(c.groups[0]?.labels ?? {})],
       c.groups.map((g) => [g.key, fmt(g.position), g.ci ? `[${fmt(g.ci[0])}, ${fmt(g.ci[1])}]` : 'too few relevant', g.n_relevant, g.n_chunks, ...Object.values(g.labels)]),
     ),
   );
+  if (c.pairs_omitted) {
+    // The table would otherwise end without a word about the pairs (the JSON has pairs_omitted).
+    log(`\n${c.pairs_omitted}.`);
+    log(`For the pairs, name at most ${MAX_PAIR_GROUPS} groups with --sources A B ..., or group more coarsely with --by.`);
+  }
   if (c.pairs.length) {
-    console.log('');
-    console.log(
+    log('');
+    log(
       formatTable(
         ['a', 'b', 'diff (a - b)', '95% CI', 'p'],
         c.pairs.map((p) => (p.status === 'ok' ? [p.a, p.b, fmt(p.diff), `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]`, fmt(p.p, 4)] : [p.a, p.b, 'n/a', `too few relevant chunks (${p.n_relevant.join(' / ')}; need ${p.min_relevant})`, 'n/a'])),
       ),
     );
   }
-}
-
-function printCsv(comparisons: Comparison[]): void {
-  process.stdout.write(csvLine(['axis', 'scorer', 'group_by', 'group', 'position', 'ci_low', 'ci_high', 'n_chunks', 'n_relevant']));
-  for (const c of comparisons) for (const g of c.groups) process.stdout.write(csvLine([c.axis, c.scorer, c.by, g.key, g.position, g.ci?.[0], g.ci?.[1], g.n_chunks, g.n_relevant]));
+  return lines.join('\n');
 }

@@ -1,28 +1,29 @@
-import type { Command } from 'commander';
-import { exportCsv } from '../../app/compare/export.ts';
+import { Option, type Command } from 'commander';
+import { EXPORT_FORMATS, exportTables, type ExportFormat } from '../../app/compare/export.ts';
 import { runCompare } from '../../app/compare/service.ts';
 import { scorersWithScores } from '../../app/scorers/index.ts';
 import { withDatabase } from '../context.ts';
 import { printJson, say } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
 
-/** `stance export`: CSV files for R, pandas or a spreadsheet. */
+/** `stance export`: tables for R, pandas or a spreadsheet. */
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('write documents.csv, chunks.csv (every chunk with its scores) and positions.csv to a folder')
+    .description('write documents, chunks (every chunk with its scores and document metadata), positions and pairs to a folder, as CSV, JSON Lines or Parquet')
     .requiredOption('-o, --out <dir>', 'the folder to write to (created if missing)')
-    .option('-s, --scorer <name>', 'positions of this scorer only (default: every scorer with scores; chunks.csv always has all)')
+    .option('-s, --scorer <name>', 'positions and pairs of this scorer only (default: every scorer with scores; chunks always has all)')
+    .addOption(new Option('--format <format>', 'file format').choices(EXPORT_FORMATS).default('csv'))
     .option('--json', 'print the row counts as JSON')
-    .action(async (flags: { out: string; scorer?: string; json?: boolean }) => {
+    .action(async (flags: { out: string; scorer?: string; format: ExportFormat; json?: boolean }) => {
       await withDatabase(async (database, config) => {
         const env = queryEnvFor(database, config);
         const comparisons = [];
         const names = flags.scorer ? [flags.scorer] : (await scorersWithScores(database.db, config)).map((s) => s.ref.name);
         for (const scorer of names) comparisons.push(...(await runCompare(env, { scorer })));
-        const counts = await exportCsv(database.db, flags.out, comparisons);
-        if (flags.json) printJson({ out: flags.out, rows: counts });
-        else say(`wrote ${flags.out}/documents.csv (${counts.documents} rows), chunks.csv (${counts.chunks}), positions.csv (${counts.positions})`);
+        const counts = await exportTables(database.db, flags.out, comparisons, flags.format);
+        if (flags.json) printJson({ out: flags.out, format: flags.format, rows: counts });
+        else say(`wrote ${Object.entries(counts).map(([t, n]) => `${t}.${flags.format} (${n} rows)`).join(', ')} to ${flags.out}`);
       });
     });
 }

@@ -3,7 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ingestDocuments, type IngestInput, type IngestOutcome } from '../../app/ingest.ts';
 import { resolveManifestFile } from '../../app/manifest-files.ts';
-import { ManifestError, parseManifest } from '../../pipeline/manifest.ts';
+import { ManifestError, parseManifest, type ManifestDefaults } from '../../pipeline/manifest.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { withDatabase } from '../context.ts';
 import { processQueuedInline, queueDocuments } from '../process-after-ingest.ts';
@@ -30,7 +30,7 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .description('add documents (.txt, .md, .html) with their metadata to the store')
     .argument('[files...]', 'text, Markdown or HTML files')
-    .option('-s, --source <name>', 'the source the files speak for (required with files), e.g. "ITU"')
+    .option('-s, --source <name>', 'the source the files speak for (required with files), e.g. "ITU"; with --manifest, the source of entries that name none')
     .option('--actor <name>', 'the speaker or author within the source')
     .option('--actor-type <type>', 'kind of actor: state, intergovernmental, civil society, industry, technical...')
     .option('--title <title>', 'document title')
@@ -44,7 +44,7 @@ export function registerIngest(program: Command): void {
     .option('--no-process', 'only store the documents; do not chunk, embed and score them now')
     .addHelpText(
       'after',
-      '\nManifest paths are relative to the manifest and must stay inside its folder unless --allow-outside-manifest-dir.\n\nExamples:\n  stance ingest --manifest seeds/manifest.json\n  stance ingest speech.txt --source ITU --date 2013-10-17 --title "Seoul opening speech"',
+      '\nManifest paths are relative to the manifest and must stay inside its folder unless --allow-outside-manifest-dir.\nWith --manifest, --source and the other metadata options are defaults for the entries that leave the field out.\n\nExamples:\n  stance ingest --manifest seeds/manifest.json\n  stance ingest speech.txt --source ITU --date 2013-10-17 --title "Seoul opening speech"',
     )
     .action(async (files: string[], flags: IngestFlags) => {
       if (files.length === 0 && !flags.manifest) {
@@ -67,7 +67,9 @@ export function registerIngest(program: Command): void {
       }));
       const early: IngestOutcome[] = [];
       if (flags.manifest) {
-        const read = await readManifest(flags.manifest, flags.allowOutsideManifestDir === true);
+        // Metadata flags given with --manifest fill in what an entry leaves out (its own values win).
+        const defaults = { source: flags.source, actor: flags.actor, actor_type: flags.actorType, title: flags.title, date: flags.date, url: flags.url, language: flags.lang, kind: flags.kind };
+        const read = await readManifest(flags.manifest, flags.allowOutsideManifestDir === true, defaults);
         inputs.push(...read.inputs);
         early.push(...read.failures);
       }
@@ -94,14 +96,14 @@ export function registerIngest(program: Command): void {
     });
 }
 
-async function readManifest(path: string, allowOutside: boolean): Promise<{ inputs: IngestInput[]; failures: IngestOutcome[] }> {
+async function readManifest(path: string, allowOutside: boolean, defaults: ManifestDefaults): Promise<{ inputs: IngestInput[]; failures: IngestOutcome[] }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new ManifestError(`${path}: cannot read the manifest (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   }
-  const { entries, errors } = parseManifest(text, path);
+  const { entries, errors } = parseManifest(text, path, defaults);
   const base = dirname(resolve(path));
   const inputs: IngestInput[] = [];
   const failures: IngestOutcome[] = errors.map((e) => ({
@@ -118,6 +120,13 @@ async function readManifest(path: string, allowOutside: boolean): Promise<{ inpu
   return { inputs, failures };
 }
 
+/** An outcome as the JSON answer spells it (snake_case, like every JSON answer). */
+function outcomeJson(o: IngestOutcome): Record<string, unknown> {
+  if (o.status === 'created') return { file: o.file, status: o.status, document_id: o.documentId, source: o.source, bytes: o.bytes, removed_lines: o.removedLines };
+  if (o.status === 'duplicate') return { file: o.file, status: o.status, document_id: o.documentId, source: o.source };
+  return { file: o.file, status: o.status, problem: o.problem, message: o.message };
+}
+
 function report(outcomes: IngestOutcome[], json: boolean): void {
   const summary = {
     created: outcomes.filter((o) => o.status === 'created').length,
@@ -125,7 +134,7 @@ function report(outcomes: IngestOutcome[], json: boolean): void {
     failed: outcomes.filter((o) => o.status === 'failed').length,
   };
   if (json) {
-    printJson({ summary, results: outcomes });
+    printJson({ summary, results: outcomes.map(outcomeJson) });
     return;
   }
   for (const o of outcomes) {

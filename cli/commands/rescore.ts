@@ -11,7 +11,8 @@ import { CHUNKS_PER_JOB } from '../../workers/catalog.ts';
 import { openProducer } from '../../workers/producer.ts';
 import { producerConnection, ready } from '../../workers/connection.ts';
 import { printJson, say } from '../output.ts';
-import { openInlineRuntime } from '../runtime.ts';
+import { stepProgress } from '../progress.ts';
+import { configuredAxes, openInlineRuntime } from '../runtime.ts';
 
 interface RescoreFlags {
   axis?: string[];
@@ -31,6 +32,7 @@ export function registerRescore(program: Command): void {
       const config = loadConfig();
       // Checked before anything opens: an unknown name is an error listing the known ones.
       const named = flags.scorer ? scorerByName(flags.scorer) : undefined;
+      selectAxes(configuredAxes(config), flags.axis);
       const database = await openDatabase(storeOptions(config));
       try {
         const chunkIds = (await database.db.select({ id: chunks.id }).from(chunks).orderBy(asc(chunks.id))).map((r) => r.id);
@@ -54,14 +56,18 @@ export function registerRescore(program: Command): void {
           const kinds = named ? [named.ref.name] : runScorerNames(ctx);
           const counts: Record<string, number> = { embedded: 0, ...Object.fromEntries(kinds.map((k) => [k, 0])) };
           const readsEmbeddings = kinds.some((k) => scorerByName(k).descriptor.readsEmbeddings);
+          const progress = stepProgress('rescored', 'chunks');
           for (let i = 0; i < chunkIds.length; i += CHUNKS_PER_JOB) {
             const batch = chunkIds.slice(i, i + CHUNKS_PER_JOB);
             if (readsEmbeddings) counts.embedded = (counts.embedded ?? 0) + (await embedChunks(ctx, batch));
             for (const kind of kinds) counts[kind] = (counts[kind] ?? 0) + (await scoreChunks(ctx, batch, kind));
-            if (!flags.json) process.stderr.write(`\rrescored ${Math.min(i + CHUNKS_PER_JOB, chunkIds.length)}/${chunkIds.length} chunks`);
+            if (!flags.json) progress.update(Math.min(i + CHUNKS_PER_JOB, chunkIds.length), chunkIds.length);
           }
-          if (flags.json) printJson({ chunks: chunkIds.length, ...counts, axes: ctx.axes.map((a) => `${a.slug}@${a.version}`) });
-          else say(`\nchunks: ${chunkIds.length}; new embeddings: ${counts.embedded}; newly scored chunks: ${kinds.map((k) => `${k} ${counts[k]}`).join(', ')}`);
+          if (!flags.json) progress.done();
+          // Scorer names ("trained:default") are data, so they key a map of their own, not the answer's fields.
+          const scored = Object.fromEntries(kinds.map((k) => [k, counts[k] ?? 0]));
+          if (flags.json) printJson({ chunks: chunkIds.length, embedded: counts.embedded ?? 0, scored, axes: ctx.axes.map((a) => `${a.slug}@${a.version}`) });
+          else say(`chunks: ${chunkIds.length}; new embeddings: ${counts.embedded}; newly scored chunks: ${kinds.map((k) => `${k} ${counts[k]}`).join(', ')}`);
         } finally {
           await runtime.close();
         }

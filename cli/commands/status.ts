@@ -3,7 +3,7 @@ import { documentsInProgress } from '../../app/document-progress.ts';
 import { documentStatus, failedDocuments } from '../../app/status.ts';
 import { stuckDocuments, type StuckDocument } from '../../app/stuck.ts';
 import { DOCUMENT_STATUSES } from '../../db/schema/index.ts';
-import { queueCounts } from '../../workers/queue-counts.ts';
+import { idleQueueWarning, queueCounts } from '../../workers/queue-counts.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 import { withProducer } from '../process-after-ingest.ts';
@@ -21,9 +21,11 @@ export function registerStatus(program: Command): void {
           ? await withProducer(config, (producer) => stuckDocuments(db, producer, config.queue.staleAfterMs)).catch(() => null)
           : await stuckDocuments(db, undefined, config.queue.staleAfterMs);
         const stuckIds = new Set((stuck ?? []).map((d) => d.id));
+        const sources = await documentStatus(db);
+        const waiting = sources.reduce((n, s) => n + s.by_status.queued + s.by_status.processing, 0);
         return {
         database: location,
-        sources: await documentStatus(db),
+        sources,
         in_progress: (await documentsInProgress(db)).map((d) => ({ ...d, stuck: stuckIds.has(d.id) })),
         stuck,
         stuck_fix: stuck?.length ? 'run `stance process` to queue them again' : null,
@@ -31,10 +33,10 @@ export function registerStatus(program: Command): void {
         // The database part is worth showing even when Redis is down.
         ...(config.redisUrl
           ? await queueCounts(config.redisUrl, config.queuePrefix).then(
-              (queues) => ({ queues, queues_error: null }),
-              (err: Error) => ({ queues: null, queues_error: err.message }),
+              (queues) => ({ queues, queues_error: null, workers_warning: idleQueueWarning(waiting, queues) }),
+              (err: Error) => ({ queues: null, queues_error: err.message, workers_warning: null }),
             )
-          : { queues: null, queues_error: null }),
+          : { queues: null, queues_error: null, workers_warning: null }),
         };
       });
       if (opts.json) {
@@ -45,7 +47,7 @@ export function registerStatus(program: Command): void {
       if (result.sources.length === 0) {
         console.log('No documents yet. Add some with `stance ingest --manifest seeds/manifest.json`.');
       } else {
-        const rows = result.sources.map((s) => [s.source, s.total, ...DOCUMENT_STATUSES.map((st) => s.byStatus[st])]);
+        const rows = result.sources.map((s) => [s.source, s.total, ...DOCUMENT_STATUSES.map((st) => s.by_status[st])]);
         const total = result.sources.reduce((n, s) => n + s.total, 0);
         console.log(formatTable(['source', 'documents', ...DOCUMENT_STATUSES], rows));
         console.log(`${total} document(s) from ${result.sources.length} source(s)`);
@@ -60,10 +62,11 @@ export function registerStatus(program: Command): void {
       }
       if (result.queues) {
         console.log('\nQueues:');
-        console.log(formatTable(['queue', 'waiting', 'active', 'delayed', 'waiting for children', 'completed', 'failed'], Object.entries(result.queues).map(([q, c]) => [q, c.waiting, c.active, c.delayed, c['waiting-children'], c.completed, c.failed])));
+        console.log(formatTable(['queue', 'waiting', 'active', 'delayed', 'waiting for children', 'completed', 'failed', 'workers'], Object.entries(result.queues).map(([q, c]) => [q, c.waiting, c.active, c.delayed, c.waiting_children, c.completed, c.failed, c.workers])));
       }
       if (result.queues_error) console.log(`\nQueues: unavailable (${result.queues_error})`);
-      for (const f of result.failed) console.log(`failed: document ${f.id} (${f.title ?? f.fileName ?? ''}): ${f.error ?? ''}`);
+      if (result.workers_warning) console.log(`\nWarning: ${result.workers_warning}.`);
+      for (const f of result.failed) console.log(`failed: document ${f.id} (${f.title ?? f.file_name ?? ''}): ${f.error ?? ''}`);
       if (result.failed.length) console.log('Retry failed documents with `stance retry ID...` or `stance process --failed`.');
     });
 }

@@ -23,7 +23,7 @@ describe('stance CLI on the embedded default', () => {
     expect(parsed.summary).toEqual({ created: 0, duplicate: 5, failed: 0 });
     const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; total: number }[] };
     expect(status.sources.map((s) => [s.source, s.total])).toEqual([['Cuba forum', 1], ['ICT4Peace Foundation', 1], ['ITU', 3]]);
-    expect(status.sources.every((s) => (s as unknown as { byStatus: { done: number } }).byStatus.done === s.total)).toBe(true);
+    expect(status.sources.every((s) => (s as unknown as { by_status: { done: number } }).by_status.done === s.total)).toBe(true);
   });
 
   it('compares the sources per axis after processing', () => {
@@ -83,8 +83,8 @@ describe('stance CLI on the embedded default', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Transformer models not available: tiny-lexical-embed and nowhere/nli could not be loaded from the folder ${join(dir, 'models')} (STANCE_MODELS_DIR)`);
     expect(r.stderr).toContain('Scoring with the scorers that need no pretrained weights instead: lexicon, trained:<name>, ensemble:<name> (shipped: trained:default, ensemble:default).');
-    const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; byStatus: { done: number } }[] };
-    expect(status.sources.find((s) => s.source === 'No model')?.byStatus.done).toBe(1);
+    const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; by_status: { done: number } }[] };
+    expect(status.sources.find((s) => s.source === 'No model')?.by_status.done).toBe(1);
   });
 
   it('prints help for every command', () => {

@@ -25,6 +25,9 @@ function shipped(file: string): { version: string; axes: { c: number; cross_vali
   return JSON.parse(readFileSync(repoPath(`config/trained/${file}`), 'utf8')) as ReturnType<typeof shipped>;
 }
 
+/** `stance rescore --json`: chunks looked at, and the chunks newly scored per scorer name. */
+type Rescored = { chunks: number; embedded: number; scored: Record<string, number> };
+
 /** The rows of the position table of one axis block of `stance compare` text output. */
 function positionRows(stdout: string, axis: string): Map<string, string> {
   const block = stdout.split(`\n${axis}  (`)[1]?.split('\n\n')[0] ?? '';
@@ -103,20 +106,20 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
   });
 
   it('rescores with trained:NAME only for a new version of the model', () => {
-    const none = JSON.parse(runCli(['rescore', '--scorer', 'trained:default', '--json'], offline).stdout) as { chunks: number; 'trained:default': number };
-    expect(none['trained:default']).toBe(0);
+    const none = JSON.parse(runCli(['rescore', '--scorer', 'trained:default', '--json'], offline).stdout) as Rescored;
+    expect(none.scored['trained:default']).toBe(0);
     const first = runCli(['train', '--name', 'small', '--json'], offline);
     expect(first.code, first.stderr).toBe(0);
     const v1 = (JSON.parse(first.stdout) as { version: string }).version;
-    const a = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as { chunks: number; 'trained:small': number };
-    expect(a['trained:small']).toBe(a.chunks);
-    const b = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as { 'trained:small': number };
-    expect(b['trained:small']).toBe(0);
+    const a = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as Rescored;
+    expect(a.scored['trained:small']).toBe(a.chunks);
+    const b = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as Rescored;
+    expect(b.scored['trained:small']).toBe(0);
     // Another seed is another training run: a new version, so every chunk is scored again, once.
     const second = runCli(['train', '--name', 'small', '--seed', '7', '--json'], offline);
     expect((JSON.parse(second.stdout) as { version: string }).version).not.toBe(v1);
-    const c = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as { chunks: number; 'trained:small': number };
-    expect(c['trained:small']).toBe(c.chunks);
+    const c = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as Rescored;
+    expect(c.scored['trained:small']).toBe(c.chunks);
     const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'trained:small', '--json'], offline).stdout) as { scorer: string };
     expect(compared.scorer).toBe(`trained:small:${(JSON.parse(second.stdout) as { version: string }).version}`);
   });
@@ -134,16 +137,16 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     const before = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], offline).stdout) as { scorer: string };
     const again = runCli(['rescore', '--scorer', 'lexicon', '--json'], offline);
     expect(again.code, again.stderr).toBe(0);
-    const counts = JSON.parse(again.stdout) as { chunks: number; lexicon: number };
-    expect(counts.lexicon).toBe(0);
+    const counts = JSON.parse(again.stdout) as Rescored;
+    expect(counts.scored.lexicon).toBe(0);
     // One weight changed: a new version, so every chunk gets new rows.
     const changed = JSON.parse(readFileSync(repoPath('config/lexicon.json'), 'utf8')) as { smoothing: number };
     changed.smoothing += 1;
     const file = join(dataDir, 'lexicon-changed.json');
     writeFileSync(file, JSON.stringify(changed));
     const withChanged = { ...offline, STANCE_LEXICON_FILE: file };
-    const fresh = JSON.parse(runCli(['rescore', '--scorer', 'lexicon', '--json'], withChanged).stdout) as { chunks: number; lexicon: number };
-    expect(fresh.lexicon).toBe(fresh.chunks);
+    const fresh = JSON.parse(runCli(['rescore', '--scorer', 'lexicon', '--json'], withChanged).stdout) as Rescored;
+    expect(fresh.scored.lexicon).toBe(fresh.chunks);
     const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], withChanged).stdout) as { scorer: string };
     expect(before.scorer).toMatch(/^lexicon:[0-9a-f]{12}$/);
     expect(compared.scorer).toMatch(/^lexicon:[0-9a-f]{12}$/);

@@ -11,7 +11,7 @@ import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL, 
 const services = (await postgresAvailable()) && (await redisAvailable());
 
 interface Status {
-  sources: { source: string; total: number; byStatus: Record<string, number> }[];
+  sources: { source: string; total: number; by_status: Record<string, number> }[];
   in_progress: { id: number; status: string }[];
   queues: Record<string, Record<string, number>> | null;
 }
@@ -52,7 +52,7 @@ describe.skipIf(!services)('stance with DATABASE_URL and REDIS_URL: queue, worke
     try {
       let status = before;
       const started = Date.now();
-      while (status.sources.some((s) => (s.byStatus.done ?? 0) < s.total)) {
+      while (status.sources.some((s) => (s.by_status.done ?? 0) < s.total)) {
         if (Date.now() - started > 150_000) throw new Error(`not done in time: ${JSON.stringify(status)}\n${log}`);
         await new Promise((r) => setTimeout(r, 1000));
         status = JSON.parse(runCli(['status', '--json'], env).stdout) as Status;

@@ -39,10 +39,10 @@ function freshStore(files: string[]): { dataDir: string; paths: string[] } {
 
 interface IngestJson {
   summary: { created: number; duplicate: number; failed: number };
-  results: { file: string; status: string; documentId?: number }[];
+  results: { file: string; status: string; document_id?: number }[];
 }
 const createdIds = (stdout: string) =>
-  (JSON.parse(stdout) as IngestJson).results.flatMap((r) => (r.status === 'created' && r.documentId !== undefined ? [r.documentId] : []));
+  (JSON.parse(stdout) as IngestJson).results.flatMap((r) => (r.status === 'created' && r.document_id !== undefined ? [r.document_id] : []));
 
 async function storedDocuments(dataDir: string): Promise<{ id: number; fileName: string | null }[]> {
   const database = await openDatabase({ dataDir });

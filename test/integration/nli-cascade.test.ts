@@ -48,7 +48,7 @@ describe('the NLI cascade (fp32 synthetic models, embedded store)', () => {
   it('stores the ungated labels, with the chunks below the gate marked, under a scorer version of its own', async () => {
     await ingestDocuments(database.db, seedInputs(), { maxDocBytes: 5_000_000 });
     const ungatedCtx = await createStepContext(database.db, inference, axes, { chunkTokens: 200 });
-    await processInline(ungatedCtx, await unfinishedDocumentIds(ungatedCtx));
+    await processInline(ungatedCtx, await unfinishedDocumentIds(ungatedCtx.db));
     const ungated = await rowsOf(ungatedCtx.registry.scorerIds.nli!);
     expect(ungated.length).toBeGreaterThan(20);
 

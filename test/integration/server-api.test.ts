@@ -184,6 +184,7 @@ describe('GET /compare', () => {
 
   it('rejects bad parameters with 400 naming them', async () => {
     expect((await expect400('/compare?axis=nope')).error).toMatch(/unknown axis "nope"; known axes: gov, sec/);
+    expect((await expect400('/compare?axis=gov&sources=ITU,Nobody')).error).toBe('unknown source "Nobody"; known sources: Cuba forum, ITU');
     await expect400('/compare?scorer=magic', 'scorer');
     await expect400('/compare?by=country', 'by');
     await expect400('/compare?iterations=lots', 'iterations');
@@ -285,9 +286,9 @@ describe('GET /axes and /status', () => {
     const r = await get('/status');
     expect(r.status).toBe(200);
     const st = statusResponseSchema.parse(r.body);
-    expect(st.sources.find((x) => x.source === 'Cuba forum')).toMatchObject({ total: 1, byStatus: { done: 1 } });
-    expect(st.sources.find((x) => x.source === 'ITU')).toMatchObject({ byStatus: { done: 1, failed: 1 } });
-    expect(st.failed).toEqual([{ id: fixture.documents[2]!.id, title: 'Broken upload', fileName: 'fixture-2.txt', error: 'model exploded' }]);
+    expect(st.sources.find((x) => x.source === 'Cuba forum')).toMatchObject({ total: 1, by_status: { done: 1 } });
+    expect(st.sources.find((x) => x.source === 'ITU')).toMatchObject({ by_status: { done: 1, failed: 1 } });
+    expect(st.failed).toEqual([{ id: fixture.documents[2]!.id, title: 'Broken upload', file_name: 'fixture-2.txt', error: 'model exploded' }]);
   });
 });
 

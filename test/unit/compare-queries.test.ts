@@ -175,7 +175,7 @@ describe('export', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stance-export-'));
     const comparisons = await runCompare(env, { iterations: 200 });
     const counts = await exportCsv(database.db, dir, comparisons);
-    expect(counts).toEqual({ documents: 3, chunks: 13, positions: 3 });
+    expect(counts).toEqual({ documents: 3, chunks: 13, positions: 3, pairs: 3 });
     const docs = parseCsv(readFileSync(join(dir, 'documents.csv'), 'utf8'));
     expect(docs[0]).toContain('source');
     expect(docs.slice(1).map((r) => r[1])).toEqual(['A', 'B', 'C']);

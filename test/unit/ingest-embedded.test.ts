@@ -23,7 +23,7 @@ describe('ingest on the embedded database', () => {
     const first = await ingestDocuments(database.db, seedInputs(), { maxDocBytes: MAX });
     expect(first.map((o) => o.status)).toEqual(['created', 'created', 'created', 'created', 'created']);
     const status = await documentStatus(database.db);
-    expect(status.map((s) => [s.source, s.total, s.byStatus.queued])).toEqual([
+    expect(status.map((s) => [s.source, s.total, s.by_status.queued])).toEqual([
       ['Cuba forum', 1, 1],
       ['ICT4Peace Foundation', 1, 1],
       ['ITU', 3, 3],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, renderStanceMapSvg } from '../../pipeline/map-svg.ts';
+import { escapeXml, estimateTextWidth, MAX_LABEL_CHARS, renderStanceMapSvg } from '../../pipeline/map-svg.ts';
 import type { MapGroup, StanceMapInput } from '../../pipeline/map-svg.ts';
 
 interface Element {
@@ -139,11 +139,17 @@ describe('renderStanceMapSvg', () => {
     expect(renderStanceMapSvg(input)).toBe(svg);
   });
 
-  it('labels each plotted group with its escaped key', () => {
-    expect(svg).toContain('ICT4Peace &lt;Foundation&gt; &amp; &quot;friends&quot; (n=12)');
+  it('labels each plotted group with its escaped key, names over 24 characters cut with an ellipsis and given in full in a <title>', () => {
     expect(svg).not.toContain('<Foundation>');
-    const labels = all.filter((e) => e.attrs.get('class') === 'label').map((e) => e.text);
-    expect(labels).toEqual(['ITU (n=12)', 'ICT4Peace &lt;Foundation&gt; &amp; &quot;friends&quot; (n=12)', 'Havana forum (n=12)', 'Havana forum bis (n=12)']);
+    const labels = all.filter((e) => e.attrs.get('class') === 'label');
+    // 'ICT4Peace <Foundation> & "friends"' is 34 characters: its first 23 (trailing space dropped), then the ellipsis.
+    expect(labels.map((e) => e.text)).toEqual(['ITU (n=12)', 'ICT4Peace &lt;Foundation&gt;… (n=12)', 'Havana forum (n=12)', 'Havana forum bis (n=12)']);
+    expect(labels.map((e) => e.children.find((c) => c.name === 'title')?.text)).toEqual([
+      'ITU (n=12)',
+      'ICT4Peace &lt;Foundation&gt; &amp; &quot;friends&quot; (n=12)',
+      'Havana forum (n=12)',
+      'Havana forum bis (n=12)',
+    ]);
   });
 
   it('places a group at (1, 1) at the top-right corner of the plot area', () => {
@@ -219,5 +225,75 @@ describe('renderStanceMapSvg', () => {
   it('rejects non-finite positions', () => {
     const bad = { ...input, groups: [placed('x', Number.NaN, 0)] };
     expect(() => renderStanceMapSvg(bad)).toThrow('x x.position is NaN');
+  });
+});
+
+describe('renderStanceMapSvg with many groups', () => {
+  // 43 groups, as the seed corpus with its long unnormalised source names gives: long names, points
+  // at the corners and edges, and a pile at the origin.
+  const longName = (i: number) => `Organisation number ${i} for International Telecommunication and Governance Affairs`;
+  const groups: MapGroup[] = [];
+  for (let i = 0; i < 43; i++) {
+    const at: [number, number] =
+      i < 4 ? ([[-1, -1], [-1, 1], [1, -1], [1, 1]][i] as [number, number]) : i < 12 ? [i % 2 ? 1 : -1, (i - 8) / 4] : i < 20 ? [(i - 16) / 4, i % 2 ? 1 : -1] : [0.001 * (i % 3), -0.001 * (i % 2)];
+    groups.push(placed(i % 5 === 0 ? `WWW MMM ${i} WIDE CAPITALS OF THE WORLD SUMMIT` : longName(i), at[0], at[1], 0.05, 43 - i));
+  }
+  const svg = renderStanceMapSvg({ ...input, groups });
+  const root = parseXml(svg);
+  const elements = walk(root);
+  const canvas = { x0: 0, y0: 0, x1: num(root, 'width'), y1: num(root, 'height') };
+  // A box from the label's attributes, with a glyph width no narrower than the layout's estimate
+  // and never under 0.6 em a character (wider than the average of any sans-serif at 12px).
+  const boxes = elements
+    .filter((e) => e.attrs.get('class') === 'label')
+    .map((e) => {
+      const text = e.text.replace(/&[a-z]+;/g, '_');
+      const w = Math.max(estimateTextWidth(text), [...text].length * 0.6 * 12);
+      const x = num(e, 'x');
+      const anchor = e.attrs.get('text-anchor');
+      const x0 = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
+      return { text, x0, x1: x0 + w, y0: num(e, 'y') - 12, y1: num(e, 'y') + 4 };
+    });
+
+  it('labels every group, each label shortened', () => {
+    expect(boxes).toHaveLength(43);
+    for (const b of boxes) expect([...b.text.replace(/ \(n=\d+\)$/, '')].length).toBeLessThanOrEqual(MAX_LABEL_CHARS);
+  });
+
+  it('keeps every label box inside the canvas', () => {
+    for (const b of boxes) {
+      expect(b.x0, b.text).toBeGreaterThanOrEqual(canvas.x0);
+      expect(b.x1, b.text).toBeLessThanOrEqual(canvas.x1);
+      expect(b.y0, b.text).toBeGreaterThanOrEqual(canvas.y0);
+      expect(b.y1, b.text).toBeLessThanOrEqual(canvas.y1);
+    }
+  });
+
+  it('lets no two labels overlap', () => {
+    const clashes: string[] = [];
+    boxes.forEach((a, i) =>
+      boxes.slice(i + 1).forEach((b) => {
+        if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) clashes.push(`${a.text} / ${b.text}`);
+      }),
+    );
+    expect(clashes).toEqual([]);
+  });
+
+  it('joins labels drawn away from their point with a leader line that starts at the point', () => {
+    const leaders = elements.filter((e) => e.attrs.get('class') === 'leader');
+    // 23 labels around the origin cannot all sit next to it.
+    expect(leaders.length).toBeGreaterThan(0);
+    const origin = { x: num(elements.find((e) => e.attrs.get('class') === 'plot-area'), 'x') + 260, y: num(elements.find((e) => e.attrs.get('class') === 'plot-area'), 'y') + 260 };
+    expect(leaders.some((l) => Math.abs(num(l, 'x1') - origin.x) < 1 && Math.abs(num(l, 'y1') - origin.y) < 1)).toBe(true);
+  });
+
+  it('leaves out a label it has no room for and lists the group in the caption instead', () => {
+    const crowd = Array.from({ length: 150 }, (_, i) => placed(`${longName(i)} ${i}`, 0, 0, 0.05, 1));
+    const packed = walk(parseXml(renderStanceMapSvg({ ...input, groups: crowd })));
+    const drawn = packed.filter((e) => e.attrs.get('class') === 'label').length;
+    expect(drawn).toBeLessThan(150);
+    const caption = packed.filter((e) => e.attrs.get('class') === 'caption').map((e) => e.text).join(' ');
+    expect(caption).toContain('Plotted without a label');
+    expect(caption).toContain(`${longName(149)} 149 (n=1)`);
   });
 });

@@ -35,7 +35,7 @@ describe('inline processing and rescoring on the embedded database', () => {
     await ingestDocuments(database.db, seedInputs(), { maxDocBytes: 5_000_000 });
     const ctx = await createStepContext(database.db, inference, axes, { chunkTokens: 200 });
     const seen: number[] = [];
-    const results = await processInline(ctx, await unfinishedDocumentIds(ctx), (p) => seen.push(p.documentsDone));
+    const results = await processInline(ctx, await unfinishedDocumentIds(ctx.db), (p) => seen.push(p.documentsDone));
     expect(results.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(seen.at(-1)).toBe(5);
     const chunks = await count('chunks');

@@ -16,7 +16,7 @@ export async function documentsPage(deps: WebDeps, query: Record<string, string[
   const sources = bySource.map((s) => s.source);
   const body = html`<section aria-labelledby="summary-h"><h2 id="summary-h">By source</h2>
 <table class="data" id="summary"><thead><tr><th scope="col">source</th><th scope="col">documents</th>${DOCUMENT_STATUSES.map((s) => html`<th scope="col">${s}</th>`)}</tr></thead>
-<tbody>${bySource.map((s) => html`<tr><th scope="row"><a href="${link('documents', { source: s.source })}">${s.source}</a></th><td class="num">${s.total}</td>${DOCUMENT_STATUSES.map((st) => html`<td class="num">${s.byStatus[st]}</td>`)}</tr>`)}</tbody></table></section>
+<tbody>${bySource.map((s) => html`<tr><th scope="row"><a href="${link('documents', { source: s.source })}">${s.source}</a></th><td class="num">${s.total}</td>${DOCUMENT_STATUSES.map((st) => html`<td class="num">${s.by_status[st]}</td>`)}</tr>`)}</tbody></table></section>
 <section aria-labelledby="list-h"><h2 id="list-h">Documents${source !== undefined ? html` of ${source} <small>(<a href="${page('documents')}">all sources</a>)</small>` : ''}</h2>
 <p id="refresh-note" class="meta" aria-live="polite"></p>
 ${documentsTable(list.rows)}
