@@ -10,6 +10,7 @@ import { QueueError } from './process-after-ingest.ts';
 import { SimilarQueryError } from '../app/compare/similar.ts';
 import { ZodError } from 'zod';
 import { ScorerNameError } from '../app/scorers/names.ts';
+import { SourceError } from '../app/sources.ts';
 import { LexiconFileError } from '../pipeline/lexicon/lexicon-file.ts';
 import { registerScorers } from './commands/scorers.ts';
 import { registerAxes } from './commands/axes.ts';
@@ -21,6 +22,8 @@ import { registerSimilar } from './commands/similar.ts';
 import { registerDb } from './commands/db.ts';
 import { registerProcess } from './commands/process.ts';
 import { registerRetry } from './commands/retry.ts';
+import { registerDocuments } from './commands/documents.ts';
+import { registerSources } from './commands/sources.ts';
 import { registerRescore } from './commands/rescore.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -32,7 +35,7 @@ import { registerTrain } from './commands/train.ts';
 import { say } from './output.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError, SourceError];
 
 const program = new Command('stance')
   .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')
@@ -44,6 +47,8 @@ registerIngest(program);
 registerStatus(program);
 registerProcess(program);
 registerRetry(program);
+registerDocuments(program);
+registerSources(program);
 registerWorker(program);
 registerRescore(program);
 registerAxes(program);

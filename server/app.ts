@@ -18,6 +18,7 @@ import { listScorers } from '../app/scorers/listing.ts';
 import { defaultScorerName } from '../app/scorers/index.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
 import { documentDetails, intakeDocument } from './documents.ts';
+import { findSource } from '../app/sources.ts';
 import { openApiDocument } from './openapi.ts';
 import { compareQuery, describeApiIssues, evidenceQuery, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
 import { documentBodySchema } from './schemas.ts';
@@ -112,8 +113,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/evidence', async (c) => {
     const p = query(c, evidenceQuery);
-    const [known] = await env.db.select({ id: sources.id }).from(sources).where(eq(sources.name, p.source));
-    if (!known) throw new ApiError(404, `unknown source "${p.source}"; GET /status lists the sources`);
+    if (!(await findSource(env.db, p.source))) throw new ApiError(404, `unknown source "${p.source}"; GET /status lists the sources`);
     return c.json(await runEvidence(env, p));
   });
 

@@ -35,8 +35,8 @@ export const compareQuery: QuerySpec<typeof compareParams> = {
   params: [
     { name: 'axis', key: 'axis', kind: 'string', description: 'axis slug; without it, every axis (the answer is then `{comparisons: [...]}`)' },
     { name: 'scorer', key: 'scorer', kind: 'string', description: 'scorer name: nli, prototype, lexicon, trained:NAME, ... (default: STANCE_SCORER, else the best one with scores; GET /scorers lists them)' },
-    { name: 'by', key: 'by', kind: 'string', description: 'group chunks by source, document or actor' },
-    { name: 'sources', key: 'sources', kind: 'list', description: 'only these sources (comma-separated, or the parameter repeated)' },
+    { name: 'by', key: 'by', kind: 'string', description: 'group chunks by source (canonical), actor (the source when none), actor_type (the document\'s, else its source\'s) or document' },
+    { name: 'sources', key: 'sources', kind: 'list', description: 'only these sources, by name or alias (comma-separated, or the parameter repeated)' },
     { name: 'documents', key: 'documents', kind: 'number-list', description: 'only these document ids (comma-separated)' },
     { name: 'from', key: 'dateFrom', kind: 'string', description: 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)' },
     { name: 'to', key: 'dateTo', kind: 'string', description: 'documents dated on or before' },

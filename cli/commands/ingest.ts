@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ingestDocuments, type IngestInput, type IngestOutcome } from '../../app/ingest.ts';
 import { resolveManifestFile } from '../../app/manifest-files.ts';
+import { recordAliases, type AliasOutcome } from '../../app/sources.ts';
 import { ManifestError, parseManifest } from '../../pipeline/manifest.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { withDatabase } from '../context.ts';
@@ -66,10 +67,12 @@ export function registerIngest(program: Command): void {
         },
       }));
       const early: IngestOutcome[] = [];
+      let aliases: Record<string, string> = {};
       if (flags.manifest) {
         const read = await readManifest(flags.manifest, flags.allowOutsideManifestDir === true);
         inputs.push(...read.inputs);
         early.push(...read.failures);
+        aliases = read.aliases;
       }
       const config = loadConfig();
       if (config.redisUrl && !config.databaseUrl && flags.process !== false) {
@@ -78,7 +81,9 @@ export function registerIngest(program: Command): void {
       }
       const { outcomes, failedProcessing } = await withDatabase(async (database) => {
         const stored = [...early, ...(await ingestDocuments(database.db, inputs, { maxDocBytes: config.maxDocBytes }))];
-        report(stored, flags.json === true);
+        // After the documents: an alias is recorded for a canonical source that now exists.
+        const aliasOutcomes = await recordAliases(database.db, aliases);
+        report(stored, aliasOutcomes, flags.json === true);
         if (flags.process === false) return { outcomes: stored, failedProcessing: 0 };
         const created = stored.flatMap((o) => (o.status === 'created' ? [o.documentId] : []));
         if (config.redisUrl) {
@@ -94,14 +99,14 @@ export function registerIngest(program: Command): void {
     });
 }
 
-async function readManifest(path: string, allowOutside: boolean): Promise<{ inputs: IngestInput[]; failures: IngestOutcome[] }> {
+async function readManifest(path: string, allowOutside: boolean): Promise<{ inputs: IngestInput[]; failures: IngestOutcome[]; aliases: Record<string, string> }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new ManifestError(`${path}: cannot read the manifest (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   }
-  const { entries, errors } = parseManifest(text, path);
+  const { entries, errors, aliases } = parseManifest(text, path);
   const base = dirname(resolve(path));
   const inputs: IngestInput[] = [];
   const failures: IngestOutcome[] = errors.map((e) => ({
@@ -115,21 +120,29 @@ async function readManifest(path: string, allowOutside: boolean): Promise<{ inpu
     if (resolved.ok) inputs.push({ file: relative(process.cwd(), resolved.path), meta: e.meta });
     else failures.push({ file: e.file, status: 'failed', problem: 'outside-manifest-dir', message: `${path} ${e.where}: ${resolved.message}` });
   }
-  return { inputs, failures };
+  return { inputs, failures, aliases };
 }
 
-function report(outcomes: IngestOutcome[], json: boolean): void {
+function report(outcomes: IngestOutcome[], aliases: AliasOutcome[], json: boolean): void {
   const summary = {
     created: outcomes.filter((o) => o.status === 'created').length,
     duplicate: outcomes.filter((o) => o.status === 'duplicate').length,
     failed: outcomes.filter((o) => o.status === 'failed').length,
   };
   if (json) {
-    printJson({ summary, results: outcomes });
+    printJson({ summary, results: outcomes, ...(aliases.length ? { aliases } : {}) });
     return;
   }
+  for (const a of aliases) {
+    if (a.action === 'added') say(`alias      "${a.alias}" -> ${a.source}`);
+    else if (a.action === 'merged') say(`merged     source "${a.alias}" into ${a.source} (${a.documents_moved} document(s) moved; the name is now an alias)`);
+    else if (a.action === 'skipped') say(`alias      skipped: ${a.reason}`);
+  }
   for (const o of outcomes) {
-    if (o.status === 'created') say(`created    document ${o.documentId} (${o.source}) from ${o.file}`);
+    if (o.status === 'created') {
+      say(`created    document ${o.documentId} (${o.source}) from ${o.file}`);
+      for (const note of o.notes ?? []) say(`           note: ${note}`);
+    }
     else if (o.status === 'duplicate') say(`duplicate  ${o.file}: duplicate of document ${o.documentId} (${o.source}); nothing created`);
     else say(`failed     ${o.file}: ${o.message}`);
   }
