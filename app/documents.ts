@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Db } from '../db/client.ts';
-import { DOCUMENT_STATUSES, documents } from '../db/schema/index.ts';
+import { DOCUMENT_STATUSES, documents, type DocumentStatus } from '../db/schema/index.ts';
 import { documentMetaSchema } from '../pipeline/document-meta.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
 import { filterConditions, filtersSchema, idSchema } from './compare/selection.ts';
@@ -34,7 +34,7 @@ export interface DocumentRow {
   language: string | null;
   kind: string | null;
   file_name: string | null;
-  status: string;
+  status: DocumentStatus;
   error: string | null;
   chunks: number;
   created_at: string;

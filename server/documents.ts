@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, or } from 'drizzle-orm';
+import { and, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { QueryEnv } from '../app/compare/service.ts';
 import { ingestDocuments, type IngestProblem } from '../app/ingest.ts';
 import { findConfiguredScorer, NothingScoredError } from '../app/lookup.ts';
@@ -72,7 +72,7 @@ export async function documentDetails(env: QueryEnv, id: number) {
     .select({
       id: documents.id,
       source: sources.name,
-      actor_type: sources.actorType,
+      actor_type: sql<string | null>`coalesce(${documents.actorType}, ${sources.actorType})`,
       title: documents.title,
       actor: documents.actor,
       date: documents.date,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { compareParams, evidenceParams, similarParams } from '../app/compare/service.ts';
+import { documentListParams } from '../app/documents.ts';
 
 /**
  * Query strings to the typed parameters of the analyst queries. Each route lists its query
@@ -65,6 +66,19 @@ export const similarQuery: QuerySpec<typeof similarParams> = {
     { name: 'other_sources', key: 'otherSources', kind: 'boolean', description: "with chunk: only passages from sources other than the chunk's (true/false; present without a value = true)" },
     { name: 'scorer', key: 'scorer', kind: 'string', description: 'the scorer whose stances are shown (default: STANCE_SCORER, else the best one with scores)' },
     { name: 'limit', key: 'limit', kind: 'number', description: 'how many passages' },
+  ],
+};
+
+export const documentListQuery: QuerySpec<typeof documentListParams> = {
+  schema: documentListParams,
+  params: [
+    { name: 'source', key: 'sources', kind: 'list', description: 'only documents of these sources, by name or alias (comma-separated, or the parameter repeated)' },
+    { name: 'status', key: 'status', kind: 'string', description: 'only documents in this status: queued, processing, done or failed' },
+    { name: 'from', key: 'dateFrom', kind: 'string', description: 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)' },
+    { name: 'to', key: 'dateTo', kind: 'string', description: 'documents dated on or before' },
+    { name: 'lang', key: 'language', kind: 'string', description: 'documents in this language' },
+    { name: 'limit', key: 'limit', kind: 'number', description: 'documents per page (default 50, at most 1000)' },
+    { name: 'offset', key: 'offset', kind: 'number', description: 'documents to skip; the next page is offset + limit (`total` says how many match)' },
   ],
 };
 

@@ -7,7 +7,7 @@ import { storeOptions } from '../context.ts';
 import { createApp } from '../../server/app.ts';
 import { startServer, type RunningServer } from '../../server/listen.ts';
 import { say } from '../output.ts';
-import { queueDocuments } from '../process-after-ingest.ts';
+import { queueDocuments, removeJobsOfDeleted } from '../process-after-ingest.ts';
 import { queryEnvFor } from '../query-env.ts';
 
 /** True for hosts only this machine can reach: localhost, 127.0.0.0/8, ::1. */
@@ -47,7 +47,8 @@ export function registerServe(program: Command): void {
         const enqueue = config.redisUrl ? (ids: number[]) => queueDocuments(config, ids, database.db) : undefined;
         // Fail at start, not at the first POST, when Redis is not there (an empty batch only connects).
         if (enqueue) await enqueue([]);
-        const app = createApp({ env: queryEnvFor(database, config), config, enqueue, logger });
+        const removeJobs = config.redisUrl ? (docs: { id: number; queue_attempt: number }[]) => removeJobsOfDeleted(config, database.db, docs) : undefined;
+        const app = createApp({ env: queryEnvFor(database, config), config, enqueue, removeJobs, logger });
         try {
           server = await startServer(app, { host, port });
         } catch (err) {
