@@ -104,19 +104,27 @@ export async function renameSource(db: Db, oldName: string, newName: string): Pr
 export type AliasOutcome =
   | { alias: string; source: string; action: 'added' | 'unchanged' }
   | { alias: string; source: string; action: 'merged'; documents_moved: number }
+  | { alias: string; source: string; action: 'renamed' }
   | { alias: string; source: string; action: 'skipped'; reason: string };
 
 /**
- * Records a manifest's aliases (alias -> canonical name) for the canonical sources that exist. A
- * source still stored under an alias (ingested before the alias was declared) is merged into the
- * canonical one; an alias that already names another source is left alone and reported.
+ * Records a manifest's aliases (alias -> canonical name). A source still stored under an alias
+ * (ingested before the alias was declared) is merged into the canonical one, or, when there is no
+ * canonical one yet, renamed to it; an alias that already names another source is left alone and
+ * reported. Aliases of a canonical name that names nothing yet wait for its first document.
  */
 export async function recordAliases(db: Db, aliases: Record<string, string>): Promise<AliasOutcome[]> {
   const out: AliasOutcome[] = [];
   for (const [alias, canonical] of Object.entries(aliases)) {
     const target = await findSource(db, canonical);
-    if (!target) continue; // nothing was ingested under it: there is nothing to name yet
     const current = await findSource(db, alias);
+    if (!target) {
+      if (current?.name === alias) {
+        await renameSource(db, alias, canonical);
+        out.push({ alias, source: canonical, action: 'renamed' });
+      }
+      continue;
+    }
     if (current?.id === target.id) {
       out.push({ alias, source: target.name, action: 'unchanged' });
     } else if (current && current.name === alias) {

@@ -72,7 +72,8 @@ function addAliases(raw: unknown, where: string, into: Record<string, string>): 
     for (const name of names) {
       const a = sourceName.safeParse(name);
       if (!a.success) throw new ManifestError(`${where}: aliases of "${canonical}": ${describeIssues(a.error)}`);
-      const previous = into[a.data];
+      if (a.data === c.data) continue; // a name is trivially its own
+      const previous: string | undefined = into[a.data];
       if (previous !== undefined && previous !== c.data) throw new ManifestError(`${where}: "${a.data}" is an alias of both "${previous}" and "${c.data}"`);
       into[a.data] = c.data;
     }
