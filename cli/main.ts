@@ -41,6 +41,8 @@ const program = new Command('stance')
   .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')
   .version('0.1.0')
   .showHelpAfterError('(add --help for usage)')
+  // Options after a subcommand are that subcommand's (`documents update 3 --json` is update's --json, not the listing's).
+  .enablePositionalOptions()
   .exitOverride();
 
 registerIngest(program);

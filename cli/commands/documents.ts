@@ -36,6 +36,8 @@ const CLEARABLE = ['title', 'date', 'url', 'lang', 'actor', 'actor-type', 'kind'
 export function registerDocuments(program: Command): void {
   const cmd = program
     .command('documents')
+    // Its own options (--json, --source) come before a subcommand; after one they are the subcommand's.
+    .enablePositionalOptions()
     .description('list stored documents (paged, filterable); `documents update` corrects metadata, `documents delete` removes documents')
     .option('--source <names...>', 'only documents of these sources (names or aliases)')
     .option('--status <status>', `only documents in this status: ${DOCUMENT_STATUSES.join(', ')}`)

@@ -7,6 +7,8 @@ import { formatTable, printJson, say } from '../output.ts';
 export function registerSources(program: Command): void {
   const cmd = program
     .command('sources')
+    // Its own options (--json, --source) come before a subcommand; after one they are the subcommand's.
+    .enablePositionalOptions()
     .description('list the sources with their document counts, aliases and actor types; `sources merge` and `sources rename` change them')
     .option('--json', 'print as JSON: {sources: [{name, actor_type, documents, aliases}]}')
     .action(async (flags: { json?: boolean }) => {
