@@ -31,6 +31,13 @@ export interface ApiIssue {
   message: string;
 }
 
+// The date and language filters (app/compare/selection.ts), the same on every route that takes them.
+const DATE_LANGUAGE_PARAMS: QueryParam[] = [
+    { name: 'from', key: 'dateFrom', kind: 'string', description: 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)' },
+    { name: 'to', key: 'dateTo', kind: 'string', description: 'documents dated on or before' },
+    { name: 'lang', key: 'language', kind: 'string', description: 'documents in this language' },
+];
+
 export const compareQuery: QuerySpec<typeof compareParams> = {
   schema: compareParams,
   params: [
@@ -39,9 +46,7 @@ export const compareQuery: QuerySpec<typeof compareParams> = {
     { name: 'by', key: 'by', kind: 'string', description: 'group chunks by source (canonical), actor (the source when none), actor_type (the document\'s, else its source\'s) or document' },
     { name: 'sources', key: 'sources', kind: 'list', description: 'only these sources, by name or alias (comma-separated, or the parameter repeated)' },
     { name: 'documents', key: 'documents', kind: 'number-list', description: 'only these document ids (comma-separated)' },
-    { name: 'from', key: 'dateFrom', kind: 'string', description: 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)' },
-    { name: 'to', key: 'dateTo', kind: 'string', description: 'documents dated on or before' },
-    { name: 'lang', key: 'language', kind: 'string', description: 'documents in this language' },
+    ...DATE_LANGUAGE_PARAMS,
     { name: 'seed', key: 'seed', kind: 'number', description: 'seed of the bootstrap and permutation test (same seed, same numbers)' },
     { name: 'iterations', key: 'iterations', kind: 'number', description: 'bootstrap replicates and permutations' },
   ],
@@ -74,9 +79,7 @@ export const documentListQuery: QuerySpec<typeof documentListParams> = {
   params: [
     { name: 'source', key: 'sources', kind: 'list', description: 'only documents of these sources, by name or alias (comma-separated, or the parameter repeated)' },
     { name: 'status', key: 'status', kind: 'string', description: 'only documents in this status: queued, processing, done or failed' },
-    { name: 'from', key: 'dateFrom', kind: 'string', description: 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)' },
-    { name: 'to', key: 'dateTo', kind: 'string', description: 'documents dated on or before' },
-    { name: 'lang', key: 'language', kind: 'string', description: 'documents in this language' },
+    ...DATE_LANGUAGE_PARAMS,
     { name: 'limit', key: 'limit', kind: 'number', description: 'documents per page (default 50, at most 1000)' },
     { name: 'offset', key: 'offset', kind: 'number', description: 'documents to skip; the next page is offset + limit (`total` says how many match)' },
   ],
