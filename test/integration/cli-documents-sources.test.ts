@@ -17,7 +17,8 @@ function manifestSources(path: string): string[] {
 }
 
 // The commands on a small store, without processing (no model, no scorer): fast on both stores.
-describe.each(STORES)('stance documents and stance sources on %s', (kind) => {
+// Each command is a process of its own (seconds each on a loaded machine): generous timeouts.
+describe.each(STORES)('stance documents and stance sources on %s', { timeout: 400_000 }, (kind) => {
   const skip = kind === 'postgres' && !hasPostgres;
   let env: Record<string, string>;
   let dir: string;
