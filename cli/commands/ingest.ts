@@ -133,19 +133,21 @@ function report(outcomes: IngestOutcome[], aliases: AliasOutcome[], json: boolea
     printJson({ summary, results: outcomes, ...(aliases.length ? { aliases } : {}) });
     return;
   }
+  for (const o of outcomes) {
+    if (o.status === 'created') {
+      say(`created    document ${o.documentId} (${o.source}) from ${o.file}`);
+      for (const note of o.notes ?? []) say(`           note: ${note}`);
+    } else if (o.status === 'duplicate') {
+      say(`duplicate  ${o.file}: duplicate of document ${o.documentId} (${o.source}); nothing created`);
+    } else {
+      say(`failed     ${o.file}: ${o.message}`);
+    }
+  }
   for (const a of aliases) {
     if (a.action === 'added') say(`alias      "${a.alias}" -> ${a.source}`);
     else if (a.action === 'renamed') say(`renamed    source "${a.alias}" to ${a.source} (the old name is now an alias)`);
     else if (a.action === 'merged') say(`merged     source "${a.alias}" into ${a.source} (${a.documents_moved} document(s) moved; the name is now an alias)`);
     else if (a.action === 'skipped') say(`alias      skipped: ${a.reason}`);
-  }
-  for (const o of outcomes) {
-    if (o.status === 'created') {
-      say(`created    document ${o.documentId} (${o.source}) from ${o.file}`);
-      for (const note of o.notes ?? []) say(`           note: ${note}`);
-    }
-    else if (o.status === 'duplicate') say(`duplicate  ${o.file}: duplicate of document ${o.documentId} (${o.source}); nothing created`);
-    else say(`failed     ${o.file}: ${o.message}`);
   }
   say(`${summary.created} created, ${summary.duplicate} duplicate${summary.duplicate === 1 ? '' : 's'}, ${summary.failed} failed`);
 }
