@@ -174,5 +174,10 @@ describe('seeds plus corpus, compared by source', { timeout: 400_000 }, () => {
     const byType = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--by', 'actor_type', '--json'], env).stdout) as { by: string; groups: { key: string }[] };
     expect(byType.by).toBe('actor_type');
     expect(byType.groups.map((g) => g.key).sort()).toEqual(['civil society', 'industry', 'intergovernmental', 'multistakeholder', 'state', 'technical community']);
+    // map groups the same way (one grouping, in the compare query layer).
+    const svg = join(dataDir, 'types.svg');
+    const map = runCli(['map', '--out', svg, '--by', 'actor_type', '--scorer', 'lexicon', '--json'], env);
+    expect(map.code, map.stderr).toBe(0);
+    expect((JSON.parse(map.stdout) as { groups: { key: string }[] }).groups.map((g) => g.key).sort()).toEqual(byType.groups.map((g) => g.key).sort());
   });
 });
