@@ -181,3 +181,20 @@ describe('seeds plus corpus, compared by source', { timeout: 400_000 }, () => {
     expect((JSON.parse(map.stdout) as { groups: { key: string }[] }).groups.map((g) => g.key).sort()).toEqual(byType.groups.map((g) => g.key).sort());
   });
 });
+
+describe('help', { timeout: 400_000 }, () => {
+  it('prints help for the documents and sources commands and their subcommands', () => {
+    const cases: [string[], RegExp][] = [
+      [['documents'], /--status <status>[\s\S]*--offset <n>/],
+      [['documents', 'update'], /--actor-type <type>[\s\S]*--clear <fields\.\.\.>/],
+      [['documents', 'delete'], /--dry-run/],
+      [['sources'], /merge[\s\S]*rename/],
+      [['sources', 'merge'], /Usage: stance sources merge \[options\] <from> <into>/],
+    ];
+    for (const [cmd, expected] of cases) {
+      const r = runCli([...cmd, '--help'], {});
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(expected);
+    }
+  });
+});
