@@ -231,7 +231,8 @@ export function createApp(deps: AppDeps): Hono {
         return c.json({ id: result.id, status: result.status, source: result.source, duplicate_of: result.id }, 200);
       }
       c.header('Location', `/documents/${result.id}`);
-      return c.json({ id: result.id, status: 'queued' as const, source: result.source, processing: deps.enqueue ? ('workers' as const) : ('manual' as const) }, 201);
+      const notes = result.outcome === 'created' && result.notes ? { notes: result.notes } : {};
+      return c.json({ id: result.id, status: 'queued' as const, source: result.source, processing: deps.enqueue ? ('workers' as const) : ('manual' as const), ...notes }, 201);
     },
   );
 

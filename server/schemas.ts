@@ -184,6 +184,7 @@ export const createdResponseSchema = z.strictObject({
   status: z.enum(DOCUMENT_STATUSES),
   source: z.string(),
   processing: z.enum(['workers', 'manual']).describe('workers: queued for `stance worker` (REDIS_URL set); manual: waits for `stance process`'),
+  notes: z.array(z.string()).optional().describe('when the source given is an alias of another, or the actor_type differs from the source\'s'),
 });
 
 export const duplicateResponseSchema = z.strictObject({

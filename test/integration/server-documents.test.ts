@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteDocuments } from '../../app/documents.ts';
 import { queryRows, type Db } from '../../db/client.ts';
 import { createApp } from '../../server/app.ts';
 import { openApiDocument } from '../../server/openapi.ts';
 import {
   comparisonSchema,
+  createdResponseSchema,
   documentDeleteResponseSchema,
   documentListResponseSchema,
   documentResponseSchema,
@@ -87,6 +89,17 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
         { name: 'ITU', actor_type: 'intergovernmental', documents: 2, aliases: [] },
         { name: 'NGO', actor_type: 'civil society', documents: 1, aliases: [] },
       ]);
+    });
+
+    it('files a POST under the canonical source of an alias and notes a differing actor type', async () => {
+      await db.execute(sql`insert into source_aliases (alias, source_id) select 'International Telecommunication Union', id from sources where name = 'ITU'`);
+      const r = await call('POST', '/documents', { body: { text: 'A posted text under the long name.', source: 'International Telecommunication Union', actor_type: 'industry' }, headers: auth });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(createdResponseSchema.parse(r.body)).toMatchObject({
+        source: 'ITU',
+        notes: ['source "International Telecommunication Union" is an alias of "ITU": filed there', 'actor_type "industry" differs from the source\'s "intergovernmental": kept for this document'],
+      });
+      await deleteDocuments(db, [r.body.id as number], { dryRun: false });
     });
 
     it('groups /compare by actor_type', async () => {
