@@ -6,10 +6,11 @@ import { documents, sources } from '../db/schema/index.ts';
 import { describeIssues, documentMetaSchema, type DocumentMeta } from '../pipeline/document-meta.ts';
 import { formatBytes, prepareDocument, type InputProblem } from '../pipeline/prepare-document.ts';
 import { describeItemFailure, type ItemFailure } from './ingest-errors.ts';
+import { findSource } from './sources.ts';
 
 /** What happened to one input: stored, already there, or refused with the reason. */
 export type IngestOutcome =
-  | { file: string; status: 'created'; documentId: number; source: string; bytes: number; removedLines: number }
+  | { file: string; status: 'created'; documentId: number; source: string; bytes: number; removedLines: number; notes?: string[] }
   | { file: string; status: 'duplicate'; documentId: number; source: string }
   | { file: string; status: 'failed'; problem: IngestProblem; message: string };
 
@@ -115,9 +116,7 @@ async function insertDocument(
     // Look for the text first: a duplicate must not create the source it was offered under.
     const duplicate = await findByHash(tx, doc.contentHash);
     if (duplicate) return { file, status: 'duplicate', documentId: duplicate.id, source: duplicate.source };
-    await tx.insert(sources).values({ name: meta.source, actorType: meta.actorType }).onConflictDoNothing();
-    const [source] = await tx.select({ id: sources.id }).from(sources).where(eq(sources.name, meta.source));
-    if (!source) throw new Error(`source ${meta.source} vanished during ingest`);
+    const { source, notes } = await sourceFor(tx, meta);
     const inserted = await tx
       .insert(documents)
       .values({
@@ -125,6 +124,7 @@ async function insertDocument(
         contentHash: doc.contentHash,
         title: meta.title,
         actor: meta.actor,
+        actorType: meta.actorType,
         date: meta.date,
         url: meta.url,
         language: meta.language,
@@ -138,12 +138,35 @@ async function insertDocument(
       .onConflictDoNothing({ target: documents.contentHash })
       .returning({ id: documents.id });
     if (inserted[0]) {
-      return { file, status: 'created', documentId: inserted[0].id, source: meta.source, bytes: doc.byteLength, removedLines: doc.removed.length };
+      return { file, status: 'created', documentId: inserted[0].id, source: source.name, bytes: doc.byteLength, removedLines: doc.removed.length, ...(notes.length ? { notes } : {}) };
     }
     // Another process stored the same text between our check and our insert: roll back, so a
     // source created for this text (and for nothing else) does not stay behind as an orphan.
     throw new StoredMeanwhile(`hash ${doc.contentHash} stored by another transaction`);
   });
+}
+
+/**
+ * The source a document is filed under: the one its source names (directly or by an alias), else
+ * a new one whose default actor type is the document's. Notes say when the name was an alias or
+ * the document's actor type differs from the source's (the document keeps its own).
+ */
+async function sourceFor(tx: Db, meta: DocumentMeta): Promise<{ source: { id: number; name: string }; notes: string[] }> {
+  const notes: string[] = [];
+  let source = await findSource(tx, meta.source);
+  if (!source) {
+    await tx.insert(sources).values({ name: meta.source, actorType: meta.actorType }).onConflictDoNothing();
+    source = await findSource(tx, meta.source);
+    if (!source) throw new Error(`source ${meta.source} vanished during ingest`);
+    return { source, notes };
+  }
+  if (source.name !== meta.source) notes.push(`source "${meta.source}" is an alias of "${source.name}": filed there`);
+  if (meta.actorType !== undefined && source.actorType === null) {
+    await tx.update(sources).set({ actorType: meta.actorType }).where(eq(sources.id, source.id));
+  } else if (meta.actorType !== undefined && meta.actorType !== source.actorType) {
+    notes.push(`actor_type "${meta.actorType}" differs from the source's "${source.actorType}": kept for this document`);
+  }
+  return { source, notes };
 }
 
 async function findByHash(db: Db, hash: string): Promise<{ id: number; source: string } | undefined> {

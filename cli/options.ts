@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { MAX_ID } from '../app/compare/selection.ts';
+import { ConfigError } from '../config/config.ts';
 
 /** A bad combination or value of options found after parsing: exit code 2 with the message. */
 export class UsageError extends Error {
@@ -36,4 +37,15 @@ export function idOption(flag: string): (value: string) => number {
 export function idListOption(flag: string): (value: string, previous: number[] | undefined) => number[] {
   const one = idOption(flag);
   return (value, previous) => [...(previous ?? []), one(value)];
+}
+
+/** Document ids given as arguments; a bad one is a usage error (exit code 2) naming it. */
+export function documentIdArgs(args: string[]): number[] {
+  return args.map((a) => {
+    const n = Number(a);
+    if (!/^\s*\d+\s*$/.test(a) || !Number.isSafeInteger(n) || n < 1 || n > MAX_ID) {
+      throw new ConfigError(`"${a}" is not a document id (a whole number from 1 to ${MAX_ID}, as \`stance documents\` shows)`);
+    }
+    return n;
+  });
 }

@@ -4,6 +4,8 @@ import { processInline, unfinishedDocumentIds, type InlineResult } from '../app/
 import { enqueueDocuments, requeueStuck, type RequeueOptions, type RequeueOutcome } from '../app/requeue.ts';
 import { openProducer, type Producer } from '../workers/producer.ts';
 import { producerConnection, ready } from '../workers/connection.ts';
+import { databaseIncarnation } from '../db/incarnation.ts';
+import { removeDocumentJobs, type RemovedJobs } from '../workers/remove-jobs.ts';
 import { say } from './output.ts';
 import { progressReporter } from './progress.ts';
 import { openInlineRuntime } from './runtime.ts';
@@ -75,4 +77,11 @@ export async function processQueuedInline(database: Database, opts: { failed?: b
   } finally {
     await runtime.close();
   }
+}
+
+/** Removes deleted documents' jobs from the queue (REDIS_URL set); see removeDocumentJobs. */
+export async function removeJobsOfDeleted(config: Config, db: Db, docs: { id: number; queue_attempt: number }[]): Promise<RemovedJobs[]> {
+  if (docs.length === 0) return [];
+  const incarnation = await databaseIncarnation(db);
+  return withProducer(config, (producer) => removeDocumentJobs(producer.queues, incarnation, docs));
 }

@@ -10,7 +10,7 @@ import { QueueError } from './process-after-ingest.ts';
 import { SimilarQueryError } from '../app/compare/similar.ts';
 import { ZodError } from 'zod';
 import { ScorerNameError } from '../app/scorers/names.ts';
-import { UnknownSourceError } from '../app/known-sources.ts';
+import { SourceError } from '../app/sources.ts';
 import { LexiconFileError } from '../pipeline/lexicon/lexicon-file.ts';
 import { registerScorers } from './commands/scorers.ts';
 import { registerAxes } from './commands/axes.ts';
@@ -22,6 +22,8 @@ import { registerSimilar } from './commands/similar.ts';
 import { registerDb } from './commands/db.ts';
 import { registerProcess } from './commands/process.ts';
 import { registerRetry } from './commands/retry.ts';
+import { registerDocuments } from './commands/documents.ts';
+import { registerSources } from './commands/sources.ts';
 import { registerRescore } from './commands/rescore.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -34,7 +36,7 @@ import { say } from './output.ts';
 import { UsageError } from './options.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError, UnknownSourceError, UsageError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError, SourceError, UsageError];
 
 /** The `stance` program with every command registered (a new one each call: commander keeps parse state). */
 export function buildProgram(): Command {
@@ -42,11 +44,15 @@ export function buildProgram(): Command {
     .description('Measure and compare policy stances in texts on Internet and ICT governance.\nConfiguration comes from environment variables: see README.md.')
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
+    // Options after a subcommand are that subcommand's (`documents update 3 --json` is update's --json, not the listing's).
+    .enablePositionalOptions()
     .exitOverride();
   registerIngest(program);
   registerStatus(program);
   registerProcess(program);
   registerRetry(program);
+  registerDocuments(program);
+  registerSources(program);
   registerWorker(program);
   registerRescore(program);
   registerAxes(program);

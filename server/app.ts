@@ -9,18 +9,20 @@ import { runCompare, runEvidence, runSimilar, type QueryEnv } from '../app/compa
 import { SimilarQueryError } from '../app/compare/similar.ts';
 import type { Logger } from '../app/log.ts';
 import { NothingScoredError } from '../app/lookup.ts';
-import { UnknownSourceError } from '../app/known-sources.ts';
 import { documentStatus, failedDocuments } from '../app/status.ts';
 import type { Config } from '../config/config.ts';
-import { chunks, sources } from '../db/schema/index.ts';
+import { chunks } from '../db/schema/index.ts';
 import { AxisError } from '../pipeline/axes.ts';
 import { ScorerNameError } from '../app/scorers/names.ts';
 import { listScorers } from '../app/scorers/listing.ts';
 import { defaultScorerName } from '../app/scorers/index.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
 import { documentDetails, intakeDocument } from './documents.ts';
+import { findSource, listSources, SourceError } from '../app/sources.ts';
+import { deleteDocuments, documentUpdateSchema, listDocuments, updateDocument } from '../app/documents.ts';
+import type { RemovedJobs } from '../workers/remove-jobs.ts';
 import { openApiDocument } from './openapi.ts';
-import { compareQuery, describeApiIssues, evidenceQuery, parseRowId, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
+import { compareQuery, describeApiIssues, documentListQuery, evidenceQuery, parseRowId, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
 import { documentBodySchema } from './schemas.ts';
 import { corsForAllowedOrigins, guardWrites } from './write-guard.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
@@ -39,6 +41,8 @@ export interface AppDeps {
    * queued for `stance process`: no model ever runs inside a request.
    */
   enqueue?: (documentIds: number[]) => Promise<void>;
+  /** Removes deleted documents' jobs from the queue (REDIS_URL set); without it there is no queue to clean. */
+  removeJobs?: (docs: { id: number; queue_attempt: number }[]) => Promise<RemovedJobs[]>;
   /** One structured line per request; errors with their stack. */
   logger?: Logger;
 }
@@ -68,7 +72,7 @@ function statusFor(err: unknown): ContentfulStatusCode | undefined {
   if (err instanceof AxisError) return 400; // unknown axis or pole
   if (err instanceof ScorerNameError) return 400; // unknown scorer: the message lists the known ones
   if (err instanceof ZodError) return 400;
-  if (err instanceof UnknownSourceError) return 400; // ?sources= names a source the store does not have
+  if (err instanceof SourceError) return 400; // ?sources= names a source the store does not have
   if (err instanceof NothingScoredError) return 409; // the store cannot answer yet
   if (err instanceof SimilarQueryError) return 409; // e.g. the chunk has no embedding from the current model
   return undefined;
@@ -94,7 +98,7 @@ export function createApp(deps: AppDeps): Hono {
   app.onError((err, c) => {
     const status = statusFor(err);
     if (status !== undefined) {
-      const issues = err instanceof ApiError ? err.issues : err instanceof ZodError ? err.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message })) : undefined;
+      const issues = err instanceof ApiError ? err.issues : err instanceof ZodError ? zodIssues(err) : undefined;
       return c.json({ error: redactSecrets(err.message), ...(issues ? { issues } : {}) }, status);
     }
     deps.logger?.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
@@ -117,8 +121,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/evidence', async (c) => {
     const p = query(c, evidenceQuery);
-    const [known] = await env.db.select({ id: sources.id }).from(sources).where(eq(sources.name, p.source));
-    if (!known) throw new ApiError(404, `unknown source "${p.source}"; GET /status lists the sources`);
+    if (!(await findSource(env.db, p.source))) throw new ApiError(404, `unknown source "${p.source}"; GET /sources lists the sources and their aliases`);
     return c.json(await runEvidence(env, p));
   });
 
@@ -152,10 +155,45 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ sources: await documentStatus(env.db), failed });
   });
 
+  app.get('/documents', async (c) => c.json(await listDocuments(env.db, query(c, documentListQuery))));
+
+  app.get('/sources', async (c) => c.json({ sources: await listSources(env.db) }));
+
+  app.patch('/documents/:id', requireToken(deps.config.apiToken), bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'request body over 64 KiB: a metadata correction is small' }, 413) }), async (c) => {
+    const id = documentIdParam(c);
+    const raw = await jsonBody(c, 'the body must be a JSON object of the fields to change: {"title": "...", "date": "2013-10-17", ...} (null clears a field; see /openapi.json)');
+    const body = documentUpdateSchema.safeParse(raw);
+    if (!body.success) {
+      const issues = zodIssues(body.error);
+      throw new ApiError(400, `invalid update: ${describeApiIssues(issues)}`, issues);
+    }
+    const result = await updateDocument(env.db, id, body.data);
+    if (!result) throw new ApiError(404, `document ${id} does not exist`);
+    return c.json(result);
+  });
+
+  app.delete('/documents/:id', requireToken(deps.config.apiToken), async (c) => {
+    const id = documentIdParam(c);
+    const dry = c.req.query('dry_run');
+    if (dry !== undefined && !['', 'true', 'false'].includes(dry)) throw new ApiError(400, `dry_run is true or false, got "${dry}"`);
+    const dryRun = dry === '' || dry === 'true';
+    const { deleted } = await deleteDocuments(env.db, [id], { dryRun });
+    const doc = deleted[0];
+    if (!doc) throw new ApiError(404, `document ${id} does not exist`);
+    let queue: { queue_jobs: RemovedJobs | null; queue_error: string | null } = { queue_jobs: null, queue_error: null };
+    if (deps.removeJobs && !dryRun) {
+      try {
+        queue = { queue_jobs: (await deps.removeJobs([doc]))[0] ?? null, queue_error: null };
+      } catch (err) {
+        deps.logger?.error({ err, documentId: id }, 'removing queue jobs failed');
+        queue = { queue_jobs: null, queue_error: `${redactSecrets((err as Error).message)}; the jobs fail on the missing document when they run` };
+      }
+    }
+    return c.json({ dry_run: dryRun, deleted: doc, ...queue });
+  });
+
   app.get('/documents/:id', async (c) => {
-    const raw = c.req.param('id');
-    const id = parseRowId(raw);
-    if (id === undefined) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
+    const id = documentIdParam(c);
     const doc = await documentDetails(env, id);
     if (!doc) throw new ApiError(404, `document ${id} does not exist`);
     return c.json({ ...doc, error: doc.error === null ? null : redactSecrets(doc.error) });
@@ -173,15 +211,10 @@ export function createApp(deps: AppDeps): Hono {
         ),
     }),
     async (c) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(await c.req.text());
-      } catch {
-        throw new ApiError(400, 'the body must be a JSON object: {"text": "...", "source": "...", ...} (see /openapi.json)');
-      }
+      const raw = await jsonBody(c, 'the body must be a JSON object: {"text": "...", "source": "...", ...} (see /openapi.json)');
       const body = documentBodySchema.safeParse(raw);
       if (!body.success) {
-        const issues = body.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
+        const issues = zodIssues(body.error);
         throw new ApiError(400, `invalid document: ${describeApiIssues(issues)}`, issues);
       }
       const result = await intakeDocument(env.db, body.data, deps.config.maxDocBytes);
@@ -201,7 +234,8 @@ export function createApp(deps: AppDeps): Hono {
         return c.json({ id: result.id, status: result.status, source: result.source, duplicate_of: result.id }, 200);
       }
       c.header('Location', `/documents/${result.id}`);
-      return c.json({ id: result.id, status: 'queued' as const, source: result.source, processing: deps.enqueue ? ('workers' as const) : ('manual' as const) }, 201);
+      const notes = result.outcome === 'created' && result.notes ? { notes: result.notes } : {};
+      return c.json({ id: result.id, status: 'queued' as const, source: result.source, processing: deps.enqueue ? ('workers' as const) : ('manual' as const), ...notes }, 201);
     },
   );
 
@@ -212,6 +246,28 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/', (c) => c.redirect(WEB_ROOT));
 
   return app;
+}
+
+/** A zod error's issues in the API's terms. */
+function zodIssues(err: ZodError): ApiIssue[] {
+  return err.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
+}
+
+/** The request body as JSON, or a 400 saying what the body should be. */
+async function jsonBody(c: Context, expected: string): Promise<unknown> {
+  try {
+    return JSON.parse(await c.req.text());
+  } catch {
+    throw new ApiError(400, expected);
+  }
+}
+
+/** The :id of a document route, or a 400. */
+function documentIdParam(c: Context): number {
+  const raw = c.req.param('id') ?? '';
+  const id = parseRowId(raw);
+  if (id === undefined) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
+  return id;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, or } from 'drizzle-orm';
+import { and, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { QueryEnv } from '../app/compare/service.ts';
 import { ingestDocuments, type IngestProblem } from '../app/ingest.ts';
 import { findConfiguredScorer, NothingScoredError } from '../app/lookup.ts';
@@ -10,7 +10,7 @@ import type { DocumentBody } from './schemas.ts';
 
 /** What POST /documents did with a body: stored it, found it already stored, or refused it. */
 export type IntakeResult =
-  | { outcome: 'created'; id: number; source: string }
+  | { outcome: 'created'; id: number; source: string; notes?: string[] }
   | { outcome: 'duplicate'; id: number; source: string; status: DocumentStatus }
   | { outcome: 'refused'; httpStatus: 400 | 413 | 422 | 503; message: string };
 
@@ -57,7 +57,7 @@ export async function intakeDocument(db: Db, body: DocumentBody, maxDocBytes: nu
     { maxDocBytes },
   );
   if (!outcome) throw new Error('ingest returned no outcome');
-  if (outcome.status === 'created') return { outcome: 'created', id: outcome.documentId, source: outcome.source };
+  if (outcome.status === 'created') return { outcome: 'created', id: outcome.documentId, source: outcome.source, ...(outcome.notes ? { notes: outcome.notes } : {}) };
   if (outcome.status === 'duplicate') {
     const [row] = await db.select({ status: documents.status }).from(documents).where(eq(documents.id, outcome.documentId));
     return { outcome: 'duplicate', id: outcome.documentId, source: outcome.source, status: row?.status ?? 'queued' };
@@ -72,7 +72,7 @@ export async function documentDetails(env: QueryEnv, id: number) {
     .select({
       id: documents.id,
       source: sources.name,
-      actor_type: sources.actorType,
+      actor_type: sql<string | null>`coalesce(${documents.actorType}, ${sources.actorType})`,
       title: documents.title,
       actor: documents.actor,
       date: documents.date,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compareQuery, evidenceQuery, similarQuery, type QuerySpec } from './params.ts';
+import { compareQuery, documentListQuery, evidenceQuery, similarQuery, type QuerySpec } from './params.ts';
 import {
   axesResponseSchema,
   scorersResponseSchema,
@@ -12,7 +12,12 @@ import {
   evidenceResponseSchema,
   similarResponseSchema,
   statusResponseSchema,
+  documentListResponseSchema,
+  documentUpdateResponseSchema,
+  documentDeleteResponseSchema,
+  sourcesResponseSchema,
 } from './schemas.ts';
+import { documentUpdateSchema } from '../app/documents.ts';
 
 /**
  * The OpenAPI 3.1 description of the API, generated from the zod schemas the routes validate
@@ -117,7 +122,20 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
           responses: { 200: json('StatusResponse', 'counts by source and status') },
         },
       },
+      '/sources': {
+        get: {
+          summary: 'The sources with their document counts, aliases and default actor types (the JSON of `stance sources --json`)',
+          operationId: 'listSources',
+          responses: { 200: json('SourcesResponse', 'every source, by name') },
+        },
+      },
       '/documents': {
+        get: {
+          summary: 'The stored documents, paged by id and filterable (the JSON of `stance documents --json`)',
+          operationId: 'listDocuments',
+          parameters: queryParameters(documentListQuery),
+          responses: { 200: json('DocumentList', 'one page of documents and the total count of matches'), 400: badParams },
+        },
         post: {
           summary: 'Add a document; it is queued for processing (workers when REDIS_URL is set, else `stance process`)',
           operationId: 'create_document',
@@ -143,6 +161,37 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
           responses: { 200: json('Document', 'the document'), 400: error('id is not a positive whole number'), 404: error('no such document') },
         },
+        patch: {
+          summary: "Correct a document's metadata (title, date, url, language, actor, actor_type, kind; null clears one); chunks and scores stay, updated_at is set",
+          operationId: 'updateDocument',
+          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('DocumentUpdate') } } },
+          responses: {
+            200: json('DocumentUpdated', 'the document as it now is, and the fields changed'),
+            400: error('malformed JSON, an unknown field, nothing to change, or a field that ingest would refuse'),
+            401: error('missing or wrong bearer token'),
+            403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+            404: error('no such document'),
+            415: error('a Content-Type other than application/json'),
+          },
+        },
+        delete: {
+          summary: 'Delete a document with its chunks, embeddings and scores (one transaction), and its queue jobs when the server has a queue',
+          operationId: 'deleteDocument',
+          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+            { name: 'dry_run', in: 'query', required: false, description: 'true: only say what would be deleted', schema: { type: 'boolean' } },
+          ],
+          responses: {
+            200: json('DocumentDeleted', 'what was (or, with dry_run, would be) deleted'),
+            400: error('id is not a positive whole number, or dry_run is not true/false'),
+            401: error('missing or wrong bearer token'),
+            403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+            404: error('no such document'),
+          },
+        },
       },
       '/openapi.json': {
         get: { summary: 'This description', operationId: 'openapi', responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } },
@@ -161,6 +210,11 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         DocumentCreated: jsonSchema(createdResponseSchema, 'output'),
         DocumentDuplicate: jsonSchema(duplicateResponseSchema, 'output'),
         Document: jsonSchema(documentResponseSchema, 'output'),
+        DocumentList: jsonSchema(documentListResponseSchema, 'output'),
+        DocumentUpdate: jsonSchema(documentUpdateSchema, 'input'),
+        DocumentUpdated: jsonSchema(documentUpdateResponseSchema, 'output'),
+        DocumentDeleted: jsonSchema(documentDeleteResponseSchema, 'output'),
+        SourcesResponse: jsonSchema(sourcesResponseSchema, 'output'),
         Error: jsonSchema(errorResponseSchema, 'output'),
       },
     },

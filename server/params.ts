@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { compareParams, evidenceParams, similarParams } from '../app/compare/service.ts';
 import { MAX_ID } from '../app/compare/selection.ts';
+import { documentListParams } from '../app/documents.ts';
 
 /**
  * Query strings to the typed parameters of the analyst queries. Each route lists its query
@@ -31,17 +32,22 @@ export interface ApiIssue {
   message: string;
 }
 
+// The date and language filters (app/compare/selection.ts), the same on every route that takes them.
+const DATE_LANGUAGE_PARAMS: QueryParam[] = [
+    { name: 'from', key: 'dateFrom', kind: 'string', description: 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)' },
+    { name: 'to', key: 'dateTo', kind: 'string', description: 'documents dated on or before' },
+    { name: 'lang', key: 'language', kind: 'string', description: 'documents in this language' },
+];
+
 export const compareQuery: QuerySpec<typeof compareParams> = {
   schema: compareParams,
   params: [
     { name: 'axis', key: 'axis', kind: 'string', description: 'axis slug; without it, every axis (the answer is then `{comparisons: [...]}`)' },
     { name: 'scorer', key: 'scorer', kind: 'string', description: 'scorer name: nli, prototype, lexicon, trained:NAME, ... (default: STANCE_SCORER, else the best one with scores; GET /scorers lists them)' },
-    { name: 'by', key: 'by', kind: 'string', description: 'group chunks by source, document or actor' },
-    { name: 'sources', key: 'sources', kind: 'list', description: 'only these sources (comma-separated, or the parameter repeated)' },
+    { name: 'by', key: 'by', kind: 'string', description: 'group chunks by source (canonical), actor (the source when none), actor_type (the document\'s, else its source\'s) or document' },
+    { name: 'sources', key: 'sources', kind: 'list', description: 'only these sources, by name or alias (comma-separated, or the parameter repeated)' },
     { name: 'documents', key: 'documents', kind: 'number-list', description: 'only these document ids (comma-separated)' },
-    { name: 'from', key: 'dateFrom', kind: 'string', description: 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)' },
-    { name: 'to', key: 'dateTo', kind: 'string', description: 'documents dated on or before' },
-    { name: 'lang', key: 'language', kind: 'string', description: 'documents in this language' },
+    ...DATE_LANGUAGE_PARAMS,
     { name: 'seed', key: 'seed', kind: 'number', description: 'seed of the bootstrap and permutation test (same seed, same numbers)' },
     { name: 'iterations', key: 'iterations', kind: 'number', description: 'bootstrap replicates and permutations' },
   ],
@@ -66,6 +72,17 @@ export const similarQuery: QuerySpec<typeof similarParams> = {
     { name: 'other_sources', key: 'otherSources', kind: 'boolean', description: "with chunk: only passages from sources other than the chunk's (true/false; present without a value = true)" },
     { name: 'scorer', key: 'scorer', kind: 'string', description: 'the scorer whose stances are shown (default: STANCE_SCORER, else the best one with scores)' },
     { name: 'limit', key: 'limit', kind: 'number', description: 'how many passages' },
+  ],
+};
+
+export const documentListQuery: QuerySpec<typeof documentListParams> = {
+  schema: documentListParams,
+  params: [
+    { name: 'source', key: 'sources', kind: 'list', description: 'only documents of these sources, by name or alias (comma-separated, or the parameter repeated)' },
+    { name: 'status', key: 'status', kind: 'string', description: 'only documents in this status: queued, processing, done or failed' },
+    ...DATE_LANGUAGE_PARAMS,
+    { name: 'limit', key: 'limit', kind: 'number', description: 'documents per page (default 50, at most 1000)' },
+    { name: 'offset', key: 'offset', kind: 'number', description: 'documents to skip; the next page is offset + limit (`total` says how many match)' },
   ],
 };
 

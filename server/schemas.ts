@@ -3,6 +3,8 @@ import type { Comparison } from '../app/compare/compare.ts';
 import type { runEvidence, runSimilar } from '../app/compare/service.ts';
 import { GROUP_BY } from '../app/compare/selection.ts';
 import type { SourceStatus } from '../app/status.ts';
+import type { DocumentRow } from '../app/documents.ts';
+import type { SourceListing } from '../app/sources.ts';
 import { DOCUMENT_STATUSES } from '../db/schema/index.ts';
 import { FORMATS } from '../pipeline/formats.ts';
 import { documentMetaSchema } from '../pipeline/document-meta.ts';
@@ -155,7 +157,7 @@ export const statusResponseSchema = z.strictObject({
 export const documentResponseSchema = z.strictObject({
   id: int,
   source: z.string(),
-  actor_type: z.string().nullable().describe("the source's actor type"),
+  actor_type: z.string().nullable().describe("the document's actor type, else its source's"),
   title: z.string().nullable(),
   actor: z.string().nullable(),
   date: z.string().nullable(),
@@ -182,6 +184,7 @@ export const createdResponseSchema = z.strictObject({
   status: z.enum(DOCUMENT_STATUSES),
   source: z.string(),
   processing: z.enum(['workers', 'manual']).describe('workers: queued for `stance worker` (REDIS_URL set); manual: waits for `stance process`'),
+  notes: z.array(z.string()).optional().describe('when the source given is an alias of another, or the actor_type differs from the source\'s'),
 });
 
 export const duplicateResponseSchema = z.strictObject({
@@ -216,6 +219,60 @@ export const documentBodySchema = z.strictObject({
 });
 export type DocumentBody = z.output<typeof documentBodySchema>;
 
+export const documentRowSchema = z.strictObject({
+  id: int,
+  source: z.string().describe('the canonical source'),
+  actor: z.string().nullable(),
+  actor_type: z.string().nullable().describe("the document's actor type, else its source's"),
+  title: z.string().nullable(),
+  date: z.string().nullable(),
+  url: z.string().nullable(),
+  language: z.string().nullable(),
+  kind: z.string().nullable(),
+  file_name: z.string().nullable(),
+  status: z.enum(DOCUMENT_STATUSES),
+  error: z.string().nullable(),
+  chunks: int,
+  embedded: int.describe('chunks with an embedding'),
+  scored: int.describe('chunks with a score of any scorer'),
+  created_at: z.string(),
+  updated_at: z.string().describe('last status change or metadata correction'),
+});
+
+export const documentListResponseSchema = z.strictObject({
+  total: int.describe('documents matching the filters, on every page'),
+  limit: int,
+  offset: int,
+  documents: z.array(documentRowSchema),
+});
+
+export const documentUpdateResponseSchema = z.strictObject({
+  document: documentRowSchema,
+  changed: z.array(z.string()).describe('the fields the request changed'),
+});
+
+export const documentDeleteResponseSchema = z.strictObject({
+  dry_run: z.boolean().describe('true: nothing was deleted; `deleted` says what would be'),
+  deleted: z.strictObject({
+    id: int,
+    source: z.string(),
+    title: z.string().nullable(),
+    chunks: int,
+    embeddings: int,
+    stance_scores: int,
+    queue_attempt: int,
+  }),
+  queue_jobs: z
+    .strictObject({ document_id: int, removed: z.array(z.string()), active: z.array(z.string()) })
+    .nullable()
+    .describe('the queue jobs removed (REDIS_URL set), and those a worker holds (they fail on the missing document); null without a queue'),
+  queue_error: z.string().nullable().describe('why the jobs could not be removed (Redis down), else null'),
+});
+
+export const sourcesResponseSchema = z.strictObject({
+  sources: z.array(z.strictObject({ name: z.string(), actor_type: z.string().nullable(), documents: int, aliases: z.array(z.string()) })),
+});
+
 // Compile-time drift checks: each schema's type and the type the code returns must match both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Evidence = Awaited<ReturnType<typeof runEvidence>>;
@@ -225,4 +282,6 @@ const _schemasMatchTypes: [
   Same<z.output<typeof evidenceResponseSchema>, Evidence>,
   Same<z.output<typeof similarResponseSchema>, Similar>,
   Same<z.output<typeof statusResponseSchema>['sources'][number], SourceStatus>,
-] = [true, true, true, true];
+  Same<z.output<typeof documentListResponseSchema>['documents'][number], DocumentRow>,
+  Same<z.output<typeof sourcesResponseSchema>['sources'][number], SourceListing>,
+] = [true, true, true, true, true, true];

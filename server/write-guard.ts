@@ -8,10 +8,13 @@ import { cors } from 'hono/cors';
  * without a preflight (application/json) or multipart (for uploads), and an Origin header, which
  * browsers send with every cross-site write, must be this server's own or one listed in
  * STANCE_ALLOWED_ORIGINS. Clients that are not browsers (curl, scripts) send no Origin.
+ * DELETE carries no body and no form can send it (a browser always preflights it), so it needs
+ * no media type; the Origin check holds for it too.
  */
 
 const WRITE_MEDIA_TYPES = ['application/json', 'multipart/form-data'];
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const BODYLESS_WRITES = new Set(['DELETE']);
 
 /** Refuses writes with another media type (415) or from a foreign Origin (403). */
 export function guardWrites(allowedOrigins: readonly string[]): MiddlewareHandler {
@@ -28,6 +31,7 @@ export function guardWrites(allowedOrigins: readonly string[]): MiddlewareHandle
         );
       }
     }
+    if (BODYLESS_WRITES.has(c.req.method)) return next();
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!WRITE_MEDIA_TYPES.includes(mediaType)) {
       return c.json(
@@ -44,7 +48,7 @@ export function corsForAllowedOrigins(allowedOrigins: readonly string[]): Middle
   const allowed = new Set(allowedOrigins);
   return cors({
     origin: (origin) => (allowed.has(origin) ? origin : null),
-    allowMethods: ['GET', 'POST'],
+    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type'],
     exposeHeaders: ['Location'],
   });

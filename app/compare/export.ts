@@ -68,7 +68,7 @@ async function* documentPages(db: Db): AsyncIterable<unknown[][]> {
   for (;;) {
     const rows = await queryRows<Record<string, unknown>>(
       db,
-      sql`select d.id, src.name as source, d.actor, src.actor_type, d.title, d.date, d.url, d.language, d.kind, d.file_name, d.status, d.content_hash,
+      sql`select d.id, src.name as source, d.actor, coalesce(d.actor_type, src.actor_type) as actor_type, d.title, d.date, d.url, d.language, d.kind, d.file_name, d.status, d.content_hash,
             (select count(*)::int from chunks c where c.document_id = d.id) as chunks
           from documents d join sources src on src.id = d.source_id where d.id > ${after} order by d.id limit ${PAGE}`,
     );
@@ -86,7 +86,7 @@ async function* chunkScorePages(db: Db): AsyncIterable<unknown[][]> {
     const last = ids.at(-1)!.id;
     const rows = await queryRows<Record<string, unknown>>(
       db,
-      sql`select c.id, c.document_id, src.name as source, d.actor, src.actor_type, d.kind, d.language, d.date, c.ordinal, c.start, c."end",
+      sql`select c.id, c.document_id, src.name as source, d.actor, coalesce(d.actor_type, src.actor_type) as actor_type, d.kind, d.language, d.date, c.ordinal, c.start, c."end",
             a.slug as axis, a.version as axis_version, sc.key as scorer, ss.score, ss.relevance, ss.label, ss.details, c.text
           from chunks c join documents d on d.id = c.document_id join sources src on src.id = d.source_id
           left join stance_scores ss on ss.chunk_id = c.id left join axes a on a.id = ss.axis_id left join scorers sc on sc.id = ss.scorer_id

@@ -1,7 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 
-export const GROUP_BY = ['source', 'document', 'actor'] as const;
+/**
+ * What a comparison groups chunks by: the document's canonical source, its actor (the source's
+ * name when it names none), its actor type (its own, else its source's) or the document itself.
+ * Grouping is defined here once; compare, map, export and the API all read it.
+ */
+export const GROUP_BY = ['source', 'actor', 'actor_type', 'document'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
 /** Largest row id: ids are Postgres integers, and a larger number fails in SQL instead of finding nothing. */
@@ -24,7 +29,8 @@ export type Filters = z.infer<typeof filtersSchema>;
 /** SQL conditions on documents `d` and sources `src` for the filters (true when none). */
 export function filterConditions(f: Filters): SQL {
   const parts: SQL[] = [sql`true`];
-  if (f.sources?.length) parts.push(sql`src.name in ${f.sources}`);
+  // A source may be named by an alias (app/sources.ts).
+  if (f.sources?.length) parts.push(sql`(src.name in ${f.sources} or src.id in (select sa.source_id from source_aliases sa where sa.alias in ${f.sources}))`);
   if (f.documents?.length) parts.push(sql`d.id in ${f.documents}`);
   if (f.language) parts.push(sql`d.language = ${f.language}`);
   // A date "2013" is inside [2013-06, ...]: compare on the bound's precision.
@@ -33,9 +39,13 @@ export function filterConditions(f: Filters): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/** The group of documents whose source gives no actor type and who give none themselves. */
+export const NO_ACTOR_TYPE = '(no actor type)';
+
 /** The SQL expression that names a chunk's group. */
 export function groupKey(by: GroupBy): SQL {
   if (by === 'document') return sql`(d.id::text || ': ' || coalesce(d.title, d.file_name, 'untitled'))`;
   if (by === 'actor') return sql`coalesce(d.actor, src.name)`;
+  if (by === 'actor_type') return sql`coalesce(d.actor_type, src.actor_type, ${NO_ACTOR_TYPE})`;
   return sql`src.name`;
 }

@@ -5,13 +5,14 @@ import type { ScorerConfig } from '../scorers/types.ts';
 import { scorerByName, ScorerNameError } from '../scorers/index.ts';
 import type { Db } from '../../db/client.ts';
 import { poleIndex, selectAxes, type Axis } from '../../pipeline/axes.ts';
-import { checkSourcesKnown } from '../known-sources.ts';
+import { checkSourcesKnown } from '../sources.ts';
 import { compareGroupsOnAxis, DEFAULT_ITERATIONS, DEFAULT_SEED, type Comparison } from './compare.ts';
 import { evidenceFor, type EvidencePassage } from './evidence.ts';
 import { resolveScope } from './resolve.ts';
 import { filtersSchema, GROUP_BY, idSchema } from './selection.ts';
 import type { NearestSearch } from './nearest.ts';
 import { similarPassages, type SimilarPassage } from './similar.ts';
+import { canonicalNames } from '../sources.ts';
 
 // A scorer name ("nli", "lexicon", "trained:dev"), checked against app/scorers when resolved
 // (ScorerNameError lists the known ones); absent: STANCE_SCORER, else the best scorer with scores.
@@ -93,7 +94,9 @@ export async function runEvidence(env: QueryEnv, raw: EvidenceParams): Promise<{
   poleIndex(axis as Axis, p.pole);
   await checkSourcesKnown(env.db, [p.source]);
   const scope = await resolveScope(env.db, env.config, axis as Axis, p.scorer);
-  return { axis: p.axis, pole: p.pole, source: p.source, scorer: scope.scorer.key, passages: await evidenceFor(env.db, scope, p.source, p.pole, p.limit) };
+  // An alias names its source's passages; the answer names the canonical source.
+  const [source = p.source] = await canonicalNames(env.db, [p.source]);
+  return { axis: p.axis, pole: p.pole, source, scorer: scope.scorer.key, passages: await evidenceFor(env.db, scope, source, p.pole, p.limit) };
 }
 
 /** The nearest stored passages to a text or a chunk, with their stance on every axis. */

@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ingestDocuments, type IngestInput, type IngestOutcome } from '../../app/ingest.ts';
 import { resolveManifestFile } from '../../app/manifest-files.ts';
+import { recordAliases, type AliasOutcome } from '../../app/sources.ts';
 import { ManifestError, parseManifest, type ManifestDefaults } from '../../pipeline/manifest.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { withDatabase } from '../context.ts';
@@ -66,12 +67,14 @@ export function registerIngest(program: Command): void {
         },
       }));
       const early: IngestOutcome[] = [];
+      let aliases: Record<string, string> = {};
       if (flags.manifest) {
         // Metadata flags given with --manifest fill in what an entry leaves out (its own values win).
         const defaults = { source: flags.source, actor: flags.actor, actor_type: flags.actorType, title: flags.title, date: flags.date, url: flags.url, language: flags.lang, kind: flags.kind };
         const read = await readManifest(flags.manifest, flags.allowOutsideManifestDir === true, defaults);
         inputs.push(...read.inputs);
         early.push(...read.failures);
+        aliases = read.aliases;
       }
       const config = loadConfig();
       if (config.redisUrl && !config.databaseUrl && flags.process !== false) {
@@ -80,7 +83,9 @@ export function registerIngest(program: Command): void {
       }
       const { outcomes, failedProcessing } = await withDatabase(async (database) => {
         const stored = [...early, ...(await ingestDocuments(database.db, inputs, { maxDocBytes: config.maxDocBytes }))];
-        report(stored, flags.json === true);
+        // After the documents: an alias is recorded for a canonical source that now exists.
+        const aliasOutcomes = await recordAliases(database.db, aliases);
+        report(stored, aliasOutcomes, flags.json === true);
         if (flags.process === false) return { outcomes: stored, failedProcessing: 0 };
         const created = stored.flatMap((o) => (o.status === 'created' ? [o.documentId] : []));
         if (config.redisUrl) {
@@ -96,14 +101,18 @@ export function registerIngest(program: Command): void {
     });
 }
 
-async function readManifest(path: string, allowOutside: boolean, defaults: ManifestDefaults): Promise<{ inputs: IngestInput[]; failures: IngestOutcome[] }> {
+async function readManifest(
+  path: string,
+  allowOutside: boolean,
+  defaults: ManifestDefaults,
+): Promise<{ inputs: IngestInput[]; failures: IngestOutcome[]; aliases: Record<string, string> }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new ManifestError(`${path}: cannot read the manifest (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   }
-  const { entries, errors } = parseManifest(text, path, defaults);
+  const { entries, errors, aliases } = parseManifest(text, path, defaults);
   const base = dirname(resolve(path));
   const inputs: IngestInput[] = [];
   const failures: IngestOutcome[] = errors.map((e) => ({
@@ -117,30 +126,41 @@ async function readManifest(path: string, allowOutside: boolean, defaults: Manif
     if (resolved.ok) inputs.push({ file: relative(process.cwd(), resolved.path), meta: e.meta });
     else failures.push({ file: e.file, status: 'failed', problem: 'outside-manifest-dir', message: `${path} ${e.where}: ${resolved.message}` });
   }
-  return { inputs, failures };
+  return { inputs, failures, aliases };
 }
 
 /** An outcome as the JSON answer spells it (snake_case, like every JSON answer). */
 function outcomeJson(o: IngestOutcome): Record<string, unknown> {
-  if (o.status === 'created') return { file: o.file, status: o.status, document_id: o.documentId, source: o.source, bytes: o.bytes, removed_lines: o.removedLines };
+  if (o.status === 'created') return { file: o.file, status: o.status, document_id: o.documentId, source: o.source, bytes: o.bytes, removed_lines: o.removedLines, ...(o.notes ? { notes: o.notes } : {}) };
   if (o.status === 'duplicate') return { file: o.file, status: o.status, document_id: o.documentId, source: o.source };
   return { file: o.file, status: o.status, problem: o.problem, message: o.message };
 }
 
-function report(outcomes: IngestOutcome[], json: boolean): void {
+function report(outcomes: IngestOutcome[], aliases: AliasOutcome[], json: boolean): void {
   const summary = {
     created: outcomes.filter((o) => o.status === 'created').length,
     duplicate: outcomes.filter((o) => o.status === 'duplicate').length,
     failed: outcomes.filter((o) => o.status === 'failed').length,
   };
   if (json) {
-    printJson({ summary, results: outcomes.map(outcomeJson) });
+    printJson({ summary, results: outcomes.map(outcomeJson), ...(aliases.length ? { aliases } : {}) });
     return;
   }
   for (const o of outcomes) {
-    if (o.status === 'created') say(`created    document ${o.documentId} (${o.source}) from ${o.file}`);
-    else if (o.status === 'duplicate') say(`duplicate  ${o.file}: duplicate of document ${o.documentId} (${o.source}); nothing created`);
-    else say(`failed     ${o.file}: ${o.message}`);
+    if (o.status === 'created') {
+      say(`created    document ${o.documentId} (${o.source}) from ${o.file}`);
+      for (const note of o.notes ?? []) say(`           note: ${note}`);
+    } else if (o.status === 'duplicate') {
+      say(`duplicate  ${o.file}: duplicate of document ${o.documentId} (${o.source}); nothing created`);
+    } else {
+      say(`failed     ${o.file}: ${o.message}`);
+    }
+  }
+  for (const a of aliases) {
+    if (a.action === 'added') say(`alias      "${a.alias}" -> ${a.source}`);
+    else if (a.action === 'renamed') say(`renamed    source "${a.alias}" to ${a.source} (the old name is now an alias)`);
+    else if (a.action === 'merged') say(`merged     source "${a.alias}" into ${a.source} (${a.documents_moved} document(s) moved; the name is now an alias)`);
+    else if (a.action === 'skipped') say(`alias      skipped: ${a.reason}`);
   }
   say(`${summary.created} created, ${summary.duplicate} duplicate${summary.duplicate === 1 ? '' : 's'}, ${summary.failed} failed`);
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { inArray } from 'drizzle-orm';
 import { documents } from '../../db/schema/index.ts';
-import { ConfigError } from '../../config/config.ts';
+import { documentIdArgs } from '../options.ts';
 import { withDatabase } from '../context.ts';
 import { printJson, say } from '../output.ts';
 import { processQueuedInline, requeueForWorkers } from '../process-after-ingest.ts';
@@ -15,11 +15,7 @@ export function registerRetry(program: Command): void {
     .argument('<document-id...>', 'document ids (see `stance status`)')
     .option('--json', 'print what was done per document as JSON')
     .action(async (args: string[], opts: { json?: boolean }) => {
-      const ids = args.map((a) => {
-        const n = Number(a);
-        if (!Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647) throw new ConfigError(`"${a}" is not a document id (a whole number from 1, as \`stance status\` shows)`);
-        return n;
-      });
+      const ids = documentIdArgs(args);
       await withDatabase(async (database, config) => {
         const rows = await database.db.select({ id: documents.id, status: documents.status }).from(documents).where(inArray(documents.id, ids));
         const status = new Map(rows.map((r) => [r.id, r.status]));

@@ -8,7 +8,7 @@ import { createApp } from '../../server/app.ts';
 import { serverNearest } from '../../app/compare/nearest.ts';
 import { startServer, type RunningServer } from '../../server/listen.ts';
 import { say } from '../output.ts';
-import { queueDocuments } from '../process-after-ingest.ts';
+import { queueDocuments, removeJobsOfDeleted } from '../process-after-ingest.ts';
 import { queryEnvFor } from '../query-env.ts';
 
 /** True for hosts only this machine can reach: localhost, 127.0.0.0/8, ::1. */
@@ -50,7 +50,8 @@ export function registerServe(program: Command): void {
         if (enqueue) await enqueue([]);
         // similar: pgvector when the database has it, else the embeddings held in memory (app/compare/nearest.ts).
         const nearest = await serverNearest(database.db);
-        const app = createApp({ env: { ...queryEnvFor(database, config), nearest }, config, enqueue, logger });
+        const removeJobs = config.redisUrl ? (docs: { id: number; queue_attempt: number }[]) => removeJobsOfDeleted(config, database.db, docs) : undefined;
+        const app = createApp({ env: { ...queryEnvFor(database, config), nearest }, config, enqueue, removeJobs, logger });
         try {
           server = await startServer(app, { host, port });
         } catch (err) {

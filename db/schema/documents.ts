@@ -13,6 +13,8 @@ export const documents = pgTable(
     contentHash: text('content_hash').notNull().unique(),
     title: text('title'),
     actor: text('actor'),
+    // This document's actor type; null: the source's (sources.actor_type) applies.
+    actorType: text('actor_type'),
     // ISO date text (YYYY, YYYY-MM or YYYY-MM-DD): policy texts are often dated only by year.
     date: text('date'),
     url: text('url'),
@@ -29,6 +31,7 @@ export const documents = pgTable(
     // never meets a finished or failed job of an earlier one (re-queueing would be a silent no-op).
     queueAttempt: integer('queue_attempt').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // Set on every status change and metadata correction (`stance documents update`).
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('documents_source_idx').on(t.sourceId), index('documents_status_idx').on(t.status)],

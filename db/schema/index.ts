@@ -1,4 +1,5 @@
 export * from './sources.ts';
+export * from './source-aliases.ts';
 export * from './documents.ts';
 export * from './chunks.ts';
 export * from './models.ts';

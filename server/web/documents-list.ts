@@ -1,38 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
 
-// TODO(merge): GET /documents (list, paged) is being added to the API on another branch; this
-// query should become that one's app-layer function when both are merged.
-
-/** A document in the list, with how far it got: chunks stored, embedded and scored (by any scorer). */
-export interface DocumentRow {
-  id: number;
-  title: string | null;
-  source: string;
-  status: string;
-  date: string | null;
-  chunks: number;
-  embedded: number;
-  scored: number;
-  error: string | null;
-}
-
-/** One page of documents, newest first, optionally of one source, and the number there are in all. */
-export async function listDocuments(db: Db, opts: { source?: string; limit: number; offset: number }): Promise<{ total: number; rows: DocumentRow[] }> {
-  const where = opts.source === undefined ? sql`true` : sql`src.name = ${opts.source}`;
-  const rows = await queryRows<DocumentRow>(
-    db,
-    sql`select d.id, coalesce(d.title, d.file_name) as title, src.name as source, d.status, d.date, d.error,
-          (select count(*)::int from chunks c where c.document_id = d.id) as chunks,
-          (select count(distinct e.chunk_id)::int from embeddings e join chunks c on c.id = e.chunk_id where c.document_id = d.id) as embedded,
-          (select count(distinct s.chunk_id)::int from stance_scores s join chunks c on c.id = s.chunk_id where c.document_id = d.id) as scored
-        from documents d join sources src on src.id = d.source_id
-        where ${where} order by d.id desc limit ${opts.limit} offset ${opts.offset}`,
-  );
-  const [n] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from documents d join sources src on src.id = d.source_id where ${where}`);
-  return { total: n?.n ?? 0, rows };
-}
-
 /** A chunk of a document with every stored score of the scorer versions given (by scorer name). */
 export interface ChunkScores {
   id: number;

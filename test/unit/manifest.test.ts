@@ -39,3 +39,38 @@ describe('parseManifest', () => {
     expect(() => parseManifest('[]', 'm.json')).toThrow(/lists no documents/);
   });
 });
+
+describe('manifest aliases', () => {
+  it('reads a JSON alias map and files entries given under an alias with the canonical source', () => {
+    const m = parseManifest(
+      JSON.stringify({
+        aliases: { ITU: ['International Telecommunication Union', 'ITU'], 'Civil society': ['Access Now'] },
+        documents: [
+          { file: 'a.txt', source: 'International Telecommunication Union' },
+          { file: 'b.txt', source: 'Access Now', actor: 'Access Now' },
+          { file: 'c.txt', source: 'Someone else' },
+        ],
+      }),
+      'm.json',
+    );
+    expect(m.aliases).toEqual({ 'International Telecommunication Union': 'ITU', 'Access Now': 'Civil society' });
+    expect(m.entries.map((e) => e.meta.source)).toEqual(['ITU', 'Civil society', 'Someone else']);
+    expect(m.entries[1]?.meta.actor).toBe('Access Now');
+  });
+
+  it('reads alias lines of a JSON Lines manifest, wherever they stand', () => {
+    const text = ['{"file": "a.txt", "source": "Old name"}', '{"aliases": {"New": ["Old name"]}}', '{"aliases": {"New": ["Older name"], "Other": ["O"]}}'].join('\n');
+    const m = parseManifest(text, 'm.jsonl');
+    expect(m.aliases).toEqual({ 'Old name': 'New', 'Older name': 'New', O: 'Other' });
+    expect(m.entries.map((e) => e.meta.source)).toEqual(['New']);
+    expect(m.errors).toEqual([]);
+  });
+
+  it('refuses an alias of two sources, a chain, and a malformed map, naming the place', () => {
+    expect(() => parseManifest('{"aliases": {"A": ["x"], "B": ["x"]}}\n{"file": "a.txt", "source": "A"}', 'm.jsonl')).toThrow(/m\.jsonl line 1: "x" is an alias of both "A" and "B"/);
+    expect(() => parseManifest(JSON.stringify({ aliases: { A: ['B'], B: ['C'] }, documents: [{ file: 'a', source: 'A' }] }), 'm.json')).toThrow(/"B" is both a canonical name and an alias of "A"/);
+    expect(() => parseManifest(JSON.stringify({ aliases: ['A'], documents: [{ file: 'a', source: 'A' }] }), 'm.json')).toThrow(/aliases must be an object mapping a canonical source name to a list/);
+    expect(() => parseManifest(JSON.stringify({ aliases: { A: 'B' }, documents: [{ file: 'a', source: 'A' }] }), 'm.json')).toThrow(/"A" must map to a list of names/);
+    expect(() => parseManifest(JSON.stringify({ aliases: { A: ['x'.repeat(201)] }, documents: [{ file: 'a', source: 'A' }] }), 'm.json')).toThrow(/limit is 200/);
+  });
+});

@@ -2,7 +2,7 @@ import { DOCUMENT_STATUSES } from '../../../db/schema/index.ts';
 import { documentStatus } from '../../../app/status.ts';
 import { redactSecrets } from '../../../pipeline/redact.ts';
 import type { WebDeps } from '../deps.ts';
-import { listDocuments, type DocumentRow } from '../documents-list.ts';
+import { listDocuments, type DocumentRow } from '../../../app/documents.ts';
 import { html, type Html } from '../html.ts';
 import { layout, link, page } from '../layout.ts';
 
@@ -12,14 +12,14 @@ const PAGE_SIZE = 50;
 export async function documentsPage(deps: WebDeps, query: Record<string, string[]>): Promise<Html> {
   const source = query['source']?.find((v) => v !== '');
   const offset = Math.max(0, Math.floor(Number(query['offset']?.[0] ?? 0)) || 0);
-  const [list, bySource] = await Promise.all([listDocuments(deps.env.db, { ...(source !== undefined && { source }), limit: PAGE_SIZE, offset }), documentStatus(deps.env.db)]);
+  const [list, bySource] = await Promise.all([listDocuments(deps.env.db, { ...(source !== undefined && { sources: [source] }), limit: PAGE_SIZE, offset, newest_first: true }), documentStatus(deps.env.db)]);
   const sources = bySource.map((s) => s.source);
   const body = html`<section aria-labelledby="summary-h"><h2 id="summary-h">By source</h2>
 <table class="data" id="summary"><thead><tr><th scope="col">source</th><th scope="col">documents</th>${DOCUMENT_STATUSES.map((s) => html`<th scope="col">${s}</th>`)}</tr></thead>
 <tbody>${bySource.map((s) => html`<tr><th scope="row"><a href="${link('documents', { source: s.source })}">${s.source}</a></th><td class="num">${s.total}</td>${DOCUMENT_STATUSES.map((st) => html`<td class="num">${s.by_status[st]}</td>`)}</tr>`)}</tbody></table></section>
 <section aria-labelledby="list-h"><h2 id="list-h">Documents${source !== undefined ? html` of ${source} <small>(<a href="${page('documents')}">all sources</a>)</small>` : ''}</h2>
 <p id="refresh-note" class="meta" aria-live="polite"></p>
-${documentsTable(list.rows)}
+${documentsTable(list.documents)}
 <div class="pager">${offset > 0 ? html`<a href="${link('documents', { source, offset: Math.max(0, offset - PAGE_SIZE) })}">← newer</a>` : ''}<span>${list.total === 0 ? 'no documents' : `${offset + 1}–${Math.min(offset + PAGE_SIZE, list.total)} of ${list.total}`}</span>${
     offset + PAGE_SIZE < list.total ? html`<a href="${link('documents', { source, offset: offset + PAGE_SIZE })}">older →</a>` : ''
   }</div></section>

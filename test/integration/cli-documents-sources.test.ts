@@ -1,0 +1,200 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { repoPath } from '../helpers/paths.ts';
+import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
+
+const hasPostgres = await postgresAvailable();
+const STORES = ['pglite', 'postgres'] as const;
+
+/** The manifest's canonical sources, read from the file (not from a run). */
+function manifestSources(path: string): string[] {
+  const text = readFileSync(repoPath(path), 'utf8');
+  const rows = path.endsWith('.jsonl') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>) : ((JSON.parse(text) as { documents: Record<string, unknown>[] }).documents);
+  return rows.flatMap((r) => (typeof r.source === 'string' ? [r.source] : []));
+}
+
+// The commands on a small store, without processing (no model, no scorer): fast on both stores.
+// Each command is a process of its own (seconds each on a loaded machine): generous timeouts.
+describe.each(STORES)('stance documents and stance sources on %s', { timeout: 400_000 }, (kind) => {
+  const skip = kind === 'postgres' && !hasPostgres;
+  let env: Record<string, string>;
+  let dir: string;
+  let drop = async () => {};
+
+  beforeAll(async () => {
+    if (skip) return;
+    dir = mkdtempSync(join(tmpdir(), 'stance-docs-cli-'));
+    if (kind === 'postgres') {
+      const testDb = await createTestDatabase();
+      drop = testDb.drop;
+      env = { DATABASE_URL: testDb.url };
+      expect(runCli(['db', 'migrate'], env).code).toBe(0);
+    } else {
+      env = { STANCE_DATA_DIR: join(dir, 'store') };
+    }
+    writeFileSync(join(dir, 'a.txt'), 'The first text, about who governs the Internet.');
+    writeFileSync(join(dir, 'b.txt'), 'The second text, about security and rights online.');
+    writeFileSync(join(dir, 'c.txt'), 'The third text, filed under a long name.');
+    writeFileSync(
+      join(dir, 'm.jsonl'),
+      [
+        '{"aliases": {"Short": ["A long name of the short source"]}}',
+        '{"file": "a.txt", "source": "Short", "actor_type": "state", "date": "2013"}',
+        '{"file": "b.txt", "source": "A long name of the short source", "actor_type": "industry", "title": "Second"}',
+        '{"file": "c.txt", "source": "Other", "title": "Thrid"}',
+      ].join('\n'),
+    );
+    const r = runCli(['ingest', '--manifest', join(dir, 'm.jsonl'), '--no-process', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+  }, 120_000);
+  afterAll(async () => {
+    if (skip) return;
+    await drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(skip)('ingest files an alias under its canonical source and notes a differing actor type', () => {
+    const r = runCli(['sources', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      sources: [
+        { name: 'Other', actor_type: null, documents: 1, aliases: [] },
+        { name: 'Short', actor_type: 'state', documents: 2, aliases: ['A long name of the short source'] },
+      ],
+    });
+    const text = runCli(['sources'], env);
+    expect(text.stdout).toMatch(/^Short\s+2\s+state\s+A long name of the short source$/m);
+  });
+
+  it.skipIf(skip)('lists documents with filters and pages, as a table and as JSON', () => {
+    const all = JSON.parse(runCli(['documents', '--json'], env).stdout) as { total: number; documents: { id: number; source: string; actor_type: string | null; status: string }[] };
+    expect(all.total).toBe(3);
+    expect(all.documents.map((d) => [d.source, d.actor_type, d.status])).toEqual([
+      ['Short', 'state', 'queued'],
+      ['Short', 'industry', 'queued'],
+      ['Other', null, 'queued'],
+    ]);
+    const page = JSON.parse(runCli(['documents', '--source', 'A long name of the short source', '--limit', '1', '--offset', '1', '--json'], env).stdout) as { total: number; documents: { title: string }[] };
+    expect(page.total).toBe(2);
+    expect(page.documents.map((d) => d.title)).toEqual(['Second']);
+    const table = runCli(['documents', '--limit', '2'], env);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('1-2 of 3 document(s); next page: --offset 2');
+    const bad = runCli(['documents', '--status', 'lost'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/status/);
+  });
+
+  it.skipIf(skip)('corrects metadata, validates it like ingest, and can clear a field', () => {
+    const id = (JSON.parse(runCli(['documents', '--source', 'Other', '--json'], env).stdout) as { documents: { id: number }[] }).documents[0]!.id;
+    const r = runCli(['documents', 'update', String(id), '--title', 'Third', '--date', '2014-05', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { document: { title: string; date: string; updated_at: string }; changed: string[] };
+    expect(out.changed).toEqual(['title', 'date']);
+    expect(out.document).toMatchObject({ title: 'Third', date: '2014-05' });
+    const cleared = runCli(['documents', 'update', String(id), '--clear', 'date'], env);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(cleared.stderr).toMatch(new RegExp(`updated document ${id}: date \\(updated_at `));
+    const bad = runCli(['documents', 'update', String(id), '--date', '2013-13-01'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/month 13 does not exist/);
+    const none = runCli(['documents', 'update', '99999', '--title', 'x'], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('document 99999 does not exist');
+    expect(runCli(['documents', 'update', 'abc', '--title', 'x'], env).code).toBe(2);
+  });
+
+  it.skipIf(skip)('renames and merges sources', () => {
+    const renamed = runCli(['sources', 'rename', 'Other', 'Others', '--json'], env);
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(JSON.parse(renamed.stdout)).toEqual({ from: 'Other', to: 'Others', aliases: ['Other'] });
+    const merged = runCli(['sources', 'merge', 'Others', 'Short'], env);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).toContain('merged "Others" into "Short": 1 document(s) moved');
+    const sources = JSON.parse(runCli(['sources', '--json'], env).stdout) as { sources: { name: string; aliases: string[]; documents: number }[] };
+    expect(sources.sources).toEqual([{ name: 'Short', actor_type: 'state', documents: 3, aliases: ['A long name of the short source', 'Other', 'Others'] }]);
+    const unknown = runCli(['sources', 'merge', 'Nobody', 'Short'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown source "Nobody"; known sources: Short');
+  });
+
+  it.skipIf(skip)('deletes documents, with a dry run first, and exits 1 for an id that does not exist', () => {
+    const ids = (JSON.parse(runCli(['documents', '--json'], env).stdout) as { documents: { id: number }[] }).documents.map((d) => d.id);
+    const dry = runCli(['documents', 'delete', String(ids[0]), '--dry-run', '--json'], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, deleted: [{ id: ids[0], chunks: 0, embeddings: 0, stance_scores: 0 }], not_found: [] });
+    expect((JSON.parse(runCli(['documents', '--json'], env).stdout) as { total: number }).total).toBe(3);
+    const del = runCli(['documents', 'delete', String(ids[0]), '99999'], env);
+    expect(del.code).toBe(1);
+    expect(del.stderr).toContain(`deleted document ${ids[0]} (Short`);
+    expect(del.stderr).toContain('document 99999 does not exist');
+    expect((JSON.parse(runCli(['documents', '--json'], env).stdout) as { documents: { id: number }[] }).documents.map((d) => d.id)).toEqual(ids.slice(1));
+    expect(runCli(['documents', 'delete', '0'], env).code).toBe(2);
+  });
+});
+
+// The acceptance of issue 11: the seeds plus the corpus compare as at most 15 readable source groups.
+describe('seeds plus corpus, compared by source', { timeout: 400_000 }, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stance-corpus-'));
+  const modelsDir = mkdtempSync(join(tmpdir(), 'stance-no-models-'));
+  // No model loads (an empty STANCE_MODELS_DIR): documents are scored by the model-free scorers.
+  const env = { STANCE_DATA_DIR: dataDir, STANCE_MODELS_DIR: modelsDir, STANCE_SCORER: '', STANCE_LEXICON_FILE: '' };
+  beforeAll(() => {
+    for (const manifest of ['seeds/manifest.json', 'seeds/corpus/manifest.jsonl']) {
+      const r = runCli(['ingest', '--manifest', manifest], env);
+      expect(r.code, r.stderr).toBe(0);
+    }
+  }, 400_000);
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(modelsDir, { recursive: true, force: true });
+  });
+
+  it('gives at most 15 groups, named as the manifests name their canonical sources, the seed names kept', () => {
+    const r = runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout) as { by: string; groups: { key: string; n_chunks: number }[]; pairs: unknown[]; pairs_omitted?: string };
+    const keys = c.groups.map((g) => g.key).sort();
+    const expected = [...new Set([...manifestSources('seeds/manifest.json'), ...manifestSources('seeds/corpus/manifest.jsonl')])].sort();
+    expect(keys).toEqual(expected);
+    expect(keys.length).toBeLessThanOrEqual(15);
+    expect(keys).toEqual(expect.arrayContaining(['ITU', 'ICT4Peace Foundation', 'Cuba forum']));
+    for (const k of keys) expect(k.length, k).toBeLessThanOrEqual(30);
+    // Few enough groups for every pair to be shown.
+    expect(c.pairs_omitted).toBeUndefined();
+    expect(c.pairs).toHaveLength((keys.length * (keys.length - 1)) / 2);
+  });
+
+  it('keeps the detailed names as actors, and groups by actor type with one vocabulary', () => {
+    const byActor = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--by', 'actor', '--json'], env).stdout) as { groups: { key: string }[] };
+    expect(byActor.groups.map((g) => g.key)).toEqual(expect.arrayContaining(['Microsoft', 'Russian Federation – President Vladimir Putin']));
+    const byType = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--by', 'actor_type', '--json'], env).stdout) as { by: string; groups: { key: string }[] };
+    expect(byType.by).toBe('actor_type');
+    expect(byType.groups.map((g) => g.key).sort()).toEqual(['civil society', 'industry', 'intergovernmental', 'multistakeholder', 'state', 'technical community']);
+    // map groups the same way (one grouping, in the compare query layer).
+    const svg = join(dataDir, 'types.svg');
+    const map = runCli(['map', '--out', svg, '--by', 'actor_type', '--scorer', 'lexicon', '--json'], env);
+    expect(map.code, map.stderr).toBe(0);
+    expect((JSON.parse(map.stdout) as { groups: { key: string }[] }).groups.map((g) => g.key).sort()).toEqual(byType.groups.map((g) => g.key).sort());
+  });
+});
+
+describe('help', { timeout: 400_000 }, () => {
+  it('prints help for the documents and sources commands and their subcommands', () => {
+    const cases: [string[], RegExp][] = [
+      [['documents'], /--status <status>[\s\S]*--offset <n>/],
+      [['documents', 'update'], /--actor-type <type>[\s\S]*--clear <fields\.\.\.>/],
+      [['documents', 'delete'], /--dry-run/],
+      [['sources'], /merge[\s\S]*rename/],
+      [['sources', 'merge'], /Usage: stance sources merge \[options\] <from> <into>/],
+    ];
+    for (const [cmd, expected] of cases) {
+      const r = runCli([...cmd, '--help'], {});
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(expected);
+    }
+  });
+});
