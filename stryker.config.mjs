@@ -1,0 +1,25 @@
+// Mutation testing of the statistical core and the scorers (issue 14). Run through
+// `npm run test:mutation [scope...]` (test/mutation/run.mjs), which sets STRYKER_SCOPE per run.
+import { currentScope } from './test/mutation/scopes.mjs';
+
+const scope = currentScope();
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  // Runs only the scope's unit test files (vitest.mutation.config.ts reads the same STRYKER_SCOPE).
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  mutate: scope.mutate,
+  coverageAnalysis: 'perTest',
+  // Two cores shared with other work: at most two test processes; STRYKER_CONCURRENCY=1 on a busy machine.
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
+  // Generous: the machine may be loaded, and a timeout is scored as a kill, not a survivor.
+  timeoutMS: 60_000,
+  timeoutFactor: 3,
+  ignorePatterns: ['reports', '.stance', 'coverage'],
+  tempDirName: '.stryker-tmp',
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${scope.name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${scope.name}.json` },
+  thresholds: { high: 90, low: 80, break: null },
+};

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+// @ts-expect-error: a plain .mjs module shared with stryker.config.mjs; it has no type declarations.
+import { currentScope } from './test/mutation/scopes.mjs';
+
+// Vitest as Stryker runs it: only the unit test files of the scope being mutated, one file at a
+// time (Stryker runs its own test processes in parallel).
+export default defineConfig({
+  test: {
+    include: (currentScope() as { tests: string[] }).tests,
+    pool: 'forks',
+    maxWorkers: 1,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
