@@ -9,7 +9,8 @@ export default defineConfig({
     include: (currentScope() as { tests: string[] }).tests,
     pool: 'forks',
     maxWorkers: 1,
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Instrumented code runs the resampling loops many times slower than plain code.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
   },
 });
