@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadThresholdProfile, scoringSettingsWithProfile } from '../../app/eval-threshold-profiles.ts';
+import { loadThresholdProfile, saveThresholdProfile, scoringSettingsWithProfile, type NewThresholdProfile } from '../../app/eval-threshold-profiles.ts';
 import { openDatabase } from '../../db/client.ts';
 import { chooseTemperature, fitThresholds, MIN_NLL_GAIN } from '../../eval/calibration.ts';
 import { labelProbabilities, meanNegativeLogLikelihood } from '../../eval/label-probabilities.ts';
@@ -74,10 +74,16 @@ describe('fitting thresholds and temperatures', () => {
   });
 });
 
-// One data dir for the CLI tests of this file.
-const dataDir = mkdtempSync(join(tmpdir(), 'stance-calibrate-'));
-const env = { STANCE_DATA_DIR: dataDir, STANCE_THRESHOLD_PROFILE: '', STANCE_AXES_FILE: '', ...TINY_MODEL_ENV };
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// Each CLI test its own data dir (its own embedded store), so no test sees another's profiles.
+const dataDirs: string[] = [];
+afterAll(() => {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+});
+function freshStore(): { dataDir: string; env: Record<string, string> } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stance-calibrate-'));
+  dataDirs.push(dataDir);
+  return { dataDir, env: { STANCE_DATA_DIR: dataDir, STANCE_THRESHOLD_PROFILE: '', STANCE_AXES_FILE: '', ...TINY_MODEL_ENV } };
+}
 const GOLD = repoPath('eval/gold.jsonl');
 const goldLines = (): string[] => readFileSync(GOLD, 'utf8').split('\n').filter((l) => l.trim() !== '');
 
@@ -85,6 +91,7 @@ type Confusion = { labels: string[]; matrix: number[][] };
 
 describe('stance eval calibrate', () => {
   it('refuses to fit on test items, and on a set without dev items', () => {
+    const { dataDir, env } = freshStore();
     const r = runCli(['eval', 'calibrate', '--set', GOLD, '--split', 'test'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/fits on the dev split only and refuses --split test/);
@@ -93,10 +100,10 @@ describe('stance eval calibrate', () => {
     const t = runCli(['eval', 'calibrate', '--set', testOnly], env);
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(/has no dev items/);
-    // Nothing was stored: the next test finds its own profile the only one.
   });
 
   it('stores a profile that changes the labels; eval with the profile gives the "after" numbers', async () => {
+    const { dataDir, env } = freshStore();
     const c = runCli(['eval', 'calibrate', '--set', GOLD, '--name', 'fitted', '--json'], env);
     expect(c.stderr).not.toContain('unexpected error');
     expect(c.code).toBe(0);
@@ -144,7 +151,25 @@ describe('stance eval calibrate', () => {
     }
   }, 240_000); // two CLI runs that score all 373 gold items with the tiny models
 
-  it('refuses an existing name without --replace, and an unknown --profile', () => {
+  it('refuses an existing name without --replace, and an unknown --profile', async () => {
+    // A stored profile named "fitted", written directly: the refusal comes before any fitting.
+    const { dataDir, env } = freshStore();
+    const database = await openDatabase({ dataDir });
+    try {
+      const axes = loadAxesFile();
+      await saveThresholdProfile(database.db, {
+        name: 'fitted',
+        scorer: 'nli',
+        axes: Object.fromEntries(axes.map((a) => [a.slug, { ...a.thresholds, temperature: 1 }])),
+        axisVersions: Object.fromEntries(axes.map((a) => [a.slug, a.version])),
+        models: {} as NewThresholdProfile['models'],
+        setHash: 'test',
+        setFile: 'test.jsonl',
+        fit: {},
+      });
+    } finally {
+      await database.close();
+    }
     const again = runCli(['eval', 'calibrate', '--set', GOLD, '--name', 'fitted'], env);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/profile named "fitted" exists already/);
@@ -152,5 +177,5 @@ describe('stance eval calibrate', () => {
     const missing = runCli(['eval', '--set', GOLD, '--profile', 'missing'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no threshold profile named "missing"/);
-  });
+  }, 240_000); // opens a store and runs the CLI twice: slow on a loaded machine
 });
