@@ -4,6 +4,7 @@ export const SCOPES = {
   stats: {
     mutate: ['pipeline/stats/**/*.ts'],
     tests: [
+      'test/unit/stats-boundaries.test.ts',
       'test/unit/stats-difference.test.ts',
       'test/unit/stats-labels.test.ts',
       'test/unit/stats-large-sample.test.ts',
