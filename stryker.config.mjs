@@ -18,7 +18,11 @@ export default {
   timeoutMS: Number(process.env.STRYKER_TIMEOUT_MS ?? 10_000),
   timeoutFactor: 2,
   ignorePatterns: ['reports', '.stance', 'coverage'],
-  tempDirName: '.stryker-tmp',
+  // Reuses the results of mutants whose code and covering tests did not change since the last run
+  // (reports/mutation/<scope>.incremental.json); `npm run test:mutation -- --force` tests every mutant again.
+  incremental: true,
+  incrementalFile: `reports/mutation/${scope.name}.incremental.json`,
+  tempDirName: `.stryker-tmp/${scope.name}`,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${scope.name}.html` },
   jsonReporter: { fileName: `reports/mutation/${scope.name}.json` },
