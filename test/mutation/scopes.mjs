@@ -6,6 +6,7 @@ export const SCOPES = {
     tests: [
       'test/unit/stats-boundaries.test.ts',
       'test/unit/stats-difference.test.ts',
+      'test/unit/stats-group-comparison.test.ts',
       'test/unit/stats-labels.test.ts',
       'test/unit/stats-large-sample.test.ts',
       'test/unit/stats-position.test.ts',
