@@ -7,8 +7,8 @@ const scope = currentScope();
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  // Runs only the scope's unit test files (vitest.mutation.config.ts reads the same STRYKER_SCOPE).
-  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  // Runs only the scope's unit test files (vitest.mutation.config.mjs reads the same STRYKER_SCOPE).
+  vitest: { configFile: 'vitest.mutation.config.mjs', related: false },
   mutate: scope.mutate,
   coverageAnalysis: 'perTest',
   // Two cores shared with other work: at most two test processes; STRYKER_CONCURRENCY=1 on a busy machine.

@@ -1,12 +1,11 @@
 import { defineConfig } from 'vitest/config';
-// @ts-expect-error: a plain .mjs module shared with stryker.config.mjs; it has no type declarations.
 import { currentScope } from './test/mutation/scopes.mjs';
 
 // Vitest as Stryker runs it: only the unit test files of the scope being mutated, one file at a
 // time (Stryker runs its own test processes in parallel).
 export default defineConfig({
   test: {
-    include: (currentScope() as { tests: string[] }).tests,
+    include: currentScope().tests,
     pool: 'forks',
     maxWorkers: 1,
     // Instrumented code runs the resampling loops many times slower than plain code.
