@@ -15,7 +15,7 @@ export default {
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   // A mutant that runs this much longer than the unmutated tests is scored as a timeout (a kill):
   // mostly endless loops (a redraw that can never succeed). Raise it on a very loaded machine.
-  timeoutMS: Number(process.env.STRYKER_TIMEOUT_MS ?? 10_000),
+  timeoutMS: Number(process.env.STRYKER_TIMEOUT_MS ?? 5_000),
   timeoutFactor: 2,
   ignorePatterns: ['reports', '.stance', 'coverage'],
   // Reuses the results of mutants whose code and covering tests did not change since the last run

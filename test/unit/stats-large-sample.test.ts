@@ -84,12 +84,12 @@ describe('large-sample equivalents of the resampling procedures', () => {
   });
 
   it('the normal permutation p-value agrees with the Monte Carlo permutation test', () => {
-    // Groups of 200 with p-values away from 0 and 1 (about 0.20, 0.27 and 0.34), where halving or
+    // Groups of 150 with p-values away from 0 and 1 (about 0.46 and 0.31), where halving or
     // doubling the variance would move p by 0.1 or more; Monte Carlo error at 2000 relabellings is about 0.01.
     // (Small enough to run instrumented under Stryker; the exact-variance test above pins the formula.)
-    for (const [shift, seed] of [[0.02, 5], [0.04, 6], [0.03, 9]] as const) {
-      const a = synthetic(200, 0, seed);
-      const b = synthetic(200, shift, seed + 100);
+    for (const [shift, seed] of [[0.02, 5], [0.03, 9]] as const) {
+      const a = synthetic(150, 0, seed);
+      const b = synthetic(150, shift, seed + 100);
       const mc = compareGroups(a, b, { seed: 1, permutations: 2000, iterations: 1 });
       if (mc.status !== 'ok') throw new Error('expected ok');
       expect(mc.pValue).toBeGreaterThan(0.05);
