@@ -20,6 +20,7 @@ export const SCOPES = {
       'test/unit/eval-metrics-bootstrap.test.ts',
       'test/unit/eval-metrics-classification.test.ts',
       'test/unit/eval-metrics-ece.test.ts',
+      'test/unit/eval-metrics-edges.test.ts',
     ],
   },
   eval: {
