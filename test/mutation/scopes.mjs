@@ -25,7 +25,7 @@ export const SCOPES = {
   },
   eval: {
     mutate: ['eval/agreement.ts', 'eval/calibration.ts', 'pipeline/stance-score.ts'],
-    tests: ['test/unit/eval-run-agreement.test.ts', 'test/unit/eval-run-calibrate.test.ts', 'test/unit/stance-score.test.ts'],
+    tests: ['test/unit/eval-run-agreement.test.ts', 'test/unit/eval-calibration.test.ts', 'test/unit/stance-score.test.ts'],
   },
   scorers: {
     // The pure scoring and feature code of the lexicon and trained scorers (not artifact I/O).
