@@ -17,7 +17,7 @@ export default {
   // mostly endless loops (a redraw that can never succeed). Raise it on a very loaded machine.
   timeoutMS: Number(process.env.STRYKER_TIMEOUT_MS ?? 5_000),
   timeoutFactor: 2,
-  ignorePatterns: ['reports', '.stance', 'coverage'],
+  ignorePatterns: ['reports', '.stance', 'coverage', '.stryker-tmp'],
   // Reuses the results of mutants whose code and covering tests did not change since the last run
   // (reports/mutation/<scope>.incremental.json); `npm run test:mutation -- --force` tests every mutant again.
   incremental: true,
