@@ -6,6 +6,7 @@ import { erfc, normalQuantile, twoSidedNormalP } from '../../pipeline/stats/norm
 import { bootstrapPositionCI, weightedPosition } from '../../pipeline/stats/position.ts';
 import { percentileInterval, quantileSorted } from '../../pipeline/stats/quantile.ts';
 import { countRelevant } from '../../pipeline/stats/relevance.ts';
+import { labelDistribution } from '../../pipeline/stats/labels.ts';
 
 // Edges of the statistical helpers: branches the larger tests never reach, each with a value
 // from tables or worked by hand.
@@ -88,6 +89,32 @@ describe('input checks name the input and the value', () => {
     expect(() => compareGroups(g, g, { seed: 1, relevanceThreshold: 1.1 })).toThrow('relevance threshold must be in (0, 1], got 1.1');
     expect(() => countRelevant([0.5], 0)).toThrow('relevance threshold must be in (0, 1], got 0');
     expect(() => bootstrapDifferenceCI(g, g, { seed: 1, level: 1 })).toThrow(StatsInputError);
+  });
+
+  it('names the group in every procedure, and checks both ends of each range', () => {
+    const bad = { scores: [0.1], relevances: [] };
+    expect(() => bootstrapDifferenceCI(bad, g, { seed: 1 })).toThrow('group a has 1 scores but 0 relevances');
+    expect(() => bootstrapDifferenceCI(g, bad, { seed: 1 })).toThrow('group b has 1 scores but 0 relevances');
+    expect(() => permutationPValue(bad, g, { seed: 1 })).toThrow('group a has 1 scores but 0 relevances');
+    expect(() => weightedPosition([-1.5], [1])).toThrow('group score[0] is -1.5, not in [-1, 1]');
+    expect(() => weightedPosition([0.5], [1.5])).toThrow('group relevance[0] is 1.5, not in [0, 1]');
+    let caught: unknown;
+    try {
+      weightedPosition([2], [1]);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as Error).name).toBe('StatsInputError');
+  });
+
+  it('names duplicate and unknown labels with the whole order', () => {
+    expect(() => labelDistribution([], ['a', 'b', 'a'])).toThrow('label order has duplicates: a, b, a');
+    expect(() => labelDistribution(['c'], ['a', 'b'])).toThrow('label[0] is "c", not one of: a, b');
+  });
+
+  it('compares groups with exactly the minimum of relevant chunks', () => {
+    const three = { scores: [0.1, 0.2, 0.3], relevances: [0.5, 0.5, 0.5] };
+    expect(compareGroups(three, three, { seed: 1, iterations: 10, permutations: 10 }).status).toBe('ok');
   });
 
   it('accepts the edges of the ranges', () => {

@@ -74,6 +74,24 @@ describe('compareManyGroups budgets', () => {
     expect(ci[1]).toBeCloseTo(diff + 1.959963985 * se, 8);
   });
 
+  it('spends the permutation budget on the smallest pairs first, and only on pairs that can be compared', () => {
+    // Pairs in query order: (a, c) of 40 chunks, (a, b) and (c, b) of 50. A budget of 40 + 50
+    // relabellings of ITER draws covers (a, c) and one pair of 50 (the first of the two, stable sort).
+    const r = compareManyGroups([a, c, b], { ...base, permutationBudget: 90 * ITER });
+    expect(r.pairs.map((p) => [p.a, p.b, p.status === 'ok' ? p.pMethod : null])).toEqual([['a', 'c', 'permutation'], ['a', 'b', 'permutation'], ['c', 'b', 'normal']]);
+    // Order matters: the small pair is listed last but budgeted first.
+    const last = compareManyGroups([b, a, c], { ...base, permutationBudget: 40 * ITER });
+    expect(last.pairs.map((p) => (p.status === 'ok' ? p.pMethod : null))).toEqual(['normal', 'normal', 'permutation']);
+    // A group with too few relevant chunks takes no budget: the remaining pair still gets the exact test.
+    const tiny = { key: 't', scores: [0.1, 0.2], relevances: [1, 1] };
+    const withTiny = compareManyGroups([tiny, a, c], { ...base, permutationBudget: 40 * ITER });
+    expect(withTiny.pairs.map((p) => [p.status, p.status === 'ok' ? p.pMethod : null])).toEqual([
+      ['too_few_relevant_chunks', null],
+      ['too_few_relevant_chunks', null],
+      ['ok', 'permutation'],
+    ]);
+  });
+
   it('reports groups and pairs with too few relevant chunks, with minRelevant as given', () => {
     const r = compareManyGroups([a, b], { ...base, minRelevant: 21 });
     const nA = a.relevances.filter((x) => x >= 0.5).length;
