@@ -79,8 +79,9 @@ describe('compareManyGroups budgets', () => {
     // relabellings of ITER draws covers (a, c) and one pair of 50 (the first of the two, stable sort).
     const r = compareManyGroups([a, c, b], { ...base, permutationBudget: 90 * ITER });
     expect(r.pairs.map((p) => [p.a, p.b, p.status === 'ok' ? p.pMethod : null])).toEqual([['a', 'c', 'permutation'], ['a', 'b', 'permutation'], ['c', 'b', 'normal']]);
-    // Order matters: the small pair is listed last but budgeted first.
-    const last = compareManyGroups([b, a, c], { ...base, permutationBudget: 40 * ITER });
+    // Order matters: the small pair is listed last but budgeted first; what is left (10 x ITER)
+    // fits no pair of 50, though taken in query order a pair of 50 would have fitted first.
+    const last = compareManyGroups([b, a, c], { ...base, permutationBudget: 50 * ITER });
     expect(last.pairs.map((p) => (p.status === 'ok' ? p.pMethod : null))).toEqual(['normal', 'normal', 'permutation']);
     // A group with too few relevant chunks takes no budget: the remaining pair still gets the exact test.
     const tiny = { key: 't', scores: [0.1, 0.2], relevances: [1, 1] };
