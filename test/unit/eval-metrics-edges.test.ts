@@ -108,10 +108,10 @@ describe('paired macro-F1 differences', () => {
       return percentileInterval(diffs, 0.9);
     };
     pairs.forEach((p, n) => {
-      const [i, j] = [[0, 1], [0, 2], [1, 2]][n]!;
-      expect(p.diff).toBeCloseTo(macroF1(gold, systems[i]![1], labels) - macroF1(gold, systems[j]![1], labels), 12);
-      expect(p.ci![0]).toBeCloseTo(byHand(i!, j!)![0], 12);
-      expect(p.ci![1]).toBeCloseTo(byHand(i!, j!)![1], 12);
+      const [i, j] = ([[0, 1], [0, 2], [1, 2]] as const)[n]!;
+      expect(p.diff).toBeCloseTo(macroF1(gold, systems[i][1], labels) - macroF1(gold, systems[j][1], labels), 12);
+      expect(p.ci![0]).toBeCloseTo(byHand(i, j)![0], 12);
+      expect(p.ci![1]).toBeCloseTo(byHand(i, j)![1], 12);
     });
   });
 });
