@@ -1,24 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadThresholdProfile, saveThresholdProfile, scoringSettingsWithProfile, type NewThresholdProfile } from '../../app/eval-threshold-profiles.ts';
 import { openDatabase } from '../../db/client.ts';
 import { loadAxesFile } from '../../pipeline/load-axes.ts';
 import { runCli } from '../helpers/cli.ts';
-import { TINY_MODEL_ENV } from '../helpers/models.ts';
+import { freshEvalStore } from '../helpers/eval-store.ts';
 import { repoPath } from '../helpers/paths.ts';
 
-// Each CLI test its own data dir (its own embedded store), so no test sees another's profiles.
-const dataDirs: string[] = [];
-afterAll(() => {
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-});
-function freshStore(): { dataDir: string; env: Record<string, string> } {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stance-calibrate-'));
-  dataDirs.push(dataDir);
-  return { dataDir, env: { STANCE_DATA_DIR: dataDir, STANCE_THRESHOLD_PROFILE: '', STANCE_AXES_FILE: '', ...TINY_MODEL_ENV } };
-}
+// Each test its own data dir (its own embedded store), so no test sees another's profiles.
+const freshStore = () => freshEvalStore('stance-calibrate-');
 const GOLD = repoPath('eval/gold.jsonl');
 const goldLines = (): string[] => readFileSync(GOLD, 'utf8').split('\n').filter((l) => l.trim() !== '');
 

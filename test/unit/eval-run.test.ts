@@ -1,22 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { countConfusion, metricsOfConfusion } from '../helpers/hand-metrics.ts';
-import { TINY_MODEL_ENV } from '../helpers/models.ts';
+import { freshEvalStore } from '../helpers/eval-store.ts';
 import { repoPath } from '../helpers/paths.ts';
 
 // Each test its own data dir (its own embedded store), so no test sees another's runs.
-const dataDirs: string[] = [];
-afterAll(() => {
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-});
-function freshStore(): { dataDir: string; env: Record<string, string> } {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stance-eval-'));
-  dataDirs.push(dataDir);
-  return { dataDir, env: { STANCE_DATA_DIR: dataDir, STANCE_THRESHOLD_PROFILE: '', STANCE_AXES_FILE: '', ...TINY_MODEL_ENV } };
-}
+const freshStore = () => freshEvalStore('stance-eval-');
 
 const GOLD = repoPath('eval/gold.jsonl');
 const goldLines = readFileSync(GOLD, 'utf8').split('\n').filter((l) => l.trim() !== '');
