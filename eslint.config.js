@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'db/migrations/**', '.stance/**', 'coverage/**', 'dist/**'] },
+  { ignores: ['node_modules/**', 'db/migrations/**', '.stance/**', 'coverage/**', 'dist/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

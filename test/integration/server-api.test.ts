@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { repoPath } from '../helpers/paths.ts';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { QueryEnv } from '../../app/compare/service.ts';
 import type { Db } from '../../db/client.ts';
 import { bodyLimitBytes, createApp } from '../../server/app.ts';
@@ -102,6 +102,27 @@ const expect400 = async (path: string, param?: string) => {
   if (param) expect(err.issues?.map((i) => i.path[0])).toContain(param);
   return err;
 };
+
+/**
+ * The query env on an empty store of its own, for a test that writes documents: the scored
+ * fixture the other tests read stays as built, whatever order the tests run in.
+ */
+async function ownStoreEnv(): Promise<QueryEnv> {
+  const tmp = await openTempPglite();
+  onTestFinished(() => tmp.cleanup());
+  return { ...env, db: tmp.database.db };
+}
+/** An app like the shared one (token, queue), on a store of its own. */
+async function ownStoreApp(): Promise<ReturnType<typeof createApp>> {
+  return createApp({
+    env: await ownStoreEnv(),
+    config: { apiToken: TOKEN, maxDocBytes: MAX_DOC_BYTES },
+    enqueue: (ids) => {
+      queued.push(ids);
+      return Promise.resolve();
+    },
+  });
+}
 
 // Relevance-weighted mean over a source's chunks, computed independently of the SQL.
 function expectedPosition(source: string, axis: string): number {
@@ -307,8 +328,13 @@ describe('documents', () => {
   });
 
   it('creates a document (201), queues it, shows it queued, and answers a duplicate with 200', async () => {
+    const own = await ownStoreApp();
+    const get = async (path: string) => {
+      const res = await own.request(path);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
     const before = queued.length;
-    const created = await post(doc);
+    const created = await post(doc, undefined, own);
     expect(created.status).toBe(201);
     const c = createdResponseSchema.parse(created.body);
     expect(c).toMatchObject({ status: 'queued', source: 'ICANN', processing: 'workers' });
@@ -321,19 +347,21 @@ describe('documents', () => {
     expect(d).toMatchObject({ id: c.id, source: 'ICANN', title: 'New speech', date: '2024-05', language: 'en', file_name: 'document.txt', format: 'text', status: 'queued', error: null, chunks: 0, scored_chunks: null });
 
     // Same text after normalization: nothing created.
-    const dup = await post({ ...doc, text: `  ${doc.text}\n`, source: 'Someone else' });
+    const dup = await post({ ...doc, text: `  ${doc.text}\n`, source: 'Someone else' }, undefined, own);
     expect(dup.status).toBe(200);
     expect(duplicateResponseSchema.parse(dup.body)).toEqual({ id: c.id, status: 'queued', source: 'ICANN', duplicate_of: c.id });
   });
 
   it('reads the format from format or file_name', async () => {
-    const md = await post({ text: '# Title\n\nSome **bold** words about the open Internet.', format: 'markdown', source: 'ISOC' });
+    const own = await ownStoreApp();
+    const get = async (path: string) => (await (await own.request(path)).json()) as Record<string, unknown>;
+    const md = await post({ text: '# Title\n\nSome **bold** words about the open Internet.', format: 'markdown', source: 'ISOC' }, undefined, own);
     expect(md.status).toBe(201);
-    expect(documentResponseSchema.parse((await get(`/documents/${md.body.id as number}`)).body)).toMatchObject({ format: 'markdown', file_name: 'document.md' });
-    const html = await post({ text: '<p>Rights matter online, for everyone.</p>', file_name: 'page.html', source: 'ISOC' });
+    expect(documentResponseSchema.parse(await get(`/documents/${md.body.id as number}`))).toMatchObject({ format: 'markdown', file_name: 'document.md' });
+    const html = await post({ text: '<p>Rights matter online, for everyone.</p>', file_name: 'page.html', source: 'ISOC' }, undefined, own);
     expect(html.status).toBe(201);
-    expect((await get(`/documents/${html.body.id as number}`)).body).toMatchObject({ format: 'html', file_name: 'page.html' });
-    const clash = await post({ text: 'x y z', file_name: 'page.html', format: 'text', source: 'ISOC' });
+    expect(await get(`/documents/${html.body.id as number}`)).toMatchObject({ format: 'html', file_name: 'page.html' });
+    const clash = await post({ text: 'x y z', file_name: 'page.html', format: 'text', source: 'ISOC' }, undefined, own);
     expect(clash.status).toBe(400);
     expect(clash.body.error).toMatch(/is html by its extension but format is text/);
   });
@@ -376,7 +404,7 @@ describe('documents', () => {
   });
 
   it('accepts writes without a token when none is configured, and leaves documents for `stance process` without a queue', async () => {
-    const open = createApp({ env, config: { apiToken: undefined, maxDocBytes: MAX_DOC_BYTES } });
+    const open = createApp({ env: await ownStoreEnv(), config: { apiToken: undefined, maxDocBytes: MAX_DOC_BYTES } });
     const r = await post({ text: 'An open API accepts this sentence.', source: 'ISOC' }, {}, open);
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ status: 'queued', processing: 'manual' });
@@ -386,7 +414,7 @@ describe('documents', () => {
     let fail = true;
     const ids: number[] = [];
     const flaky = createApp({
-      env,
+      env: await ownStoreEnv(),
       config: { apiToken: undefined, maxDocBytes: MAX_DOC_BYTES },
       enqueue: (x) => (fail ? Promise.reject(new Error('Redis down')) : (ids.push(...x), Promise.resolve())),
     });
@@ -429,8 +457,11 @@ describe('the rest', () => {
     expect(lines.join('')).toMatch(/disk on fire/);
   });
 
-  it('logs one structured line per request', () => {
-    const entries = logLines.map((l) => JSON.parse(l) as { msg: string; method?: string; path?: string; status?: number; ms?: number });
+  it('logs one structured line per request', async () => {
+    // Its own request: the log must not depend on which tests ran before.
+    const before = logLines.length;
+    expect((await get('/axes')).status).toBe(200);
+    const entries = logLines.slice(before).map((l) => JSON.parse(l) as { msg: string; method?: string; path?: string; status?: number; ms?: number });
     expect(entries.find((e) => e.msg === 'request' && e.path === '/axes')).toMatchObject({ method: 'GET', status: 200, ms: expect.any(Number) as number });
   });
 

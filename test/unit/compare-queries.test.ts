@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
 import { runCompare, runEvidence, runSimilar, type QueryEnv } from '../../app/compare/service.ts';
 import { exportCsv } from '../../app/compare/export.ts';
 import type { Comparison } from '../../app/compare/compare.ts';
@@ -116,8 +117,13 @@ describe('compare', () => {
 
   it('rejects an unknown axis, scorer or grouping', async () => {
     await expect(runCompare(env, { axis: 'nope' })).rejects.toThrow(/unknown axis "nope"; known axes: gov, sec/);
-    await expect(runCompare(env, { axis: 'gov', scorer: 'bayes' as never })).rejects.toThrow();
-    await expect(runCompare(env, { axis: 'gov', by: 'country' as never })).rejects.toThrow();
+    // Parameter validation (zod), the errors the HTTP layer turns into 400s naming the parameter.
+    const scorer = runCompare(env, { axis: 'gov', scorer: 'bayes' as never });
+    await expect(scorer).rejects.toThrow(ZodError);
+    await expect(scorer).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['scorer'], message: expect.stringMatching(/^unknown scorer "bayes"; known scorers: nli, prototype, lexicon/) as unknown })] });
+    const by = runCompare(env, { axis: 'gov', by: 'country' as never });
+    await expect(by).rejects.toThrow(ZodError);
+    await expect(by).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['by'], values: ['source', 'document', 'actor'] })] });
     await expect(runCompare(env, { axis: 'sec' })).resolves.toEqual([expect.objectContaining({ groups: [] })]);
   });
 });
@@ -138,7 +144,7 @@ describe('evidence', () => {
 
 describe('similar', () => {
   const all = () =>
-    (['A', 'B', 'C'] as const).flatMap((src, d) => vectors[src]!.map((v, i) => ({ id: fixture.documents[d]!.chunkIds[i]!, src, v: unit(v) })));
+    (['A', 'B', 'C'] as const).flatMap((src, d) => vectors[src]!.map((v, i) => ({ id: fixture.documents[d]!.chunkIds[i]!, src, i, v: unit(v) })));
   const cos = (a: number[], b: number[]) => a.reduce((n, x, i) => n + x * b[i]!, 0);
 
   it('finds the nearest chunks by exact cosine, excluding the query chunk', async () => {
@@ -147,7 +153,13 @@ describe('similar', () => {
     const r = await runSimilar(env, { chunk: q.id, limit: 4 });
     expect(r.passages.map((p) => p.chunk_id)).toEqual(expected.map((c) => c.id));
     r.passages.forEach((p, i) => expect(p.similarity).toBeCloseTo(cos(q.v, expected[i]!.v), 5));
-    expect(r.passages[0]!.stances.gov).toBeDefined();
+    // Each passage carries its own chunk's stance on every axis it was scored on (only gov here).
+    r.passages.forEach((p, k) => {
+      const { src, i } = expected[k]!;
+      const data = { A, B, C }[src];
+      const [score, relevance] = [data.scores[i]!, data.relevances[i]!];
+      expect(p.stances).toEqual({ gov: expect.objectContaining({ score: expect.closeTo(score, 6), relevance: expect.closeTo(relevance, 6), label: label(score, relevance) }) });
+    });
   });
 
   it('only looks at other sources when asked, and shows each passage with its stance', async () => {

@@ -60,13 +60,22 @@ describe('compareTaggings', () => {
   });
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'stance-agreement-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Each test writes the files it reads into a directory of its own.
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function taggingsDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stance-agreement-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'a.jsonl'), `${A.join('\n')}\n`);
+  writeFileSync(join(dir, 'b.jsonl'), `${B.join('\n')}\n`);
+  return dir;
+}
 
 describe('stance eval agreement', () => {
   it('prints the same comparison from two files, as JSON and as tables', () => {
-    writeFileSync(join(dir, 'a.jsonl'), `${A.join('\n')}\n`);
-    writeFileSync(join(dir, 'b.jsonl'), `${B.join('\n')}\n`);
+    const dir = taggingsDir();
     const env = { STANCE_DATA_DIR: dir, STANCE_AXES_FILE: '' };
     const json = runCli(['eval', 'agreement', join(dir, 'a.jsonl'), join(dir, 'b.jsonl'), '--json'], env);
     expect(json.code).toBe(0);
@@ -83,6 +92,7 @@ describe('stance eval agreement', () => {
   });
 
   it('stops at a bad line of either file with its line number', () => {
+    const dir = taggingsDir();
     writeFileSync(join(dir, 'bad.jsonl'), `${A[0]}\n${item('p2', 'sovereignty', 'freedom')}\n`);
     const r = runCli(['eval', 'agreement', join(dir, 'a.jsonl'), join(dir, 'bad.jsonl')], { STANCE_DATA_DIR: dir, STANCE_AXES_FILE: '' });
     expect(r.code).toBe(2);

@@ -8,6 +8,7 @@ import { readLexiconFile } from '../../eval/baselines/lexicon-file.ts';
 import { filterSplit, parseGoldSet } from '../../eval/gold-set.ts';
 import { loadAxesFile } from '../../pipeline/load-axes.ts';
 import type { NliModel } from '../../pipeline/models.ts';
+import { countConfusion, metricsOfConfusion } from '../helpers/hand-metrics.ts';
 import { repoPath } from '../helpers/paths.ts';
 import { tinyModelSpec } from '../helpers/models.ts';
 
@@ -79,13 +80,33 @@ describe('scoring gold items without storing them', () => {
       bootstrap: { replicates: 200, seed: 7, level: 0.95 },
     });
     expect(evaluation.results.map((r) => r.scorer)).toEqual(['nli', 'prototype']);
-    for (const { report } of evaluation.results) {
+    const texts = items.map((i) => i.text);
+    const dev = filterSplit(gold, 'dev');
+    for (const { scorer, report } of evaluation.results) {
       expect(Object.keys(report)).toEqual(axes.map((a) => a.slug));
-      for (const axis of Object.values(report)) {
+      // The labels the scorer gives these texts on its own, against gold, by the textbook formulas.
+      const scores = await scoreTexts(inference, scorer as 'nli' | 'prototype', texts, axes, axisFileSettings(axes));
+      axes.forEach((a, x) => {
+        const axis = report[a.slug]!;
         expect(axis.n).toBe(12);
-        expect(Object.keys(axis.baselines)).toEqual(['majority', 'lexicon', 'bow']);
+        const goldLabels = items.map((i) => i.labels[a.slug]!);
+        const matrix = countConfusion(goldLabels, scores.map((row) => row[x]!.label), axis.confusion.labels);
+        expect(axis.confusion.matrix).toEqual(matrix);
+        const hand = metricsOfConfusion(matrix);
+        expect(axis.accuracy).toBeCloseTo(hand.accuracy, 12);
+        expect(axis.macro_f1).toBeCloseTo(hand.macroF1, 12);
+        if (Number.isNaN(hand.kappa)) expect(axis.kappa).toBeNull();
+        else expect(axis.kappa).toBeCloseTo(hand.kappa, 12);
         expect(axis.ece).not.toBeNull();
-      }
+        expect(Object.keys(axis.baselines)).toEqual(['majority', 'lexicon', 'bow']);
+        // Majority baseline: the most frequent dev label (ties to the first in code-unit order) for every item.
+        const counts = new Map<string, number>();
+        for (const i of dev) counts.set(i.labels[a.slug]!, (counts.get(i.labels[a.slug]!) ?? 0) + 1);
+        const constant = [...counts].sort(([p, cp], [q, cq]) => cq - cp || (p < q ? -1 : 1))[0]![0];
+        const majority = metricsOfConfusion(countConfusion(goldLabels, goldLabels.map(() => constant), axis.confusion.labels));
+        expect(axis.baselines.majority?.accuracy).toBeCloseTo(majority.accuracy, 12);
+        expect(axis.baselines.majority?.macro_f1).toBeCloseTo(majority.macroF1, 12);
+      });
     }
     // Baselines do not depend on the scorer.
     expect(evaluation.results[0]?.report.security_rights?.baselines).toEqual(evaluation.results[1]?.report.security_rights?.baselines);

@@ -1,15 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { TINY_MODEL_ENV } from '../helpers/models.ts';
+import { countConfusion, metricsOfConfusion } from '../helpers/hand-metrics.ts';
+import { freshEvalStore } from '../helpers/eval-store.ts';
 import { repoPath } from '../helpers/paths.ts';
 
-// One data dir for the whole file: every CLI run below shares the embedded store.
-const dataDir = mkdtempSync(join(tmpdir(), 'stance-eval-'));
-const env = { STANCE_DATA_DIR: dataDir, STANCE_THRESHOLD_PROFILE: '', STANCE_AXES_FILE: '', ...TINY_MODEL_ENV };
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// Each test its own data dir (its own embedded store), so no test sees another's runs.
+const freshStore = () => freshEvalStore('stance-eval-');
 
 const GOLD = repoPath('eval/gold.jsonl');
 const goldLines = readFileSync(GOLD, 'utf8').split('\n').filter((l) => l.trim() !== '');
@@ -32,16 +30,25 @@ interface AxisJson {
 /** An interval inside [lo, hi] with its ends in order. */
 const ciWithin = (ci: Ci, lo: number, hi: number) => ci === null || (ci[0] <= ci[1] && ci[0] >= lo && ci[1] <= hi);
 
-function writeSet(name: string, lines: string[]): string {
+function writeSet(dataDir: string, name: string, lines: string[]): string {
   const file = join(dataDir, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
 
 const inUnit = (x: number | null) => x === null || (x >= 0 && x <= 1);
+const splitOf = (line: string) => (JSON.parse(line) as { split: string }).split;
+
+/** The majority baseline by hand: the most frequent dev label (ties to the first in code-unit order). */
+function majorityLabel(labels: string[]): string {
+  const counts = new Map<string, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return [...counts].sort(([a, ca], [b, cb]) => cb - ca || (a < b ? -1 : 1))[0]![0];
+}
 
 describe('stance eval on the embedded store with the tiny models', () => {
   it('prints every metric of the test split as JSON, with baselines, and stores the run', () => {
+    const { env } = freshStore();
     const r = runCli(['eval', '--set', GOLD, '--split', 'test', '--json'], env);
     expect(r.stderr).not.toContain('unexpected error');
     expect(r.code).toBe(0);
@@ -71,28 +78,42 @@ describe('stance eval on the embedded store with the tiny models', () => {
     expect(out.synthetic_models).toBe(true);
     expect(Object.keys(out.axes)).toEqual(AXES);
     const test = goldItems.filter((i) => i.split === 'test');
+    const dev = goldItems.filter((i) => i.split === 'dev');
     for (const slug of AXES) {
       const axis = out.axes[slug] as AxisJson;
       expect(axis.n).toBe(test.length);
-      for (const m of [axis.accuracy, axis.macro_f1, axis.ece]) expect(inUnit(m)).toBe(true);
+      // The confusion matrix holds every item once and its rows match gold; every metric of the
+      // report is then recomputed from it by the textbook definitions (test/helpers/hand-metrics.ts).
+      const { labels, matrix } = axis.confusion;
+      expect(labels).toHaveLength(4);
+      expect(matrix.flat().reduce((s, x) => s + x, 0)).toBe(test.length);
+      labels.forEach((label, k) => {
+        expect((matrix[k] ?? []).reduce((s, x) => s + x, 0)).toBe(test.filter((i) => i.labels[slug] === label).length);
+      });
+      const hand = metricsOfConfusion(matrix);
+      expect(axis.accuracy).toBeCloseTo(hand.accuracy, 12);
+      expect(axis.macro_f1).toBeCloseTo(hand.macroF1, 12);
+      if (Number.isNaN(hand.kappa)) expect(axis.kappa).toBeNull();
+      else expect(axis.kappa).toBeCloseTo(hand.kappa, 12);
+      labels.forEach((label, k) => {
+        const c = hand.perClass[k]!;
+        expect(axis.per_class[label]).toEqual({ precision: expect.closeTo(c.precision, 12), recall: expect.closeTo(c.recall, 12), f1: expect.closeTo(c.f1, 12), support: c.support });
+      });
+      // ECE needs each item's confidence, which the report does not print: only its range is checkable here.
+      expect(inUnit(axis.ece)).toBe(true);
       for (const ci of [axis.ci.accuracy, axis.ci.macro_f1, axis.ci.ece, ...Object.values(axis.ci.per_class_f1)]) expect(ciWithin(ci, 0, 1)).toBe(true);
       expect(ciWithin(axis.ci.kappa, -1, 1)).toBe(true);
       expect(Object.keys(axis.ci.per_class_f1)).toEqual(axis.confusion.labels);
       // Accuracy is defined on every resample, so it always has an interval.
       expect(axis.ci.accuracy).not.toBeNull();
-      expect(axis.kappa === null || (axis.kappa >= -1 && axis.kappa <= 1)).toBe(true);
-      // The confusion matrix holds every item once, its rows match gold, and its diagonal is the accuracy.
-      const { labels, matrix } = axis.confusion;
-      expect(labels).toHaveLength(4);
-      const total = matrix.flat().reduce((s, x) => s + x, 0);
-      expect(total).toBe(test.length);
-      labels.forEach((label, k) => {
-        expect((matrix[k] ?? []).reduce((s, x) => s + x, 0)).toBe(test.filter((i) => i.labels[slug] === label).length);
-        expect(axis.per_class[label]?.support).toBe(test.filter((i) => i.labels[slug] === label).length);
-      });
-      const diagonal = labels.reduce((s, _, k) => s + (matrix[k]?.[k] ?? 0), 0);
-      expect(axis.accuracy).toBeCloseTo(diagonal / test.length, 12);
       expect(Object.keys(axis.baselines)).toEqual(['majority', 'lexicon', 'bow']);
+      // The majority baseline, trained on dev, predicts one label for every test item.
+      const constant = majorityLabel(dev.map((i) => i.labels[slug]!));
+      const gold = test.map((i) => i.labels[slug]!);
+      const majority = metricsOfConfusion(countConfusion(gold, gold.map(() => constant), labels));
+      expect(axis.baselines.majority?.accuracy).toBeCloseTo(majority.accuracy, 12);
+      expect(axis.baselines.majority?.macro_f1).toBeCloseTo(majority.macroF1, 12);
+      expect(axis.baselines.majority?.kappa).toBeCloseTo(0, 12);
       for (const b of Object.values(axis.baselines)) {
         expect(inUnit(b.accuracy) && inUnit(b.macro_f1)).toBe(true);
         expect(b.kappa === null || (b.kappa >= -1 && b.kappa <= 1)).toBe(true);
@@ -103,11 +124,12 @@ describe('stance eval on the embedded store with the tiny models', () => {
     const sec = out.axes.security_rights as AxisJson;
     expect(sec.baselines.bow?.accuracy).toBeGreaterThan(sec.baselines.majority?.accuracy ?? 1);
     expect(out.run_id).toBeGreaterThan(0);
-  });
+  }, 240_000); // scores the whole test split with the tiny models
 
   it('prints readable tables in text mode, saying the models are synthetic (prototype scorer, dev split of a small set)', () => {
-    const devLines = goldLines.filter((l) => (JSON.parse(l) as { split: string }).split === 'dev').slice(0, 24);
-    const file = writeSet('small.jsonl', devLines);
+    const { dataDir, env } = freshStore();
+    const devLines = goldLines.filter((l) => splitOf(l) === 'dev').slice(0, 24);
+    const file = writeSet(dataDir, 'small.jsonl', devLines);
     const r = runCli(['eval', '--set', file, '--split', 'dev', '--scorer', 'prototype', '--replicates', '300'], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('synthetic test models: these numbers test the mechanics, they are not findings');
@@ -125,7 +147,8 @@ describe('stance eval on the embedded store with the tiny models', () => {
     ['unknown axis', (l: string[]) => [l[0], l[1], (l[2] ?? '').replace('"security_rights"', '"security_right"')], 3, /unknown axis "security_right"/],
     ['unknown label', (l: string[]) => [l[0], (l[1] ?? '').replace(/"security_rights": "[a-z]+"/, '"security_rights": "safety"'), l[2]], 2, /unknown label "safety"/],
   ] as const)('stops at a %s with file and line, exit code 2, and scores nothing', (name, edit, line, message) => {
-    const file = writeSet(`${name.replace(/ /g, '-')}.jsonl`, edit(goldLines.slice(0, 3)) as string[]);
+    const { dataDir, env } = freshStore();
+    const file = writeSet(dataDir, `${name.replace(/ /g, '-')}.jsonl`, edit(goldLines.slice(0, 3)) as string[]);
     const r = runCli(['eval', '--set', file, '--split', 'all'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:${line}:`);
@@ -135,13 +158,25 @@ describe('stance eval on the embedded store with the tiny models', () => {
   });
 
   it('lists the stored runs per axis in history, and nothing of the runs that stopped', () => {
+    // Its own store with two small runs that succeed and one that stops at a malformed line.
+    const { dataDir, env } = freshStore();
+    const small = writeSet(dataDir, 'small.jsonl', [
+      ...goldLines.filter((l) => splitOf(l) === 'dev').slice(0, 12),
+      ...goldLines.filter((l) => splitOf(l) === 'test').slice(0, 6),
+    ]);
+    const broken = writeSet(dataDir, 'broken.jsonl', [goldLines[0]!, '{"id": "x", "text": ']);
+    const run = (args: string[], code: number) => expect(runCli(['eval', ...args, '--replicates', '100'], env).code).toBe(code);
+    run(['--set', small, '--split', 'test', '--scorer', 'prototype'], 0);
+    run(['--set', broken, '--split', 'all', '--scorer', 'prototype'], 2);
+    run(['--set', small, '--split', 'dev', '--scorer', 'prototype'], 0);
+
     const json = runCli(['eval', 'history', '--json'], env);
     expect(json.code).toBe(0);
     const { runs } = JSON.parse(json.stdout) as { runs: { split: string; scorer: string; n_items: number; axes: Record<string, { accuracy: number }> }[] };
-    // Exactly the two runs that succeeded: the format errors above stored nothing.
-    expect(runs.map((r) => [r.split, r.scorer])).toEqual([
-      ['test', 'nli'],
-      ['dev', 'prototype'],
+    // Exactly the two runs that succeeded: the format error stored nothing.
+    expect(runs.map((r) => [r.split, r.scorer, r.n_items])).toEqual([
+      ['test', 'prototype', 6],
+      ['dev', 'prototype', 12],
     ]);
     expect(Object.keys(runs[0]?.axes ?? {}).sort()).toEqual([...AXES].sort());
     const text = runCli(['eval', 'history', '--limit', '1'], env);
@@ -149,5 +184,5 @@ describe('stance eval on the embedded store with the tiny models', () => {
     const rows = text.stdout.trim().split('\n').slice(2);
     expect(rows).toHaveLength(2); // the last run, one row per axis
     expect(rows.every((row) => / dev +prototype /.test(row))).toBe(true);
-  });
+  }, 240_000); // five CLI runs, two of them scoring
 });

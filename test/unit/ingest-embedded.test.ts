@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestDocuments, type IngestInput } from '../../app/ingest.ts';
 import { documentStatus } from '../../app/status.ts';
 import type { Database } from '../../db/client.ts';
@@ -13,10 +13,11 @@ let database: Database;
 let cleanup: () => Promise<void>;
 const MAX = 5_000_000;
 
-beforeAll(async () => {
+// A fresh store per test: every test states what it ingested, none sees another's documents.
+beforeEach(async () => {
   ({ database, cleanup } = await openTempPglite());
 });
-afterAll(async () => cleanup());
+afterEach(async () => cleanup());
 
 describe('ingest on the embedded database', () => {
   it('stores the 5 seed documents from 3 sources, then finds them all duplicates', async () => {
@@ -76,6 +77,7 @@ describe('ingest on the embedded database', () => {
   });
 
   it('does not create the source a duplicate was offered under', async () => {
+    await ingestDocuments(database.db, seedInputs(), { maxDocBytes: MAX });
     const [o] = await ingestDocuments(database.db, [{ ...seedInputs()[0]!, meta: { source: 'Copycat' } }], { maxDocBytes: MAX });
     expect(o).toMatchObject({ status: 'duplicate', source: 'ITU' });
     expect((await documentStatus(database.db)).some((s) => s.source === 'Copycat')).toBe(false);

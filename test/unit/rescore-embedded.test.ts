@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ingestDocuments } from '../../app/ingest.ts';
 import { loadLocalInference, type Inference } from '../../app/inference.ts';
 import { findAxisIds, findConfiguredScorer, findScorer, NothingScoredError } from '../../app/lookup.ts';
@@ -19,31 +19,43 @@ let cleanup: () => Promise<void>;
 let inference: Inference;
 const axes = loadAxesFile();
 
+/** A store with the seed corpus ingested and processed inline with the tiny models. */
+async function processedStore(): Promise<{ database: Database; cleanup: () => Promise<void> }> {
+  const tmp = await openTempPglite();
+  await ingestDocuments(tmp.database.db, seedInputs(), { maxDocBytes: 5_000_000 });
+  const ctx = await createStepContext(tmp.database.db, inference, axes, { chunkTokens: 200 });
+  await processInline(ctx, await unfinishedDocumentIds(ctx));
+  return tmp;
+}
+
+// The processed store the read-only tests share; a test that writes (rescoring, profiles) builds its own.
 beforeAll(async () => {
-  ({ database, cleanup } = await openTempPglite());
   inference = await loadLocalInference(tinyModelSpec());
-});
+  ({ database, cleanup } = await processedStore());
+}, 240_000);
 afterAll(async () => {
   await inference.close();
   await cleanup();
 });
 
-const count = async (table: string) => (await queryRows<{ n: number }>(database.db, sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
+const count = async (database: Database, table: string) => (await queryRows<{ n: number }>(database.db, sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
 
 describe('inline processing and rescoring on the embedded database', () => {
   it('processes the seed corpus, then rescoring a changed axis adds scores for its new version only', async () => {
+    const { database, cleanup } = await openTempPglite();
+    onTestFinished(cleanup);
     await ingestDocuments(database.db, seedInputs(), { maxDocBytes: 5_000_000 });
     const ctx = await createStepContext(database.db, inference, axes, { chunkTokens: 200 });
     const seen: number[] = [];
     const results = await processInline(ctx, await unfinishedDocumentIds(ctx.db), (p) => seen.push(p.documentsDone));
     expect(results.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(seen.at(-1)).toBe(5);
-    const chunks = await count('chunks');
-    expect(await count('embeddings')).toBe(chunks);
+    const chunks = await count(database, 'chunks');
+    expect(await count(database, 'embeddings')).toBe(chunks);
     // Every scorer of a run with models: nli, prototype, lexicon and the shipped trained model
     // and ensemble (config/trained/), on 2 axes.
     expect(Object.keys(ctx.registry.scorerIds).sort()).toEqual(['ensemble:default', 'lexicon', 'nli', 'prototype', 'trained:default']);
-    expect(await count('stance_scores')).toBe(chunks * 2 * 5);
+    expect(await count(database, 'stance_scores')).toBe(chunks * 2 * 5);
 
     // A new wording of one axis is a new axis version: nothing scored for it yet.
     const data = JSON.parse(JSON.stringify({ axes: axes.map(({ version: _v, ...definition }) => definition) })) as { axes: Axis[] };
@@ -59,14 +71,16 @@ describe('inline processing and rescoring on the embedded database', () => {
     expect(await scoreChunks(ctx2, chunkIds, 'nli')).toBe(chunks);
     expect(await scoreChunks(ctx2, chunkIds, 'prototype')).toBe(chunks);
     expect(await scoreChunks(ctx2, chunkIds, 'lexicon')).toBe(chunks);
-    expect(await count('stance_scores')).toBe(chunks * 2 * 5 + chunks * 3);
-    expect(await count('embeddings')).toBe(chunks);
+    expect(await count(database, 'stance_scores')).toBe(chunks * 2 * 5 + chunks * 3);
+    expect(await count(database, 'embeddings')).toBe(chunks);
     // Running it again is a no-op.
     expect(await scoreChunks(ctx2, chunkIds, 'nli')).toBe(0);
     expect((await findAxisIds(database.db, [changed[1]!])).size).toBe(1);
   });
 
   it('labels with a threshold profile under a scorer version of its own, and compare picks it only when asked', async () => {
+    const { database, cleanup } = await processedStore();
+    onTestFinished(cleanup);
     const base = { thresholds: { relevance: 0.01, margin: 0.0001 }, temperature: 1 };
     await saveThresholdProfile(database.db, {
       name: 'lenient',
@@ -112,7 +126,7 @@ describe('inline processing and rescoring on the embedded database', () => {
     expect(replaced.registry.scorerKeys.prototype).not.toBe(ctx.registry.scorerKeys.prototype);
     expect(await scoreChunks(replaced, chunkIds, 'prototype')).toBe(chunkIds.length);
     await expect(createStepContext(database.db, inference, axes, { chunkTokens: 200, thresholdProfile: 'missing' })).rejects.toThrow(/missing/);
-  });
+  }, 240_000); // processes the seed corpus into a store of its own first
 
   it('keeps chunks within the budget and quotable by their offsets', async () => {
     const rows = await queryRows<{ ok: boolean; tokens: number }>(

@@ -87,11 +87,17 @@ describe('bootstrapPositionCI', () => {
   });
 
   it('matches brute force when zero-weight resamples must be redrawn', () => {
-    // Only 3 of 12 chunks carry weight, so some resamples draw none of them.
-    const s = [0.9, -0.4, 0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-    const r = [1, 0.8, 0.6, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-    const ci = bootstrapPositionCI(s, r, { seed: 8, iterations: 400 }) as [number, number];
-    const brute = bruteForceCI(s, r, 8, 400, 0.95);
+    // Only 3 of 15 chunks carry weight, all with scores in [0.5, 0.9]: a resample draws none of them
+    // with probability (12/15)^15 = 3.5%, more than the 2.5% tail. Redrawn, every replicate is a
+    // weighted mean of 0.5, 0.7 and 0.9, so the interval stays inside [0.5, 0.9]; a zero-weight
+    // resample scored as anything else (say 0) would pull the lower bound out of that range.
+    const s = [0.9, 0.5, 0.7, ...Array<number>(12).fill(0)];
+    const r = [1, 0.8, 0.6, ...Array<number>(12).fill(0)];
+    expect((12 / 15) ** 15).toBeGreaterThan(0.025);
+    const ci = bootstrapPositionCI(s, r, { seed: 8, iterations: 2000 }) as [number, number];
+    expect(ci[0]).toBeGreaterThanOrEqual(0.5);
+    expect(ci[1]).toBeLessThanOrEqual(0.9);
+    const brute = bruteForceCI(s, r, 8, 2000, 0.95);
     expect(ci[0]).toBeCloseTo(brute[0], 12);
     expect(ci[1]).toBeCloseTo(brute[1], 12);
   });

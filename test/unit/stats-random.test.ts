@@ -49,6 +49,30 @@ describe('createRng', () => {
   });
 });
 
+describe('reference values', () => {
+  // Computed with an independent Python transcription of the published mulberry32 and of
+  // murmur3's fmix32, not by running this module.
+  it('gives the mulberry32 stream of a seed', () => {
+    expect(take(42, 3)).toEqual([0.6011037519201636, 0.44829055899754167, 0.8524657934904099]);
+    const rng = createRng(3);
+    expect(Array.from({ length: 5 }, () => rng.int(10))).toEqual([7, 0, 4, 0, 7]);
+  });
+
+  it('folds high bits into the 32-bit seed and derives sub-streams with fmix32', () => {
+    expect(seedToUint32(-1)).toBe(2654435760);
+    expect(seedToUint32(2 ** 40 + 3)).toBe(930722051);
+    expect(seedToUint32(-(2 ** 40))).toBe(3364245248);
+    expect(seedToUint32(2 ** 32)).toBe(2654435761);
+    expect(take(-1, 2)).toEqual([0.5117232985794544, 0.19766752934083343]);
+    expect([deriveSeed(9, 0), deriveSeed(9, 1), deriveSeed(2 ** 40 + 3, 7)]).toEqual([2980047484, 1759968645, 4021434947]);
+  });
+
+  it('accepts n = 2^32 and rejects n just above it', () => {
+    expect(Number.isInteger(createRng(5).int(2 ** 32))).toBe(true);
+    expect(() => createRng(5).int(2 ** 32 + 1)).toThrow('n must be a whole number in [1, 2^32], got 4294967297');
+  });
+});
+
 describe('seeds', () => {
   it('folds seeds into 32 bits', () => {
     expect(seedToUint32(5)).toBe(5);
