@@ -125,14 +125,14 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
       '/sources': {
         get: {
           summary: 'The sources with their document counts, aliases and default actor types (the JSON of `stance sources --json`)',
-          operationId: 'listSources',
+          operationId: 'list_sources',
           responses: { 200: json('SourcesResponse', 'every source, by name') },
         },
       },
       '/documents': {
         get: {
           summary: 'The stored documents, paged by id and filterable (the JSON of `stance documents --json`)',
-          operationId: 'listDocuments',
+          operationId: 'list_documents',
           parameters: queryParameters(documentListQuery),
           responses: { 200: json('DocumentList', 'one page of documents and the total count of matches'), 400: badParams },
         },
@@ -163,7 +163,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         },
         patch: {
           summary: "Correct a document's metadata (title, date, url, language, actor, actor_type, kind; null clears one); chunks and scores stay, updated_at is set",
-          operationId: 'updateDocument',
+          operationId: 'update_document',
           ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
           requestBody: { required: true, content: { 'application/json': { schema: ref('DocumentUpdate') } } },
@@ -178,7 +178,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         },
         delete: {
           summary: 'Delete a document with its chunks, embeddings and scores (one transaction), and its queue jobs when the server has a queue',
-          operationId: 'deleteDocument',
+          operationId: 'delete_document',
           ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
           parameters: [
             { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },

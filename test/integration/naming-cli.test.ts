@@ -38,6 +38,12 @@ const RUNS: [string, string[]][] = [
   ['train', ['train', '--name', 'naming', '--out', join(work, 'naming.json'), '--json']],
   ['train import', ['train', 'import', join(work, 'naming.json'), '--json']],
   ['train list', ['train', 'list', '--json']],
+  ['documents', ['documents', '--json']],
+  ['documents update', ['documents', 'update', '1', '--title', 'Renamed', '--json']],
+  ['sources', ['sources', '--json']],
+  ['sources rename', ['sources', 'rename', 'ICT4Peace Foundation', 'ICT4Peace', '--json']],
+  ['sources merge', ['sources', 'merge', 'ICT4Peace', 'ITU', '--json']],
+  ['documents delete', ['documents', 'delete', '2', '--json']],
 ];
 
 /** The commands of the tree that take --json, as paths like "eval calibrate". */

@@ -24,7 +24,7 @@ async function processedStore(): Promise<{ database: Database; cleanup: () => Pr
   const tmp = await openTempPglite();
   await ingestDocuments(tmp.database.db, seedInputs(), { maxDocBytes: 5_000_000 });
   const ctx = await createStepContext(tmp.database.db, inference, axes, { chunkTokens: 200 });
-  await processInline(ctx, await unfinishedDocumentIds(ctx));
+  await processInline(ctx, await unfinishedDocumentIds(ctx.db));
   return tmp;
 }
 
