@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { MAX_ID } from '../app/compare/selection.ts';
 import { ConfigError } from '../config/config.ts';
 
@@ -48,4 +48,12 @@ export function documentIdArgs(args: string[]): number[] {
     }
     return n;
   });
+}
+
+/** The date and language filters that every listing of documents takes (compare, documents). */
+export function dateLanguageOptions(command: Command): Command {
+  return command
+    .option('--from <date>', 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)')
+    .option('--to <date>', 'documents dated on or before')
+    .option('--lang <tag>', 'documents in this language');
 }

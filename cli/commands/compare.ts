@@ -8,7 +8,7 @@ import { PAIR_COLUMNS, pairRows, POSITION_COLUMNS, positionRows } from '../../ap
 import { csvLine } from '../../pipeline/csv.ts';
 import { withDatabase } from '../context.ts';
 import { scorerOptionHelp } from '../scorer-option.ts';
-import { idListOption, intOption } from '../options.ts';
+import { idListOption, intOption, dateLanguageOptions } from '../options.ts';
 import { formatTable, printJson } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
 
@@ -30,17 +30,13 @@ interface CompareFlags {
 
 /** `stance compare`: positions with 95% bootstrap intervals and pairwise differences. */
 export function registerCompare(program: Command): void {
-  program
-    .command('compare')
+  dateLanguageOptions(program.command('compare'))
     .description('where each source (or document, or actor) stands on an axis, with 95% bootstrap intervals and pairwise differences')
     .option('-a, --axis <slug>', 'the axis (default: every axis)')
     .option('--sources <names...>', 'only these sources')
     .option('--documents <ids...>', 'only these document ids', idListOption('--documents'))
     .option('-s, --scorer <name>', scorerOptionHelp())
     .option('--by <group>', `group by ${GROUP_BY.join(', ')}`, 'source')
-    .option('--from <date>', 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)')
-    .option('--to <date>', 'documents dated on or before')
-    .option('--lang <tag>', 'documents in this language')
     .option('--seed <n>', 'seed of the bootstrap and permutation test (same seed, same numbers)', intOption('--seed'))
     .option('--iterations <n>', 'bootstrap replicates and permutations (default 2000)', intOption('--iterations'))
     .option('--json', 'print as JSON')

@@ -3,7 +3,7 @@ import { deleteDocuments, listDocuments, updateDocument, type DocumentUpdate } f
 import { DOCUMENT_STATUSES } from '../../db/schema/index.ts';
 import { ConfigError } from '../../config/config.ts';
 import { withDatabase } from '../context.ts';
-import { documentIdArgs, intOption } from '../options.ts';
+import { documentIdArgs, intOption, dateLanguageOptions } from '../options.ts';
 import { formatTable, printJson, say } from '../output.ts';
 import { removeJobsOfDeleted } from '../process-after-ingest.ts';
 
@@ -34,16 +34,12 @@ const CLEARABLE = ['title', 'date', 'url', 'lang', 'actor', 'actor-type', 'kind'
 
 /** `stance documents`: list, correct and delete stored documents. */
 export function registerDocuments(program: Command): void {
-  const cmd = program
-    .command('documents')
+  const cmd = dateLanguageOptions(program.command('documents'))
     // Its own options (--json, --source) come before a subcommand; after one they are the subcommand's.
     .enablePositionalOptions()
     .description('list stored documents (paged, filterable); `documents update` corrects metadata, `documents delete` removes documents')
     .option('--source <names...>', 'only documents of these sources (names or aliases)')
     .option('--status <status>', `only documents in this status: ${DOCUMENT_STATUSES.join(', ')}`)
-    .option('--from <date>', 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)')
-    .option('--to <date>', 'documents dated on or before')
-    .option('--lang <tag>', 'documents in this language')
     .option('--limit <n>', 'documents per page (default 50, at most 1000)', intOption('--limit'))
     .option('--offset <n>', 'documents to skip (the next page: --offset plus --limit)', intOption('--offset'))
     .option('--json', 'print as JSON: {total, limit, offset, documents: [...]}')
