@@ -123,7 +123,7 @@ describe('compare', () => {
     await expect(scorer).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['scorer'], message: expect.stringMatching(/^unknown scorer "bayes"; known scorers: nli, prototype, lexicon/) as unknown })] });
     const by = runCompare(env, { axis: 'gov', by: 'country' as never });
     await expect(by).rejects.toThrow(ZodError);
-    await expect(by).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['by'], values: ['source', 'document', 'actor'] })] });
+    await expect(by).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['by'], values: ['source', 'actor', 'actor_type', 'document'] })] });
     await expect(runCompare(env, { axis: 'sec' })).resolves.toEqual([expect.objectContaining({ groups: [] })]);
   });
 });
