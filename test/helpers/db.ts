@@ -1,11 +1,35 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../db/client.ts';
 
+// Creating a PGlite store runs initdb and every migration (seconds); copying a store made once
+// per test process takes milliseconds. So every temporary store is a copy of one template, made
+// by the same code a user's first run goes through.
+let template: Promise<string> | undefined;
+
+async function templateDir(): Promise<string> {
+  template ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stance-template-'));
+    const database = await openDatabase({ dataDir: dir });
+    await database.close();
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  })();
+  return template;
+}
+
+/** A temporary STANCE_DATA_DIR holding an empty, migrated store (for the CLI); the caller removes it. */
+export async function freshDataDir(): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stance-test-'));
+  const source = join(await templateDir(), 'pgdata');
+  if (existsSync(source)) cpSync(source, join(dataDir, 'pgdata'), { recursive: true });
+  return dataDir;
+}
+
 /** An embedded PGlite store in a temporary folder, migrated; cleanup() closes and deletes it. */
 export async function openTempPglite(): Promise<{ database: Database; dataDir: string; cleanup: () => Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stance-test-'));
+  const dataDir = await freshDataDir();
   const database = await openDatabase({ dataDir });
   return {
     database,

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { freshDataDir } from '../helpers/db.ts';
 import { runCli } from '../helpers/cli.ts';
 import { repoPath } from '../helpers/paths.ts';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
@@ -20,20 +21,22 @@ function manifestSources(path: string): string[] {
 // Each command is a process of its own (seconds each on a loaded machine): generous timeouts.
 describe.each(STORES)('stance documents and stance sources on %s', { timeout: 400_000 }, (kind) => {
   const skip = kind === 'postgres' && !hasPostgres;
-  let env: Record<string, string>;
-  let dir: string;
-  let drop = async () => {};
-
-  beforeAll(async () => {
-    if (skip) return;
-    dir = mkdtempSync(join(tmpdir(), 'stance-docs-cli-'));
+  /**
+   * A store with three documents (an alias, two actor types) ingested through the manifest. The
+   * tests that rename, merge or delete build one of their own, so every test runs alone and in
+   * any order; the others only read the shared one (a metadata correction changes nothing they read).
+   */
+  async function manifestStore(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+    const dir = mkdtempSync(join(tmpdir(), 'stance-docs-cli-'));
+    let env: Record<string, string>;
+    let drop = async () => {};
     if (kind === 'postgres') {
       const testDb = await createTestDatabase();
       drop = testDb.drop;
       env = { DATABASE_URL: testDb.url };
       expect(runCli(['db', 'migrate'], env).code).toBe(0);
     } else {
-      env = { STANCE_DATA_DIR: join(dir, 'store') };
+      env = { STANCE_DATA_DIR: await freshDataDir() };
     }
     writeFileSync(join(dir, 'a.txt'), 'The first text, about who governs the Internet.');
     writeFileSync(join(dir, 'b.txt'), 'The second text, about security and rights online.');
@@ -49,11 +52,24 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
     );
     const r = runCli(['ingest', '--manifest', join(dir, 'm.jsonl'), '--no-process', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
+    return {
+      env,
+      cleanup: async () => {
+        await drop();
+        rmSync(dir, { recursive: true, force: true });
+        if (env.STANCE_DATA_DIR) rmSync(env.STANCE_DATA_DIR, { recursive: true, force: true });
+      },
+    };
+  }
+
+  let env: Record<string, string>;
+  let cleanup = async () => {};
+  beforeAll(async () => {
+    if (skip) return;
+    ({ env, cleanup } = await manifestStore());
   }, 120_000);
   afterAll(async () => {
-    if (skip) return;
-    await drop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!skip) await cleanup();
   });
 
   it.skipIf(skip)('ingest files an alias under its canonical source and notes a differing actor type', () => {
@@ -107,7 +123,9 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
     expect(runCli(['documents', 'update', 'abc', '--title', 'x'], env).code).toBe(2);
   });
 
-  it.skipIf(skip)('renames and merges sources', () => {
+  it.skipIf(skip)('renames and merges sources', async () => {
+    const { env, cleanup } = await manifestStore();
+    onTestFinished(cleanup);
     const renamed = runCli(['sources', 'rename', 'Other', 'Others', '--json'], env);
     expect(renamed.code, renamed.stderr).toBe(0);
     expect(JSON.parse(renamed.stdout)).toEqual({ from: 'Other', to: 'Others', aliases: ['Other'] });
@@ -121,7 +139,9 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
     expect(unknown.stderr).toContain('unknown source "Nobody"; known sources: Short');
   });
 
-  it.skipIf(skip)('deletes documents, with a dry run first, and exits 1 for an id that does not exist', () => {
+  it.skipIf(skip)('deletes documents, with a dry run first, and exits 1 for an id that does not exist', async () => {
+    const { env, cleanup } = await manifestStore();
+    onTestFinished(cleanup);
     const ids = (JSON.parse(runCli(['documents', '--json'], env).stdout) as { documents: { id: number }[] }).documents.map((d) => d.id);
     const dry = runCli(['documents', 'delete', String(ids[0]), '--dry-run', '--json'], env);
     expect(dry.code, dry.stderr).toBe(0);

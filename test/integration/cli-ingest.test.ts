@@ -7,14 +7,27 @@ import { TINY_MODEL_ENV } from '../helpers/models.ts';
 import { repoPath } from '../helpers/paths.ts';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'stance-cli-'));
-const embedded = { STANCE_DATA_DIR: dataDir, ...TINY_MODEL_ENV };
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// Every test runs alone and in any order: the store with the seeds is built once here and only read
+// by the tests (ingesting a duplicate writes nothing); a test that adds documents has a store of its own.
+const dirs: string[] = [];
+function storeDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stance-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+const embedded = { STANCE_DATA_DIR: storeDir(), ...TINY_MODEL_ENV };
+const ownStore = () => ({ ...TINY_MODEL_ENV, STANCE_DATA_DIR: storeDir() });
+let first: ReturnType<typeof runCli>;
+beforeAll(() => {
+  first = runCli(['ingest', '--manifest', 'seeds/manifest.json'], embedded);
+}, 180_000);
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('stance CLI on the embedded default', () => {
   it('ingests the seed manifest: 5 documents from 3 sources; again: nothing created', () => {
-    const first = runCli(['ingest', '--manifest', 'seeds/manifest.json'], embedded);
-    expect(first.code).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('5 created, 0 duplicates, 0 failed');
     expect(first.stderr).toContain('processed 5 document(s): 5 done, 0 failed');
     const second = runCli(['ingest', '--manifest', 'seeds/manifest.json', '--json'], embedded);
@@ -47,7 +60,7 @@ describe('stance CLI on the embedded default', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stance-cli-in-'));
     writeFileSync(join(dir, 'ok.txt'), 'The ITU should lead intergovernmental cooperation on cybersecurity.');
     writeFileSync(join(dir, 'empty.txt'), '');
-    const r = runCli(['ingest', join(dir, 'empty.txt'), join(dir, 'ok.txt'), '--source', 'CLI test'], embedded);
+    const r = runCli(['ingest', join(dir, 'empty.txt'), join(dir, 'ok.txt'), '--source', 'CLI test'], ownStore());
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/failed +.*empty\.txt: file has no text/);
     expect(r.stderr).toContain('1 created, 0 duplicates, 1 failed');
@@ -63,7 +76,7 @@ describe('stance CLI on the embedded default', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stance-cli-m-'));
     writeFileSync(join(dir, 'a.txt'), 'Human rights apply online as they do offline, including freedom of expression.');
     writeFileSync(join(dir, 'm.jsonl'), '{"file": "a.txt", "source": "Manifest test"}\n{"file": "b.txt", "source": "Manifest test", "date": "last year"}\n');
-    const r = runCli(['ingest', '--manifest', join(dir, 'm.jsonl')], embedded);
+    const r = runCli(['ingest', '--manifest', join(dir, 'm.jsonl')], ownStore());
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/m\.jsonl line 2: date: date must be YYYY/);
     expect(r.stderr).toContain('1 created');
@@ -78,12 +91,13 @@ describe('stance CLI on the embedded default', () => {
   it('names the models, where it looked and STANCE_MODELS_DIR when they cannot be loaded, and scores with the model-free scorers instead', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stance-cli-nomodel-'));
     writeFileSync(join(dir, 'x.txt'), 'Cyberspace needs rules agreed by all states.');
-    const env = { ...embedded, STANCE_MODELS_DIR: join(dir, 'models'), STANCE_NLI_MODEL: 'nowhere/nli' };
+    const store = ownStore();
+    const env = { ...store, STANCE_MODELS_DIR: join(dir, 'models'), STANCE_NLI_MODEL: 'nowhere/nli' };
     const r = runCli(['ingest', join(dir, 'x.txt'), '--source', 'No model'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Transformer models not available: tiny-lexical-embed and nowhere/nli could not be loaded from the folder ${join(dir, 'models')} (STANCE_MODELS_DIR)`);
     expect(r.stderr).toContain('Scoring with the scorers that need no pretrained weights instead: lexicon, trained:<name>, ensemble:<name> (shipped: trained:default, ensemble:default).');
-    const status = JSON.parse(runCli(['status', '--json'], embedded).stdout) as { sources: { source: string; by_status: { done: number } }[] };
+    const status = JSON.parse(runCli(['status', '--json'], store).stdout) as { sources: { source: string; by_status: { done: number } }[] };
     expect(status.sources.find((s) => s.source === 'No model')?.by_status.done).toBe(1);
   });
 

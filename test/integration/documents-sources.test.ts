@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCompare, type QueryEnv } from '../../app/compare/service.ts';
 import { NO_ACTOR_TYPE } from '../../app/compare/selection.ts';
 import { deleteDocuments, listDocuments, updateDocument } from '../../app/documents.ts';
@@ -45,7 +45,8 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
   let fixture: ScoreFixture;
   let env: QueryEnv;
 
-  beforeAll(async () => {
+  // A store of its own for every test: most of them change it (update, merge, rename, delete).
+  beforeEach(async () => {
     if (!storeAvailable(kind)) return;
     store = await openTestStore(kind);
     db = store.database.db;
@@ -61,7 +62,7 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
     });
     env = { db, config: FIXTURE_MODELS, axes: FIXTURE_AXES };
   }, 120_000);
-  afterAll(async () => store?.close());
+  afterEach(async () => store?.close());
 
   describe.skipIf(!storeAvailable(kind))('listing', () => {
     it('pages by id with the total count, and filters by source, status, date and language', async () => {
@@ -132,6 +133,7 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
     });
 
     it('renames a source, keeping the old name as an alias, and refuses a name that is taken', async () => {
+      await mergeSources(db, 'Old NGO name', 'NGO');
       expect(await renameSource(db, 'Failed', 'Broken things')).toEqual({ from: 'Failed', to: 'Broken things', aliases: ['Failed'] });
       await expect(renameSource(db, 'Broken things', 'ITU')).rejects.toThrow(/"ITU" is already a source; use `stance sources merge "Broken things" "ITU"`/);
       await expect(renameSource(db, 'Broken things', 'Old NGO name')).rejects.toThrow(/already an alias of "NGO"/);
@@ -150,7 +152,9 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
 
     it('groups a comparison by source, actor, actor type or document from the same chunks', async () => {
       const compare = async (by: 'source' | 'actor' | 'actor_type' | 'document') => (await runCompare(env, { axis: 'gov', by, iterations: 200 }))[0]!;
-      // Document 1 became "state" above, document 2 gave intergovernmental, the NGO texts take their source's (the merged one too), the failed one has none.
+      await updateDocument(db, fixture.documents[0]!.id, { actor_type: 'state' });
+      await mergeSources(db, 'Old NGO name', 'NGO');
+      // Document 1 is now "state", document 2 gave intergovernmental, the NGO texts take their source's (the merged one too), the failed one has none.
       const byType = await compare('actor_type');
       expect(byType.by).toBe('actor_type');
       expect(Object.fromEntries(byType.groups.map((g) => [g.key, g.n_chunks]))).toEqual({ 'civil society': 3, intergovernmental: 1, state: 2, [NO_ACTOR_TYPE]: 1 });
@@ -165,6 +169,7 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
     });
 
     it('records manifest aliases: renames or merges sources stored under them, leaves a conflicting alias alone', async () => {
+      await mergeSources(db, 'Old NGO name', 'NGO');
       await ingestDocuments(db, [{ file: 'a.txt', content: 'Text of alpha under its long name.', meta: { source: 'Alpha, the long name' } }], { maxDocBytes: 1e6 });
       await ingestDocuments(db, [{ file: 'b.txt', content: 'Text of alpha under another name.', meta: { source: 'Alpha again' } }], { maxDocBytes: 1e6 });
       const out = await recordAliases(db, { 'Alpha, the long name': 'Alpha', 'Alpha again': 'Alpha', 'Old NGO name': 'Alpha', 'Never seen': 'Nobody yet' });
@@ -189,6 +194,8 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
 
     it('removes the document, its chunks, embeddings and scores: no row of any table refers to it afterwards', async () => {
       const doc = fixture.documents[2]!;
+      // The NGO keeps a document after the deletion: its source stays.
+      await mergeSources(db, 'Old NGO name', 'NGO');
       const columns = await referringColumns(db);
       // The walk is generic; it must at least find the tables known today.
       expect(columns.map((c) => `${c.table}.${c.column}`)).toEqual(expect.arrayContaining(['chunks.document_id', 'embeddings.chunk_id', 'stance_scores.chunk_id']));

@@ -113,11 +113,20 @@ describe.skipIf(!services)('queue pipeline on real Postgres and Redis', () => {
   });
   afterAll(async () => stopHarness(h));
 
+  // The seeds go through the queue once, whichever of the tests below runs first; they only read
+  // what it stored (running the same jobs again must add nothing).
+  let seeded: Promise<{ id: number; status: string; error: string | null }[]> | undefined;
+  const seedsThroughQueue = () =>
+    (seeded ??= (async () => {
+      const { database, producer } = h!;
+      const outcomes = await ingestDocuments(database.db, seedInputs(), { maxDocBytes: 5_000_000 });
+      for (const o of outcomes) if (o.status === 'created') await producer.enqueue('process-document', { documentId: o.documentId }, `doc-${o.documentId}`);
+      return waitForDocuments(database, 5);
+    })());
+
   it('processes the 5 seed documents: all done, one embedding per chunk, one score per chunk, axis and scorer', async () => {
-    const { database, producer } = h!;
-    const outcomes = await ingestDocuments(database.db, seedInputs(), { maxDocBytes: 5_000_000 });
-    for (const o of outcomes) if (o.status === 'created') await producer.enqueue('process-document', { documentId: o.documentId }, `doc-${o.documentId}`);
-    const docs = await waitForDocuments(database, 5);
+    const { database } = h!;
+    const docs = await seedsThroughQueue();
     expect(docs.map((d) => d.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
     const counts = await countRows(database);
     expect(counts.chunks).toBeGreaterThan(5);
@@ -132,6 +141,7 @@ describe.skipIf(!services)('queue pipeline on real Postgres and Redis', () => {
 
   it('adds no rows when the same jobs run again', async () => {
     const { database, producer, events } = h!;
+    await seedsThroughQueue();
     const before = await countRows(database);
     const chunkIds = (await queryRows<{ id: number; doc: number }>(database.db, sql`select id, document_id as doc from chunks order by id`));
     const firstDoc = chunkIds[0]!.doc;
@@ -150,6 +160,7 @@ describe.skipIf(!services)('queue pipeline on real Postgres and Redis', () => {
   });
 
   it('gives the same chunks and scores inline on PGlite as through the queue on Postgres', async () => {
+    await seedsThroughQueue();
     const embedded = await openTempPglite();
     const inference = await loadLocalInference(tinyModelSpec());
     try {
@@ -173,6 +184,16 @@ describe.skipIf(!services)('queue pipeline on real Postgres and Redis', () => {
       await embedded.cleanup();
     }
   });
+
+});
+
+// Failures get a harness of their own: the documents they store must not meet the seeds' counts.
+describe.skipIf(!services)('queue pipeline failures on real Postgres and Redis', () => {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => stopHarness(h));
 
   it('refuses a malformed payload on enqueue, and fails it at once (no retries) in the worker', async () => {
     const { producer, events } = h!;

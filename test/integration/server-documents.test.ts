@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deleteDocuments } from '../../app/documents.ts';
 import { queryRows, type Db } from '../../db/client.ts';
 import { createApp } from '../../server/app.ts';
@@ -26,10 +26,12 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
   let db: Db;
   let fixture: ScoreFixture;
   let app: ReturnType<typeof createApp>;
-  const removed: { id: number; queue_attempt: number }[][] = [];
+  let removed: { id: number; queue_attempt: number }[][] = [];
 
-  beforeAll(async () => {
+  // A store of its own for every test: several of them post, correct, alias or delete.
+  beforeEach(async () => {
     if (!storeAvailable(kind)) return;
+    removed = [];
     store = await openTestStore(kind);
     db = store.database.db;
     fixture = await buildScoreFixture(db, {
@@ -49,7 +51,7 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
       },
     });
   }, 120_000);
-  afterAll(async () => store?.close());
+  afterEach(async () => store?.close());
 
   const call = async (method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}) => {
     const res = await app.request(path, {
