@@ -38,8 +38,17 @@ describe('ingest and process on the embedded store', { timeout: 180_000 }, () =>
     });
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+  // Each test has a store of its own (so it runs alone and in any order), with what it needs in it.
+  const ownStore = () => {
+    process.env.STANCE_DATA_DIR = mkdtempSync(join(work, 'store-'));
+  };
+  const ingest = async (opts: { process: boolean }) => {
+    const r = await runInProcess(['ingest', '--manifest', manifest, '--source', 'Default source', ...(opts.process ? [] : ['--no-process'])]);
+    expect(r.code, r.stderr).toBe(0);
+  };
 
   it('--source with --manifest is the source of the entries that name none', async () => {
+    ownStore();
     const r = await runInProcess(['ingest', '--manifest', manifest, '--source', 'Default source', '--no-process', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { results: { file: string; status: string; source: string }[] };
@@ -50,6 +59,8 @@ describe('ingest and process on the embedded store', { timeout: 180_000 }, () =>
   });
 
   it('process loads the models when documents wait, and not when nothing does', async () => {
+    ownStore();
+    await ingest({ process: false });
     const first = await runInProcess(['process', '--json']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('loading models');
@@ -61,6 +72,8 @@ describe('ingest and process on the embedded store', { timeout: 180_000 }, () =>
   });
 
   it('an ingest of duplicates only loads no model', async () => {
+    ownStore();
+    await ingest({ process: true }); // nothing left waiting: the second ingest has nothing to process
     const r = await runInProcess(['ingest', '--manifest', manifest, '--source', 'Default source']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('0 created, 2 duplicates, 0 failed');
