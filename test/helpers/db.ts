@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../db/client.ts';
@@ -22,8 +22,7 @@ async function templateDir(): Promise<string> {
 /** A temporary STANCE_DATA_DIR holding an empty, migrated store (for the CLI); the caller removes it. */
 export async function freshDataDir(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stance-test-'));
-  const source = join(await templateDir(), 'pgdata');
-  if (existsSync(source)) cpSync(source, join(dataDir, 'pgdata'), { recursive: true });
+  cpSync(join(await templateDir(), 'pgdata'), join(dataDir, 'pgdata'), { recursive: true });
   return dataDir;
 }
 
