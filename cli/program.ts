@@ -83,7 +83,9 @@ export async function runStance(argv: string[]): Promise<number> {
     process.exitCode = undefined;
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // Commander has printed its message; --help and --version end with 0, a usage mistake is
+    // a user error like any other (exit code 2), not the 1 commander would give.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof ZodError) {
       say(`stance: invalid arguments: ${err.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`);
       return 2;
