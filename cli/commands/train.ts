@@ -7,7 +7,9 @@ import { DEFAULT_GOLD_SET, heldOutScores, readTrainingLexicon, type HeldOutScore
 import { listModels, loadModel, parseModelRef, readArtifactFile, storeModel, type StoreOutcome } from '../../app/trained-models.ts';
 import { loadConfig } from '../../config/config.ts';
 import { LexiconError } from '../../eval/baselines/lexicon.ts';
-import { filterSplit, GoldSetError } from '../../eval/gold-set.ts';
+import type { EvalAxis } from '../../eval/axis.ts';
+import { filterSplit, GoldSetError, type GoldItem, type Split } from '../../eval/gold-set.ts';
+import { extraItemProblems } from '../../app/train-extra.ts';
 import { loadEmbedder } from '../../pipeline/models.ts';
 import { inferenceSpecFrom } from '../../app/inference.ts';
 import { ArtifactError, serializeArtifact, withVersion, type ModelArtifact, type TrainedArtifact } from '../../pipeline/train/artifact.ts';
@@ -23,6 +25,7 @@ interface TrainFlags {
   ensemble?: string;
   members?: string;
   set?: string;
+  extra?: string[];
   split?: string;
   seed?: string;
   out?: string;
@@ -69,6 +72,7 @@ export function registerTrain(program: Command): void {
     .option('--ensemble <name>', 'train a stacked ensemble of --members instead (its scorer is ensemble:NAME)')
     .option('--members <list>', 'ensemble members, comma-separated, at least two: lexicon, nli, prototype, trained:NAME')
     .option('--set <file>', 'labelled set in the gold format (default: eval/gold.jsonl)')
+    .option('--extra <file>', 'extra training passages in the gold format (repeatable): fitted on, never scored in cross-validation; refused if they repeat a passage of the set or come from a document of the other split', (file: string, files: string[] = []) => [...files, file])
     .option('--split <split>', 'split to train on: dev, test or all (default: dev; the ensemble fits on dev only)')
     .option('--seed <n>', `seed of the fold assignment and the bootstrap (default: ${DEFAULT_TRAIN_OPTIONS.seed})`)
     .option('--out <file>', 'also write the artifact to this JSON file')
@@ -162,7 +166,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const split = parseSplit(flags.split, 'dev');
   const seed = parseSeed(flags.seed);
   const set = readGoldSetFile(flags.set ?? DEFAULT_GOLD_SET, axes);
-  const items = filterSplit(set.items, split);
+  const extra = readExtraItems(flags.extra ?? [], set.items, split, axes);
+  const items = [...filterSplit(set.items, split), ...extra];
   let embeddings: { model: string; vectors: number[][] } | undefined;
   if (flags.withEmbeddings) {
     if (isSyntheticModel(config.embedModel)) {
@@ -172,7 +177,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     const embedder = await loadEmbedder(config.embedModel, inferenceSpecFrom(config).settings);
     embeddings = { model: `${embedder.name}:${embedder.dtype}:${embedder.version}`, vectors: (await embedder.embed(items.map((i) => i.text))).map((v) => Array.from(v)) };
   }
-  say(`training on ${items.length} ${split} item(s) of ${set.file}: ${DEFAULT_TRAIN_OPTIONS.folds}-fold cross-validation grouped by document over C in {${DEFAULT_TRAIN_OPTIONS.cGrid.join(', ')}}...`);
+  const extraNote = extra.length > 0 ? ` and ${extra.length} extra item(s) of ${(flags.extra ?? []).join(', ')}` : '';
+  say(`training on ${items.length - extra.length} ${split} item(s) of ${set.file}${extraNote}: ${DEFAULT_TRAIN_OPTIONS.folds}-fold cross-validation grouped by document over C in {${DEFAULT_TRAIN_OPTIONS.cGrid.join(', ')}}...`);
   let artifact: TrainedArtifact;
   try {
     artifact = trainModel(items, axes, {
@@ -190,6 +196,21 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const heldOut = split === 'all' ? [] : filterSplit(set.items, split === 'dev' ? 'test' : 'dev');
   const scores = heldOut.length > 0 && !embeddings ? heldOutScores(artifact, axes, heldOut, seed) : null;
   await storeAndReport(artifact, flags, scores, split === 'dev' ? 'test' : 'dev');
+}
+
+/** The --extra files' items, checked against the set (app/train-extra.ts), as train-only items. */
+function readExtraItems(files: readonly string[], setItems: readonly GoldItem[], split: Split | 'all', axes: readonly EvalAxis[]): (GoldItem & { trainOnly: true })[] {
+  if (files.length === 0) return [];
+  if (split === 'all') throw new EvalInputError('--extra needs --split dev or test: with all, no split would stay held out to check the extra items against');
+  const read = files.map((file) => ({ file, items: readGoldSetFile(file, axes).items }));
+  const fileOf = new Map(read.flatMap(({ file, items }) => items.map((item) => [item, file] as const)));
+  const extra = read.flatMap((r) => r.items);
+  const problems = extraItemProblems(extra, setItems, split, (item) => fileOf.get(item) ?? '?');
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10);
+    throw new EvalInputError(`extra training items refused:\n  ${shown.join('\n  ')}${problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : ''}`);
+  }
+  return extra.map((item) => ({ ...item, trainOnly: true as const }));
 }
 
 /** Writes --out, stores the model unless --no-store, and prints the summary. */
