@@ -1,4 +1,37 @@
-import type { GoldItem, Split } from '../eval/gold-set.ts';
+import { readFileSync } from 'node:fs';
+import type { EvalAxis } from '../eval/axis.ts';
+import { parseGoldSet, type GoldItem, type Split } from '../eval/gold-set.ts';
+import { EvalInputError } from './eval-errors.ts';
+import { projectFile } from '../config/project-files.ts';
+
+/** The project's extra training passages (training data only, never an evaluation set): what the default model is also trained on. */
+export const DEFAULT_EXTRA_SET = projectFile('eval/train-extra.jsonl');
+
+/**
+ * Reads extra training files (gold format) and checks them against the set (extraItemProblems):
+ * the items, marked train-only. Refused items throw an EvalInputError listing the problems.
+ */
+export function readExtraItems(files: readonly string[], setItems: readonly GoldItem[], split: Split | 'all', axes: readonly EvalAxis[]): (GoldItem & { trainOnly: true })[] {
+  if (files.length === 0) return [];
+  if (split === 'all') throw new EvalInputError('--extra needs --split dev or test: with all, no split would stay held out to check the extra items against');
+  const fileOf = new Map<GoldItem, string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new EvalInputError(`cannot read the extra training file ${file}: ${(error as Error).message}`, { cause: error });
+    }
+    for (const item of parseGoldSet(text, file, axes)) fileOf.set(item, file);
+  }
+  const extra = [...fileOf.keys()];
+  const problems = extraItemProblems(extra, setItems, split, (item) => fileOf.get(item) ?? '?');
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10);
+    throw new EvalInputError(`extra training items refused:\n  ${shown.join('\n  ')}${problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : ''}`);
+  }
+  return extra.map((item) => ({ ...item, trainOnly: true as const }));
+}
 
 /**
  * Checks of extra training items (`stance train --extra FILE`) against the labelled set they

@@ -7,9 +7,8 @@ import { DEFAULT_GOLD_SET, heldOutScores, readTrainingLexicon, type HeldOutScore
 import { listModels, loadModel, parseModelRef, readArtifactFile, storeModel, type StoreOutcome } from '../../app/trained-models.ts';
 import { loadConfig } from '../../config/config.ts';
 import { LexiconError } from '../../eval/baselines/lexicon.ts';
-import type { EvalAxis } from '../../eval/axis.ts';
-import { filterSplit, GoldSetError, type GoldItem, type Split } from '../../eval/gold-set.ts';
-import { extraItemProblems } from '../../app/train-extra.ts';
+import { filterSplit, GoldSetError } from '../../eval/gold-set.ts';
+import { readExtraItems } from '../../app/train-extra.ts';
 import { loadEmbedder } from '../../pipeline/models.ts';
 import { inferenceSpecFrom } from '../../app/inference.ts';
 import { ArtifactError, serializeArtifact, withVersion, type ModelArtifact, type TrainedArtifact } from '../../pipeline/train/artifact.ts';
@@ -72,7 +71,7 @@ export function registerTrain(program: Command): void {
     .option('--ensemble <name>', 'train a stacked ensemble of --members instead (its scorer is ensemble:NAME)')
     .option('--members <list>', 'ensemble members, comma-separated, at least two: lexicon, nli, prototype, trained:NAME')
     .option('--set <file>', 'labelled set in the gold format (default: eval/gold.jsonl)')
-    .option('--extra <file>', 'extra training passages in the gold format (repeatable): fitted on, never scored in cross-validation; refused if they repeat a passage of the set or come from a document of the other split', (file: string, files: string[] = []) => [...files, file])
+    .option('--extra <file>', 'extra training passages in the gold format (repeatable): fitted on, never scored in cross-validation; refused if they repeat a passage of the set or come from a document of the other split; with --ensemble, the extra files its trained members were trained with', (file: string, files: string[] = []) => [...files, file])
     .option('--split <split>', 'split to train on: dev, test or all (default: dev; the ensemble fits on dev only)')
     .option('--seed <n>', `seed of the fold assignment and the bootstrap (default: ${DEFAULT_TRAIN_OPTIONS.seed})`)
     .option('--out <file>', 'also write the artifact to this JSON file')
@@ -196,21 +195,6 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const heldOut = split === 'all' ? [] : filterSplit(set.items, split === 'dev' ? 'test' : 'dev');
   const scores = heldOut.length > 0 && !embeddings ? heldOutScores(artifact, axes, heldOut, seed) : null;
   await storeAndReport(artifact, flags, scores, split === 'dev' ? 'test' : 'dev');
-}
-
-/** The --extra files' items, checked against the set (app/train-extra.ts), as train-only items. */
-function readExtraItems(files: readonly string[], setItems: readonly GoldItem[], split: Split | 'all', axes: readonly EvalAxis[]): (GoldItem & { trainOnly: true })[] {
-  if (files.length === 0) return [];
-  if (split === 'all') throw new EvalInputError('--extra needs --split dev or test: with all, no split would stay held out to check the extra items against');
-  const read = files.map((file) => ({ file, items: readGoldSetFile(file, axes).items }));
-  const fileOf = new Map(read.flatMap(({ file, items }) => items.map((item) => [item, file] as const)));
-  const extra = read.flatMap((r) => r.items);
-  const problems = extraItemProblems(extra, setItems, split, (item) => fileOf.get(item) ?? '?');
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 10);
-    throw new EvalInputError(`extra training items refused:\n  ${shown.join('\n  ')}${problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : ''}`);
-  }
-  return extra.map((item) => ({ ...item, trainOnly: true as const }));
 }
 
 /** Writes --out, stores the model unless --no-store, and prints the summary. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toEvalAxis } from '../../app/eval-run.ts';
+import { trainedMember } from '../../app/ensemble-members.ts';
 import { loadAxesFile } from '../../pipeline/load-axes.ts';
 import { parseGoldSet } from '../../eval/gold-set.ts';
 import { repoPath } from '../helpers/paths.ts';
@@ -129,5 +130,11 @@ describe('training with extra train-only items', () => {
     expect(plain).toEqual({ bestC: { sm: 1 }, nested: { sm: 1 } });
     expect(crossValidatedEstimate([...gold, wrong], [AXIS], OPTIONS).nested.sm).toBeLessThan(1);
     expect(crossValidatedEstimate([...gold, { ...wrong, trainOnly: true }], [AXIS], OPTIONS)).toEqual({ bestC: { sm: 1 }, nested: { sm: 1 } });
+  });
+
+  it('refits an ensemble member with the extra items it was trained with, and refuses another count', () => {
+    const model = trainModel([...gold, ...extra], [AXIS], OPTIONS);
+    expect(() => trainedMember(model, [AXIS], [])).toThrow('trained with 2 extra item(s) but 0 were given');
+    expect(() => trainedMember(model, [AXIS], extra)).not.toThrow();
   });
 });
