@@ -7,7 +7,7 @@ import type { LexiconFile } from '../pipeline/lexicon/lexicon-file.ts';
 import { scoreWithLexicon } from '../pipeline/lexicon/score.ts';
 import { artifactAxisTerms, predict, type AxisLabelProbabilities } from '../pipeline/train/predict.ts';
 import type { AxisTerms } from '../pipeline/train/lexicon-features.ts';
-import { trainModel, type TrainingItem } from '../pipeline/train/train.ts';
+import { trainingGroup, trainModel, type TrainingItem } from '../pipeline/train/train.ts';
 import type { EvalInference } from './eval-inference.ts';
 import { axisFileSettings, scoreTexts } from './eval-score.ts';
 import { toEvalAxis } from './eval-run.ts';
@@ -42,7 +42,12 @@ export function lexiconMember(file: LexiconFile, axes: readonly Axis[]): Ensembl
  * features with the C the model chose, on each fold's other documents. (C itself was chosen by
  * a cross-validation over all of dev: a mild optimism the stacker inherits, documented.)
  */
-export function trainedMember(artifact: TrainedArtifact, axes: readonly EvalAxis[]): EnsembleMember {
+export function trainedMember(artifact: TrainedArtifact, axes: readonly EvalAxis[], extra: readonly TrainingItem[] = []): EnsembleMember {
+  // The refits must see the data the member saw: its extra train-only items too (--extra).
+  const nExtra = artifact.training.n_extra_items ?? 0;
+  if (extra.length !== nExtra) {
+    throw new Error(`trained:${artifact.name} was trained with ${nExtra} extra item(s) but ${extra.length} were given: pass the same --extra file(s) as its training`);
+  }
   if (artifact.training.split !== 'dev') {
     throw new Error(`trained:${artifact.name} was trained on the ${artifact.training.split} split; an ensemble member must be trained on dev only, so that nothing is fitted on test`);
   }
@@ -68,7 +73,9 @@ export function trainedMember(artifact: TrainedArtifact, axes: readonly EvalAxis
       const out = new Array<AxisLabelProbabilities>(items.length);
       const k = Math.max(...folds) + 1;
       for (let fold = 0; fold < k; fold++) {
-        const trainItems = items.filter((_, i) => folds[i] !== fold);
+        // An extra item is left out of the fold that holds its document out, like in training.
+        const heldOutDocs = new Set(items.flatMap((item, i) => (folds[i] === fold ? [trainingGroup(item)] : [])));
+        const trainItems = [...items.filter((_, i) => folds[i] !== fold), ...extra.filter((item) => !heldOutDocs.has(trainingGroup(item))).map((item) => ({ ...item, trainOnly: true }))];
         const testIdx = folds.flatMap((f, i) => (f === fold ? [i] : []));
         const refit = trainModel(trainItems, axes, {
           name: artifact.name,

@@ -10,6 +10,7 @@ import { seededGroupFolds } from '../pipeline/train/folds.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainingGroup } from '../pipeline/train/train.ts';
 import { lexiconMember, trainedMember, type EnsembleMember } from './ensemble-members.ts';
 import { toEvalAxis } from './eval-run.ts';
+import { DEFAULT_EXTRA_SET, readExtraItems } from './train-extra.ts';
 import { DEFAULT_GOLD_SET, heldOutScoresOf, trainDefaultArtifact, type HeldOutScores } from './train-run.ts';
 import { projectFile } from '../config/project-files.ts';
 
@@ -68,15 +69,17 @@ export const DEFAULT_ENSEMBLE_PATH = projectFile('config/trained/ensemble-defaul
 
 /**
  * The default ensemble (scorer ensemble:default): the lexicon scorer and trained:default
- * stacked on the dev split of eval/gold.jsonl with out-of-fold member predictions, the default
+ * stacked on the dev split of eval/gold.jsonl with out-of-fold member predictions (the trained
+ * member refitted per fold with the extra passages of eval/train-extra.jsonl, as it was trained), the default
  * seed, grid and folds. The same as `stance train --ensemble default --members
  * lexicon,trained:default --no-store`; a test refits it and compares bytes.
  */
 export async function trainDefaultEnsemble(trained: TrainedArtifact = trainDefaultArtifact()): Promise<EnsembleArtifact> {
   const axes = loadAxesFile();
   const evalAxes = axes.map(toEvalAxis);
-  const dev = filterSplit(parseGoldSet(readFileSync(DEFAULT_GOLD_SET, 'utf8'), DEFAULT_GOLD_SET, evalAxes), 'dev');
-  const members = [lexiconMember(loadLexiconFile(), axes), trainedMember(trained, evalAxes)];
+  const set = parseGoldSet(readFileSync(DEFAULT_GOLD_SET, 'utf8'), DEFAULT_GOLD_SET, evalAxes);
+  const dev = filterSplit(set, 'dev');
+  const members = [lexiconMember(loadLexiconFile(), axes), trainedMember(trained, evalAxes, readExtraItems([DEFAULT_EXTRA_SET], set, 'dev', evalAxes))];
   return trainEnsemble(members, dev, evalAxes, { name: 'default', seed: DEFAULT_TRAIN_OPTIONS.seed, cGrid: DEFAULT_TRAIN_OPTIONS.cGrid, folds: DEFAULT_TRAIN_OPTIONS.folds });
 }
 

@@ -12,6 +12,7 @@ import { serializeArtifact, type TrainedArtifact } from '../pipeline/train/artif
 import { predictLabels } from '../pipeline/train/predict.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainModel, type TrainOptions } from '../pipeline/train/train.ts';
 import { toEvalAxis } from './eval-run.ts';
+import { DEFAULT_EXTRA_SET, readExtraItems } from './train-extra.ts';
 import { projectFile } from '../config/project-files.ts';
 
 /** The project's gold set: the default training data. */
@@ -64,7 +65,8 @@ export function heldOutScoresOf(
 }
 
 /**
- * The default model: trained on the dev split of eval/gold.jsonl for the axes of
+ * The default model: trained on the dev split of eval/gold.jsonl and the extra training
+ * passages of eval/train-extra.jsonl (train-only: never scored in its cross-validation) for the axes of
  * config/axes.json, with the lexicon columns of config/lexicon.json (pipeline/lexicon), no embeddings, the default
  * seed and grid. `npm run train:default` writes it; a test retrains it and compares bytes.
  */
@@ -72,7 +74,7 @@ export function trainDefaultArtifact(): TrainedArtifact {
   const axes = loadAxesFile().map(toEvalAxis);
   const items = parseGoldSet(readFileSync(DEFAULT_GOLD_SET, 'utf8'), DEFAULT_GOLD_SET, axes);
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, name: 'default', split: 'dev', lexicon: readTrainingLexicon() };
-  return trainModel(filterSplit(items, 'dev'), axes, options);
+  return trainModel([...filterSplit(items, 'dev'), ...readExtraItems([DEFAULT_EXTRA_SET], items, 'dev', axes)], axes, options);
 }
 
 /** The committed default artifact's expected bytes. */

@@ -16,6 +16,8 @@ export interface GoldItem {
   labels: Record<string, string>;
   split: Split;
   note?: string;
+  /** Who tagged the item, when the file says (eval/train-extra.jsonl: an AI annotator session). */
+  annotator?: string;
   /** 1-based line of the item in the file, for messages about it later. */
   line: number;
 }
@@ -51,6 +53,7 @@ const lineSchema = z.strictObject(
     labels: z.record(z.string(), z.string({ error: required('a string') }), { error: required('an object') }),
     split: z.enum(['dev', 'test'], { error: required('"dev" or "test"') }),
     note: z.string({ error: required('a string') }).optional(),
+    annotator: nonEmptyString.optional(),
   },
   { error: required('a JSON object') },
 );

@@ -5,6 +5,7 @@ import { loadEvalInference, type EvalInference } from '../../app/eval-inference.
 import { toEvalAxis } from '../../app/eval-run.ts';
 import { inferenceSpecFrom } from '../../app/inference.ts';
 import { DEFAULT_ARTIFACT_PATH, DEFAULT_GOLD_SET, readTrainingLexicon, type HeldOutScores } from '../../app/train-run.ts';
+import { readExtraItems } from '../../app/train-extra.ts';
 import { loadModel, readArtifactFile } from '../../app/trained-models.ts';
 import { loadConfig } from '../../config/config.ts';
 import { filterSplit } from '../../eval/gold-set.ts';
@@ -19,6 +20,7 @@ interface EnsembleFlags {
   ensemble: string;
   members?: string;
   set?: string;
+  extra?: string[];
   split?: string;
   seed?: string;
   out?: string;
@@ -70,6 +72,8 @@ export async function runEnsembleTraining(flags: EnsembleFlags, helpers: Helpers
   const set = readGoldSetFile(flags.set ?? DEFAULT_GOLD_SET, axes);
   const dev = filterSplit(set.items, 'dev');
   const test = filterSplit(set.items, 'test');
+  // Extra items are given to trained members' refits only (they saw them in training); the stacker fits on dev items.
+  const extra = readExtraItems(flags.extra ?? [], set.items, 'dev', axes);
   if (dev.length === 0) throw new EvalInputError(`${set.file} has no dev items: the ensemble fits on dev only`);
 
   let inference: EvalInference | undefined;
@@ -87,7 +91,7 @@ export async function runEnsembleTraining(flags: EnsembleFlags, helpers: Helpers
       } else {
         const artifact = await loadTrainedArtifact(n.slice('trained:'.length), flags.store !== false);
         try {
-          members.push(trainedMember(artifact, axes));
+          members.push(trainedMember(artifact, axes, extra));
         } catch (error) {
           throw new EvalInputError((error as Error).message, { cause: error });
         }

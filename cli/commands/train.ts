@@ -8,6 +8,7 @@ import { listModels, loadModel, parseModelRef, readArtifactFile, storeModel, typ
 import { loadConfig } from '../../config/config.ts';
 import { LexiconError } from '../../eval/baselines/lexicon.ts';
 import { filterSplit, GoldSetError } from '../../eval/gold-set.ts';
+import { readExtraItems } from '../../app/train-extra.ts';
 import { loadEmbedder } from '../../pipeline/models.ts';
 import { inferenceSpecFrom } from '../../app/inference.ts';
 import { ArtifactError, serializeArtifact, withVersion, type ModelArtifact, type TrainedArtifact } from '../../pipeline/train/artifact.ts';
@@ -23,6 +24,7 @@ interface TrainFlags {
   ensemble?: string;
   members?: string;
   set?: string;
+  extra?: string[];
   split?: string;
   seed?: string;
   out?: string;
@@ -69,6 +71,7 @@ export function registerTrain(program: Command): void {
     .option('--ensemble <name>', 'train a stacked ensemble of --members instead (its scorer is ensemble:NAME)')
     .option('--members <list>', 'ensemble members, comma-separated, at least two: lexicon, nli, prototype, trained:NAME')
     .option('--set <file>', 'labelled set in the gold format (default: eval/gold.jsonl)')
+    .option('--extra <file>', 'extra training passages in the gold format (repeatable): fitted on, never scored in cross-validation; refused if they repeat a passage of the set or come from a document of the other split; with --ensemble, the extra files its trained members were trained with', (file: string, files: string[] = []) => [...files, file])
     .option('--split <split>', 'split to train on: dev, test or all (default: dev; the ensemble fits on dev only)')
     .option('--seed <n>', `seed of the fold assignment and the bootstrap (default: ${DEFAULT_TRAIN_OPTIONS.seed})`)
     .option('--out <file>', 'also write the artifact to this JSON file')
@@ -162,7 +165,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const split = parseSplit(flags.split, 'dev');
   const seed = parseSeed(flags.seed);
   const set = readGoldSetFile(flags.set ?? DEFAULT_GOLD_SET, axes);
-  const items = filterSplit(set.items, split);
+  const extra = readExtraItems(flags.extra ?? [], set.items, split, axes);
+  const items = [...filterSplit(set.items, split), ...extra];
   let embeddings: { model: string; vectors: number[][] } | undefined;
   if (flags.withEmbeddings) {
     if (isSyntheticModel(config.embedModel)) {
@@ -172,7 +176,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     const embedder = await loadEmbedder(config.embedModel, inferenceSpecFrom(config).settings);
     embeddings = { model: `${embedder.name}:${embedder.dtype}:${embedder.version}`, vectors: (await embedder.embed(items.map((i) => i.text))).map((v) => Array.from(v)) };
   }
-  say(`training on ${items.length} ${split} item(s) of ${set.file}: ${DEFAULT_TRAIN_OPTIONS.folds}-fold cross-validation grouped by document over C in {${DEFAULT_TRAIN_OPTIONS.cGrid.join(', ')}}...`);
+  const extraNote = extra.length > 0 ? ` and ${extra.length} extra item(s) of ${(flags.extra ?? []).join(', ')}` : '';
+  say(`training on ${items.length - extra.length} ${split} item(s) of ${set.file}${extraNote}: ${DEFAULT_TRAIN_OPTIONS.folds}-fold cross-validation grouped by document over C in {${DEFAULT_TRAIN_OPTIONS.cGrid.join(', ')}}...`);
   let artifact: TrainedArtifact;
   try {
     artifact = trainModel(items, axes, {

@@ -69,6 +69,8 @@ const trainedSchema = z.strictObject({
   training: z.strictObject({
     ...trainingRecord,
     split: z.enum(['dev', 'test', 'all']),
+    /** Extra train-only items (`--extra`), counted in n_items; absent when there were none. */
+    n_extra_items: z.number().int().min(1).optional(),
     selection: z.literal('max pooled out-of-fold macro-F1, ties to the smaller C'),
   }),
   axes: z.array(axisModelSchema).min(1),

@@ -17,6 +17,13 @@ export interface TrainingItem {
   /** The document, for grouping the folds; items without one are a document of their own. */
   doc?: string;
   labels: Record<string, string>;
+  /**
+   * An extra training passage (`stance train --extra`): fitted on like any other, but never
+   * scored in cross-validation, so that the CV figures stay comparable with and without
+   * extra data. It does not take part in assigning the folds; it joins the fold of its
+   * document when the scored items hold that document, and is fitted in every fold otherwise.
+   */
+  trainOnly?: boolean;
 }
 
 /** How to train. */
@@ -57,7 +64,20 @@ export function trainingGroup(item: TrainingItem): string {
 
 /** SHA-256 of the training items (id, text, doc, labels) in a canonical form: which data a model saw. */
 export function trainingSetHash(items: readonly TrainingItem[]): string {
-  return canonicalHash(items.map((i) => ({ id: i.id, text: i.text, doc: i.doc ?? null, labels: i.labels })));
+  // train_only only when set, so that a set without extra items keeps the hash it always had.
+  return canonicalHash(items.map((i) => ({ id: i.id, text: i.text, doc: i.doc ?? null, labels: i.labels, ...(i.trainOnly === true && { train_only: true }) })));
+}
+
+/**
+ * The cross-validation fold of each item (-1: fitted in every fold, never held out). The folds
+ * are assigned over the documents of the scored items only, so extra train-only items leave
+ * the assignment as it is without them; a train-only item takes its document's fold.
+ */
+export function trainingFolds(items: readonly TrainingItem[], k: number, seed: number): number[] {
+  const scored = items.filter((i) => i.trainOnly !== true);
+  const scoredFolds = seededGroupFolds(scored.map(trainingGroup), k, seed);
+  const foldOfGroup = new Map(scored.map((item, j) => [trainingGroup(item), scoredFolds[j] as number]));
+  return items.map((item) => foldOfGroup.get(trainingGroup(item)) ?? -1);
 }
 
 /** The vocabulary of the texts with idf rounded as stored, so training and prediction use the same numbers. */
@@ -81,7 +101,10 @@ export function argmax(p: readonly number[]): number {
   return best;
 }
 
-/** Out-of-fold label of each item for each C (cv[c][item]), from a grouped cross-validation of one axis. */
+/**
+ * Out-of-fold label of each item for each C (cv[c][item]), from a grouped cross-validation of
+ * one axis; train-only items are fitted on and get no label (their entries stay empty).
+ */
 function crossValidatedLabels(
   items: readonly TrainingItem[],
   axis: EvalAxis,
@@ -94,7 +117,7 @@ function crossValidatedLabels(
   const out = options.cGrid.map(() => new Array<string>(items.length));
   for (let fold = 0; fold < k; fold++) {
     const trainIdx = folds.flatMap((f, i) => (f === fold ? [] : [i]));
-    const testIdx = folds.flatMap((f, i) => (f === fold ? [i] : []));
+    const testIdx = folds.flatMap((f, i) => (f === fold && (items[i] as TrainingItem).trainOnly !== true ? [i] : []));
     const layout: FeatureLayout = {
       vocabulary: roundedVocabulary(trainIdx.map((i) => (items[i] as TrainingItem).text), options.minDf),
       tfidfLength: options.tfidfLength,
@@ -137,11 +160,13 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
   }
   const groups = items.map(trainingGroup);
   const nDocs = new Set(groups).size;
-  const k = Math.min(options.folds, nDocs);
+  const scoredIdx = items.flatMap((item, i) => (item.trainOnly === true ? [] : [i]));
+  const nScoredDocs = new Set(scoredIdx.map((i) => groups[i])).size;
+  const k = Math.min(options.folds, nScoredDocs);
   const needsCv = axes.some((axis) => options.fixedC?.[axis.slug] === undefined);
   if (needsCv && options.cGrid.length === 0) throw new Error('the C grid is empty');
-  if (needsCv && k < 2) throw new Error(`cross-validation needs at least 2 documents in the training split, found ${nDocs}`);
-  const folds = needsCv ? seededGroupFolds(groups, k, options.seed) : [];
+  if (needsCv && k < 2) throw new Error(`cross-validation needs at least 2 documents in the training split, found ${nScoredDocs}`);
+  const folds = needsCv ? trainingFolds(items, k, options.seed) : [];
   const texts = items.map((i) => i.text);
   const layout: FeatureLayout = {
     vocabulary: roundedVocabulary(texts, options.minDf),
@@ -161,13 +186,14 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
     });
     const fixed = options.fixedC?.[axis.slug];
     const cv = fixed === undefined ? crossValidatedLabels(items, axis, keywords, options, folds, k) : [];
+    // Scored on the items that are not train-only: the out-of-fold labels of the set itself.
+    const scoredGold = scoredIdx.map((i) => gold[i] as string);
     const points: CvPoint[] =
       fixed === undefined
-        ? options.cGrid.map((c, ci) => ({
-            c,
-            macro_f1: roundFloat(macroF1(gold, cv[ci] as string[], labels)),
-            accuracy: roundFloat(accuracy(gold, cv[ci] as string[], labels)),
-          }))
+        ? options.cGrid.map((c, ci) => {
+            const predicted = scoredIdx.map((i) => (cv[ci] as string[])[i] as string);
+            return { c, macro_f1: roundFloat(macroF1(scoredGold, predicted, labels)), accuracy: roundFloat(accuracy(scoredGold, predicted, labels)) };
+          })
         : [];
     let best = 0;
     points.forEach((p, i) => {
@@ -203,6 +229,8 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
       set_sha256: trainingSetHash(items),
       split: options.split,
       n_items: items.length,
+      // Only with extra items, so that an artifact trained without them keeps its bytes.
+      ...(scoredIdx.length < items.length && { n_extra_items: items.length - scoredIdx.length }),
       n_documents: nDocs,
       seed: options.seed,
       folds: k,

@@ -68,7 +68,7 @@ describe('parseGoldSet', () => {
 
   it('reports an unknown field, listing the known ones', () => {
     expect(errorOf(line({ lables: {} })).message).toBe(
-      'gold.jsonl:1: lables: unknown field (known fields: id, text, source, doc, labels, split, note)',
+      'gold.jsonl:1: lables: unknown field (known fields: id, text, source, doc, labels, split, note, annotator)',
     );
   });
 

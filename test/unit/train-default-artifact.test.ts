@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENSEMBLE_PATH, defaultEnsembleBytes } from '../../app/ensemble-run.ts';
 import { DEFAULT_ARTIFACT_PATH, defaultArtifactBytes, trainDefaultArtifact } from '../../app/train-run.ts';
 import { parseArtifact } from '../../pipeline/train/artifact.ts';
+import { repoPath } from '../helpers/paths.ts';
 
 // One training run is shared by the tests below (it takes seconds); the second run checks determinism.
 const first = defaultArtifactBytes();
@@ -20,8 +21,14 @@ describe('the default trained model', () => {
     const artifact = parseArtifact(JSON.parse(committed), DEFAULT_ARTIFACT_PATH);
     expect(artifact.kind).toBe('trained');
     expect(artifact.training.split).toBe('dev');
-    // Trained on the dev split only: the 216 dev passages of gold set v2.
-    expect(artifact.training.n_items).toBe(216);
+    // Trained on the dev split only: the dev passages of gold set v2 and the extra training
+    // passages (train-only), counted from the files.
+    const lines = (f: string) => readFileSync(repoPath(f), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { split: string });
+    const nDev = lines('eval/gold.jsonl').filter((i) => i.split === 'dev').length;
+    const nExtra = lines('eval/train-extra.jsonl').length;
+    expect(nExtra).toBeGreaterThan(0);
+    expect(artifact.training.n_items).toBe(nDev + nExtra);
+    expect(artifact.kind === 'trained' && artifact.training.n_extra_items).toBe(nExtra);
   });
 
   it('has its default ensemble (lexicon + trained:default, fitted on dev) committed up to date and deterministic', async () => {
