@@ -86,6 +86,8 @@ export function trainedMember(artifact: TrainedArtifact, axes: readonly EvalAxis
           minDf: artifact.features.min_df,
           tfidfLength: artifact.features.tfidf_length,
           fixedC: Object.fromEntries(artifact.axes.map((a) => [a.axis, a.c])),
+          // The member's own temperature, so that the stacker learns from probabilities on the scale it will be given.
+          fixedTemperature: Object.fromEntries(artifact.axes.map((a) => [a.axis, a.temperature])),
           ...(lexicon && { lexicon }),
         });
         predict(refit, testIdx.map((i) => (items[i] as TrainingItem).text)).forEach((p, j) => {

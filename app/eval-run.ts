@@ -29,14 +29,31 @@ export function recordedModels(inference: Pick<EvalInference, 'embedModel' | 'nl
 }
 
 /**
+ * The label distribution ECE checks for one score: the scorer's own four probabilities when it
+ * has them (trained and ensemble scorers keep them in details.label_probabilities; they are
+ * what `evidence` prints and what temperature scaling calibrates), else the distribution that
+ * labelProbabilities derives from the pole probabilities and relevance (nli, prototype,
+ * lexicon).
+ */
+export function evalLabelDistribution(axis: EvalAxis, score: AxisScore & { details?: Record<string, unknown> | null }): Record<string, number> {
+  const own = score.details?.label_probabilities;
+  if (own !== null && typeof own === 'object') {
+    const labels = axisLabels(axis);
+    const probs = own as Record<string, unknown>;
+    if (labels.every((l) => typeof probs[l] === 'number')) return Object.fromEntries(labels.map((l) => [l, probs[l] as number]));
+  }
+  return labelProbabilities(axis, score);
+}
+
+/**
  * The report of every axis from a scorer's output on the items (scores[item][axis], in the
  * order of `axes`): its labels against gold, and as probabilities for ECE the label
- * distribution of labelProbabilities (the confidence is its value at the predicted label).
+ * distribution of evalLabelDistribution (the confidence is its value at the predicted label).
  */
 export function reportFromScores(
   axes: readonly Axis[],
   items: readonly GoldItem[],
-  scores: readonly (readonly AxisScore[])[],
+  scores: readonly (readonly (AxisScore & { details?: Record<string, unknown> | null })[])[],
   baselines: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {},
   options: ReportOptions = {},
 ): EvalReport {
@@ -52,7 +69,7 @@ export function reportFromScores(
     inputs[axis.slug] = {
       gold: goldLabels(items, axis.slug),
       predicted: perItem.map((s) => s.label),
-      probabilities: perItem.map((s) => labelProbabilities(evalAxis, s)),
+      probabilities: perItem.map((s) => evalLabelDistribution(evalAxis, s)),
       ...(baselines[axis.slug] && { baselines: baselines[axis.slug] }),
     };
   });

@@ -74,7 +74,7 @@ function argmaxLabel(probs: Record<string, number>, labels: readonly string[]): 
 }
 
 /**
- * A score row from a 4-label distribution: probA = P(pole A), probB = P(pole B), score = probB -
+ * A score row from a 4-label distribution (a model's, after its temperature): probA = P(pole A), probB = P(pole B), score = probB -
  * probA (in [-1, 1], near 0 when the mass is on neutral or irrelevant), relevance = 1 -
  * P(irrelevant), label = the most probable of the four (no thresholds: the model already weighs
  * the four labels), details = the probabilities (and, for a trained model, the lexicon terms it
@@ -234,7 +234,10 @@ function modelDescriptor(kind: ModelKind, summary: string): ScorerDescriptor {
       const key = modelScorerKey(kind, ref.param as string, artifact);
       const [row] = await db.select({ id: scorers.id, key: scorers.key }).from(scorers).where(and(eq(scorers.kind, kind), eq(scorers.key, key)));
       if (!row) throw new NothingScoredError(`nothing has been scored with ${ref.name} version ${artifact.version} yet; run \`stance rescore --scorer ${ref.name}\``);
-      // Relevant = P(irrelevant) <= 0.5 (relevance >= 0.5): an irrelevant argmax label always falls below it.
+      // Relevant = P(irrelevant) <= 0.5 (relevance >= 0.5). Every chunk with another label than
+      // irrelevant passes (its P(irrelevant) is below its label's, so below 0.5); a chunk labelled
+      // irrelevant at P(irrelevant) below 0.5 passes too. The count depends on the temperature,
+      // the labels do not (the same argmax at every T).
       const own = Object.fromEntries(artifact.axes.map((a) => [a.axis, { relevance: 0.5, margin: 0 }]));
       return { ...row, profileThresholds: own };
     },

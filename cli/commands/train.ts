@@ -206,7 +206,10 @@ async function storeAndReport(artifact: ModelArtifact, flags: TrainFlags, heldOu
   const axes = Object.fromEntries(
     checked.axes.map((a) => {
       const chosen = a.cross_validation.find((p) => p.c === a.c);
-      return [a.axis, { c: a.c, cv_macro_f1: chosen?.macro_f1 ?? null, cv_accuracy: chosen?.accuracy ?? null, cross_validation: a.cross_validation, held_out: heldOut?.[a.axis] ?? null }];
+      return [
+        a.axis,
+        { c: a.c, cv_macro_f1: chosen?.macro_f1 ?? null, cv_accuracy: chosen?.accuracy ?? null, cross_validation: a.cross_validation, temperature: a.temperature, calibration: a.calibration, held_out: heldOut?.[a.axis] ?? null },
+      ];
     }),
   );
   if (flags.json) {
@@ -215,15 +218,18 @@ async function storeAndReport(artifact: ModelArtifact, flags: TrainFlags, heldOu
   }
   const lines = [
     `${checked.kind} model ${checked.name} version ${checked.version} (scorer ${checked.kind}:${checked.name}): ${outcome === 'not stored' ? 'not stored' : outcome === 'created' ? 'stored' : 'already stored (same content)'}${flags.out ? `; written to ${flags.out}` : ''}`,
-    `trained on ${checked.training.n_items} ${checked.training.split} item(s) from ${checked.training.n_documents} document(s); C chosen by ${checked.training.folds}-fold cross-validation grouped by document`,
+    `trained on ${checked.training.n_items} ${checked.training.split} item(s) from ${checked.training.n_documents} document(s); C chosen by ${checked.training.folds}-fold cross-validation grouped by document, the temperature T on its out-of-fold predictions (lowest NLL)`,
     '',
     formatTable(
-      ['axis', 'C', 'CV macro-F1', 'CV accuracy', ...(heldOut ? [`${heldOutSplit} macro-F1 [95% CI]`, `${heldOutSplit} n`] : [])],
+      ['axis', 'C', 'CV macro-F1', 'CV accuracy', 'T', 'CV NLL (T=1 -> T)', 'CV ECE (T=1 -> T)', ...(heldOut ? [`${heldOutSplit} macro-F1 [95% CI]`, `${heldOutSplit} n`] : [])],
       Object.entries(axes).map(([slug, a]) => [
         slug,
         a.c,
         fmt(a.cv_macro_f1),
         fmt(a.cv_accuracy),
+        fmt(a.temperature),
+        a.calibration ? `${fmt(a.calibration.nll_t1)} -> ${fmt(a.calibration.nll)}` : '-',
+        a.calibration ? `${fmt(a.calibration.ece_t1)} -> ${fmt(a.calibration.ece)}` : '-',
         ...(heldOut ? [`${fmt(a.held_out?.macro_f1)} ${a.held_out?.macro_f1_ci ? `[${fmt(a.held_out.macro_f1_ci[0])}, ${fmt(a.held_out.macro_f1_ci[1])}]` : '[n/a]'}`, String(a.held_out?.n ?? 0)] : []),
       ]),
     ),

@@ -9,13 +9,24 @@ export const LEXICON_COLUMN_SPEC = 'log1p-weighted-hits-per-pole';
 export const ARTIFACT_FORMAT = 'stance-model';
 // 2: lexicon columns from pipeline/lexicon (weighted terms, negation window).
 // 3: the length of the TF-IDF part of a row is part of the spec (features.tfidf_length).
-export const ARTIFACT_FORMAT_VERSION = 3;
+// 4: a softmax temperature per axis (axes[].temperature, axes[].calibration), fitted on dev out-of-fold predictions.
+export const ARTIFACT_FORMAT_VERSION = 4;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const labels4 = z.tuple([z.string().min(1), z.string().min(1), z.string().min(1), z.string().min(1)]);
 
 /** Cross-validated quality of one regularisation strength. */
 const cvPointSchema = z.strictObject({ c: finite, macro_f1: finite.nullable(), accuracy: finite.nullable() });
+
+/** Dev out-of-fold NLL (nats per passage) and ECE of an axis's probabilities at T = 1 and at the fitted temperature. */
+const calibrationSchema = z.strictObject({
+  method: z.literal('temperature'),
+  n: z.number().int().min(1),
+  nll_t1: finite,
+  nll: finite,
+  ece_t1: finite,
+  ece: finite,
+});
 
 /** The fitted classifier of one axis: label order, the C chosen and the weights (per label: columns then bias). */
 const axisModelSchema = z.strictObject({
@@ -26,6 +37,10 @@ const axisModelSchema = z.strictObject({
   c: finite,
   cross_validation: z.array(cvPointSchema),
   weights: z.array(z.array(finite)).length(4),
+  /** Probabilities are softmax(scores / temperature); fitted on the out-of-fold dev scores at the chosen C (1 for a refit with a fixed C). */
+  temperature: finite.refine((t) => t > 0, 'must be > 0'),
+  /** How the temperature was fitted and what it changed on dev; null when it was given, not fitted (a refit with a fixed C). */
+  calibration: calibrationSchema.nullable(),
 });
 
 // What every training run records, whether it fitted a model or an ensemble.

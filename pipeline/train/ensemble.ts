@@ -5,7 +5,8 @@ import { ARTIFACT_FORMAT, ARTIFACT_FORMAT_VERSION, withVersion, type CvPoint, ty
 import { roundFloat } from './canonical-json.ts';
 import { seededGroupFolds } from './folds.ts';
 import type { AxisLabelProbabilities } from './predict.ts';
-import { softmaxProbabilities } from './softmax-regression.ts';
+import { classScores, softmax } from './softmax-regression.ts';
+import { calibrateTemperature, temperedSoftmax } from './temperature.ts';
 import type { SparseRow } from './sparse.ts';
 import { argmax, fitAxisWeights, trainingGroup, trainingSetHash, type TrainingItem } from './train.ts';
 
@@ -56,7 +57,8 @@ export interface EnsembleFitInput {
  * weights, L2, C chosen by cross-validation grouped by document as for trained models) on the
  * members' log probabilities of the four labels. Learned weights say how far to trust each
  * member for each label; fitted on out-of-fold dev predictions only, so that a member that
- * memorised its training data is not trusted for it.
+ * memorised its training data is not trusted for it. A temperature per axis is then fitted on
+ * the stacker's own out-of-fold scores at the chosen C, as for a trained model.
  */
 export function fitEnsemble(input: EnsembleFitInput): EnsembleArtifact {
   const { items, members, axes } = input;
@@ -80,13 +82,19 @@ export function fitEnsemble(input: EnsembleFitInput): EnsembleArtifact {
       return label;
     });
     const targets = gold.map((g) => labels.indexOf(g));
-    const points: CvPoint[] = input.cGrid.map((c) => {
+    // Out-of-fold class scores per C: the labels for choosing C, the scores for the temperature.
+    const oofScores = input.cGrid.map(() => new Array<number[]>(items.length));
+    const points: CvPoint[] = input.cGrid.map((c, ci) => {
       const predicted = new Array<string>(items.length);
       for (let fold = 0; fold < k; fold++) {
         const trainIdx = folds.flatMap((f, i) => (f === fold ? [] : [i]));
         const testIdx = folds.flatMap((f, i) => (f === fold ? [i] : []));
         const weights = fitAxisWeights(trainIdx.map((i) => rows[i] as SparseRow), trainIdx.map((i) => targets[i] as number), dimension, c).flat();
-        for (const i of testIdx) predicted[i] = labels[argmax(softmaxProbabilities({ dimension, classes: 4, weights }, rows[i] as SparseRow))] as string;
+        for (const i of testIdx) {
+          const z = classScores({ dimension, classes: 4, weights }, rows[i] as SparseRow);
+          predicted[i] = labels[argmax(softmax(z))] as string;
+          (oofScores[ci] as number[][])[i] = z;
+        }
       }
       return { c, macro_f1: roundFloat(macroF1(gold, predicted, labels)), accuracy: roundFloat(accuracy(gold, predicted, labels)) };
     });
@@ -95,7 +103,9 @@ export function fitEnsemble(input: EnsembleFitInput): EnsembleArtifact {
       if ((p.macro_f1 ?? -1) > ((points[best] as CvPoint).macro_f1 ?? -1)) best = i;
     });
     const c = input.cGrid[best] as number;
-    return { axis: axis.slug, labels: labels as [string, string, string, string], c, cross_validation: points, weights: fitAxisWeights(rows, targets, dimension, c) };
+    // As for a trained model: the temperature minimises the NLL of the stacker's out-of-fold scores at the chosen C.
+    const { temperature, calibration } = calibrateTemperature(oofScores[best] as number[][], targets, roundFloat);
+    return { axis: axis.slug, labels: labels as [string, string, string, string], c, cross_validation: points, weights: fitAxisWeights(rows, targets, dimension, c), temperature, calibration };
   });
   return withVersion({
     format: ARTIFACT_FORMAT,
@@ -136,7 +146,7 @@ export function predictEnsemble(artifact: EnsembleArtifact, memberProbabilities:
     const weights = axis.weights.flat();
     for (let i = 0; i < n; i++) {
       const row = stackingRow(memberProbabilities.map((preds) => preds[i] as AxisLabelProbabilities), evalAxis, artifact.members);
-      const p = softmaxProbabilities({ dimension, classes: 4, weights }, row);
+      const p = temperedSoftmax(classScores({ dimension, classes: 4, weights }, row), axis.temperature);
       (out[i] as AxisLabelProbabilities)[axis.axis] = Object.fromEntries(axis.labels.map((label, k) => [label, p[k] as number]));
     }
   }

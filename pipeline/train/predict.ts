@@ -1,14 +1,15 @@
 import { artifactWidth, type TrainedArtifact } from './artifact.ts';
 import { axisFeatureRows, type FeatureLayout } from './features.ts';
 import type { AxisTerms } from './lexicon-features.ts';
-import { softmaxProbabilities } from './softmax-regression.ts';
+import { classScores } from './softmax-regression.ts';
+import { temperedSoftmax } from './temperature.ts';
 
 /** Per axis slug, the probability of each of the axis's four labels. */
 export type AxisLabelProbabilities = Record<string, Record<string, number>>;
 
 /**
- * Label probabilities of each text on each axis of a trained model: result[text][axis][label].
- * Pure: the artifact carries its vocabulary, keywords and weights. A model with embedding
+ * Label probabilities of each text on each axis of a trained model: result[text][axis][label],
+ * softmax(class scores / the axis's temperature). Pure: the artifact carries its vocabulary, keywords and weights. A model with embedding
  * columns needs `embeddings` (one vector per text, from the model the artifact names).
  */
 export function predict(artifact: TrainedArtifact, texts: readonly string[], embeddings?: readonly (readonly number[])[]): AxisLabelProbabilities[] {
@@ -24,7 +25,7 @@ export function predict(artifact: TrainedArtifact, texts: readonly string[], emb
     const weights = axis.weights.flat();
     const rows = axisFeatureRows(layout, artifactAxisTerms(artifact, axis), texts, embeddings);
     rows.forEach((row, i) => {
-      const p = softmaxProbabilities({ dimension, classes: 4, weights }, row);
+      const p = temperedSoftmax(classScores({ dimension, classes: 4, weights }, row), axis.temperature);
       (out[i] as AxisLabelProbabilities)[axis.axis] = Object.fromEntries(axis.labels.map((label, k) => [label, p[k] as number]));
     });
   }

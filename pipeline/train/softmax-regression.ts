@@ -24,12 +24,17 @@ export interface SoftmaxModel {
   weights: Float64Array;
 }
 
-/** Class probabilities of one row under the model (softmax of the class scores). */
-export function softmaxProbabilities(model: Pick<SoftmaxModel, 'dimension' | 'classes'> & { weights: ArrayLike<number> }, row: SparseRow): number[] {
+/** The class scores (logits) of one row under the model: per class, weights . row + bias. */
+export function classScores(model: Pick<SoftmaxModel, 'dimension' | 'classes'> & { weights: ArrayLike<number> }, row: SparseRow): number[] {
   const stride = model.dimension + 1;
   const scores: number[] = [];
   for (let k = 0; k < model.classes; k++) scores.push(sparseDot(row, model.weights, k * stride) + (model.weights[k * stride + model.dimension] as number));
-  return softmax(scores);
+  return scores;
+}
+
+/** Class probabilities of one row under the model (softmax of the class scores). */
+export function softmaxProbabilities(model: Pick<SoftmaxModel, 'dimension' | 'classes'> & { weights: ArrayLike<number> }, row: SparseRow): number[] {
+  return softmax(classScores(model, row));
 }
 
 /** Softmax with the maximum subtracted first, so large scores do not overflow. */

@@ -7,7 +7,8 @@ import { canonicalHash, roundFloat } from './canonical-json.ts';
 import { axisFeatureRows, layoutWidth, type FeatureLayout } from './features.ts';
 import { seededGroupFolds } from './folds.ts';
 import { axisTermsOf, type AxisTerms } from './lexicon-features.ts';
-import { balancedSampleWeights, fitSoftmaxRegression, softmaxProbabilities } from './softmax-regression.ts';
+import { balancedSampleWeights, classScores, fitSoftmaxRegression, softmax } from './softmax-regression.ts';
+import { calibrateTemperature } from './temperature.ts';
 import { fitVocabulary } from './text-features.ts';
 
 /** One labelled training passage (a gold item reduced to what training reads). */
@@ -44,6 +45,11 @@ export interface TrainOptions {
    * empty). For refitting a model with its chosen C on part of the data (the ensemble's folds).
    */
   fixedC?: Readonly<Record<string, number>>;
+  /**
+   * The temperature per axis slug for the axes of fixedC (default 1): a refit keeps the
+   * temperature of the model it stands for, so that its probabilities are on the same scale.
+   */
+  fixedTemperature?: Readonly<Record<string, number>>;
   /** Chunk embeddings of the training texts (one per item) and the model that made them; none = no embedding columns. */
   embeddings?: { model: string; vectors: readonly (readonly number[])[] };
 }
@@ -101,20 +107,27 @@ export function argmax(p: readonly number[]): number {
   return best;
 }
 
+/** Out-of-fold results of one axis for each C of the grid: labels[c][item] and class scores[c][item]. */
+interface CrossValidated {
+  labels: string[][];
+  scores: number[][][];
+}
+
 /**
- * Out-of-fold label of each item for each C (cv[c][item]), from a grouped cross-validation of
- * one axis; train-only items are fitted on and get no label (their entries stay empty).
+ * Out-of-fold label and class scores of each item for each C, from a grouped cross-validation
+ * of one axis; train-only items are fitted on and get no label (their entries stay empty).
  */
-function crossValidatedLabels(
+function crossValidate(
   items: readonly TrainingItem[],
   axis: EvalAxis,
   keywords: AxisTerms | null,
   options: TrainOptions,
   folds: readonly number[],
   k: number,
-): string[][] {
+): CrossValidated {
   const labels = axisLabels(axis);
   const out = options.cGrid.map(() => new Array<string>(items.length));
+  const scores = options.cGrid.map(() => new Array<number[]>(items.length));
   for (let fold = 0; fold < k; fold++) {
     const trainIdx = folds.flatMap((f, i) => (f === fold ? [] : [i]));
     const testIdx = folds.flatMap((f, i) => (f === fold && (items[i] as TrainingItem).trainOnly !== true ? [i] : []));
@@ -138,11 +151,13 @@ function crossValidatedLabels(
     options.cGrid.forEach((c, ci) => {
       const weights = fitAxisWeights(trainRows, targets, dimension, c).flat();
       testRows.forEach((row, j) => {
-        (out[ci] as string[])[testIdx[j] as number] = labels[argmax(softmaxProbabilities({ dimension, classes: 4, weights }, row))] as string;
+        const z = classScores({ dimension, classes: 4, weights }, row);
+        (out[ci] as string[])[testIdx[j] as number] = labels[argmax(softmax(z))] as string;
+        (scores[ci] as number[][])[testIdx[j] as number] = z;
       });
     });
   }
-  return out;
+  return { labels: out, scores };
 }
 
 /**
@@ -150,7 +165,9 @@ function crossValidatedLabels(
  * irrelevant) on TF-IDF uni- and bigrams, lexicon hits per pole and, if given, embeddings.
  * C is chosen per axis by a cross-validation grouped by document on the training items (the
  * best pooled out-of-fold macro-F1; ties to the smaller C, the simpler model); the final model
- * is fitted on all training items. Deterministic: the same items, axes and options give the
+ * is fitted on all training items. A softmax temperature per axis is fitted on the same
+ * out-of-fold scores at the chosen C (the lowest NLL of the gold labels; temperature.ts): C
+ * was chosen for macro-F1, not for calibrated probabilities. Deterministic: the same items, axes and options give the
  * same artifact, to the byte once serialised.
  */
 export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAxis[], options: TrainOptions): TrainedArtifact {
@@ -185,13 +202,13 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
       return label;
     });
     const fixed = options.fixedC?.[axis.slug];
-    const cv = fixed === undefined ? crossValidatedLabels(items, axis, keywords, options, folds, k) : [];
+    const cv = fixed === undefined ? crossValidate(items, axis, keywords, options, folds, k) : undefined;
     // Scored on the items that are not train-only: the out-of-fold labels of the set itself.
     const scoredGold = scoredIdx.map((i) => gold[i] as string);
     const points: CvPoint[] =
-      fixed === undefined
+      cv !== undefined
         ? options.cGrid.map((c, ci) => {
-            const predicted = scoredIdx.map((i) => (cv[ci] as string[])[i] as string);
+            const predicted = scoredIdx.map((i) => (cv.labels[ci] as string[])[i] as string);
             return { c, macro_f1: roundFloat(macroF1(scoredGold, predicted, labels)), accuracy: roundFloat(accuracy(scoredGold, predicted, labels)) };
           })
         : [];
@@ -200,9 +217,28 @@ export function trainModel(items: readonly TrainingItem[], axes: readonly EvalAx
       if ((p.macro_f1 ?? -1) > ((points[best] as CvPoint).macro_f1 ?? -1)) best = i;
     });
     const c = fixed ?? (options.cGrid[best] as number);
+    // The temperature is fitted on the pooled out-of-fold scores at the chosen C (the set's
+    // own items, as the CV figures), never on the items the final model is fitted on.
+    const { temperature, calibration } =
+      cv !== undefined
+        ? calibrateTemperature(
+            scoredIdx.map((i) => (cv.scores[best] as number[][])[i] as number[]),
+            scoredIdx.map((i) => labels.indexOf(gold[i] as string)),
+            roundFloat,
+          )
+        : { temperature: options.fixedTemperature?.[axis.slug] ?? 1, calibration: null };
     const rows = axisFeatureRows(layout, keywords, texts, options.embeddings?.vectors);
     const weights = fitAxisWeights(rows, gold.map((g) => labels.indexOf(g)), dimension, c);
-    return { axis: axis.slug, labels: labels as TrainedAxisModel['labels'], keywords: keywords ? [keywords.poles[0].map((t) => [t.term, t.weight] as [string, number]), keywords.poles[1].map((t) => [t.term, t.weight] as [string, number])] : null, c, cross_validation: points, weights };
+    return {
+      axis: axis.slug,
+      labels: labels as TrainedAxisModel['labels'],
+      keywords: keywords ? [keywords.poles[0].map((t) => [t.term, t.weight] as [string, number]), keywords.poles[1].map((t) => [t.term, t.weight] as [string, number])] : null,
+      c,
+      cross_validation: points,
+      weights,
+      temperature,
+      calibration,
+    };
   });
 
   return withVersion({

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chooseTemperature, fitThresholds, MIN_NLL_GAIN } from '../../eval/calibration.ts';
 import { labelProbabilities, meanNegativeLogLikelihood } from '../../eval/label-probabilities.ts';
+import { evalLabelDistribution } from '../../app/eval-run.ts';
 import { parseAxes } from '../../pipeline/axes.ts';
 import { combineAxisScore } from '../../pipeline/stance-score.ts';
 import { repoPath } from '../helpers/paths.ts';
@@ -22,6 +23,18 @@ describe('label probabilities (the confidence behind ECE and the NLL)', () => {
     const r = labelProbabilities(AXIS, { probA: 0.1, probB: 0.9, relevance: 0.5 });
     expect(Object.values(r).reduce((s, x) => s + x, 0)).toBeCloseTo(1, 12);
     expect(r.multistakeholder).toBeCloseTo(0.4, 12);
+  });
+
+  it('checks a trained or ensemble scorer\'s own four probabilities, not the ones derived from its poles and relevance', () => {
+    // The row of a trained model that puts 0.5 on neutral: the derived distribution would give
+    // neutral r (1 - d) = 0.9 * (1 - 0.2 / 0.4) = 0.45; its own is 0.5.
+    const own = { sovereignty: 0.3, multistakeholder: 0.1, neutral: 0.5, irrelevant: 0.1 };
+    const row = { probA: 0.3, probB: 0.1, relevance: 0.9, score: -0.2, label: 'neutral', details: { label_probabilities: own, terms: [] } };
+    expect(evalLabelDistribution(AXIS, row)).toEqual(own);
+    // Without (or with incomplete) label probabilities: the derived distribution, as for nli, prototype and lexicon.
+    const { details: _details, ...plain } = row;
+    expect(evalLabelDistribution(AXIS, plain).neutral).toBeCloseTo(0.45, 12);
+    expect(evalLabelDistribution(AXIS, { ...row, details: { label_probabilities: { neutral: 0.5 } } })).toEqual(labelProbabilities(AXIS, row));
   });
 
   it('takes the mean NLL of the gold labels, with a floor for impossible labels', () => {
