@@ -60,7 +60,8 @@ function wholeNumberFlag(name: string, value: string | undefined, fallback: numb
 
 /** How the confidence that ECE checks is defined (eval/label-probabilities.ts), for the text report. */
 const CONFIDENCE_NOTE =
-  'ECE confidence: the probability of the predicted label, with P(irrelevant) = 1 - r, P(neutral) = r(1 - d), P(leading pole) = r d, ' +
+  'ECE confidence: the probability of the predicted label; for trained and ensemble scorers their own four label probabilities, ' +
+  'for the others P(irrelevant) = 1 - r, P(neutral) = r(1 - d), P(leading pole) = r d, ' +
   'where r is the relevance and d = |pB - pA| / (pA + pB) (see eval/README.md).';
 
 /**

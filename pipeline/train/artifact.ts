@@ -147,6 +147,11 @@ export function serializeArtifact(artifact: ModelArtifact): string {
  * version matches its content: a hand-edited file must not pass under the old version.
  */
 export function parseArtifact(json: unknown, source: string): ModelArtifact {
+  const format = json !== null && typeof json === 'object' ? (json as { format?: unknown; format_version?: unknown }) : {};
+  if (format.format === ARTIFACT_FORMAT && typeof format.format_version === 'number' && format.format_version < ARTIFACT_FORMAT_VERSION) {
+    // An older format predicts differently (format 3: no temperature), so it is not read as if it were current.
+    throw new ArtifactError(`${source}: model format ${format.format_version} is older than this version of stance reads (${ARTIFACT_FORMAT_VERSION}); retrain it with \`stance train\``);
+  }
   const parsed = artifactSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

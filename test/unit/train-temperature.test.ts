@@ -153,6 +153,9 @@ describe('a trained model\'s temperature', () => {
     const bad = JSON.parse(serializeArtifact(artifact)) as TrainedArtifact;
     (bad.axes[0] as { temperature: number }).temperature = 0;
     expect(() => parseArtifact(bad, 'bad.json')).toThrow(/bad\.json: axes\.0\.temperature: must be > 0/);
+    // A model of format 3 (no temperature) is refused by name, not read as uncalibrated.
+    const old = { ...(JSON.parse(serializeArtifact(artifact)) as Record<string, unknown>), format_version: 3 };
+    expect(() => parseArtifact(old, 'old.json')).toThrow(/old\.json: model format 3 is older .*retrain it with `stance train`/);
   });
 
   it('is kept by a refit with a fixed C (the ensemble\'s member refits), which fits none of its own', () => {
