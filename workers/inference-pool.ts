@@ -31,7 +31,8 @@ async function startPoolOf(specs: InferenceSpec[], onProgress?: (m: string) => v
   const embedModel = members.find((m) => m.embedModel)?.embedModel;
   if (!embedModel) throw new Error('no member of the inference pool loaded the embedding model');
   const first = members[0] as InferenceMember;
-  const scheduler = createScheduler(members);
+  // Two tasks per member: each thread holds its next piece (workers/scheduler.ts).
+  const scheduler = createScheduler(members, 2);
   const embeds = (m: InferenceMember) => m.embedModel !== undefined;
   const embedPiece = Math.max(1, specs[0]?.embedBatchSize ?? 1);
   return {

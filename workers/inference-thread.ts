@@ -18,10 +18,15 @@ try {
   process.exit(1);
 }
 
+// Requests run one after another, in the order they came: the pool sends a thread its next piece
+// before the current one is done (workers/scheduler.ts), and that one must not slow this one down.
+let queue = Promise.resolve();
 port.on('message', (req: ThreadRequest) => {
-  void handle(req).then(
-    (value) => port.postMessage({ kind: 'result', id: req.id, value } satisfies ThreadResponse),
-    (err: unknown) => port.postMessage({ kind: 'error', id: req.id, message: (err as Error).message } satisfies ThreadResponse),
+  queue = queue.then(() =>
+    handle(req).then(
+      (value) => port.postMessage({ kind: 'result', id: req.id, value } satisfies ThreadResponse),
+      (err: unknown) => port.postMessage({ kind: 'error', id: req.id, message: (err as Error).message } satisfies ThreadResponse),
+    ),
   );
 });
 

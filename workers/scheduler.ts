@@ -1,9 +1,14 @@
 /**
- * Hands tasks to whichever member of a pool is free, first come first served: a member runs one
- * task at a time, and a task may be limited to some members (embedding runs only on the members
- * that hold the embedding model). Small tasks handed out this way keep every member busy to the
- * end of a call, where one fixed share per member leaves a member idle whenever its share happens
- * to be lighter (the NLI cascade runs the pole hypotheses only for some chunks).
+ * Hands tasks to whichever member of a pool is free, first come first served: a member holds at
+ * most `perMember` tasks at once, and a task may be limited to some members (embedding runs only
+ * on the members that hold the embedding model). Small tasks handed out this way keep every
+ * member busy to the end of a call, where one fixed share per member leaves a member idle
+ * whenever its share happens to be lighter (the NLI cascade runs the pole hypotheses only for
+ * some chunks).
+ *
+ * perMember 2 lets a member in another thread hold its next task already: it goes on from one to
+ * the next without waiting for this thread to hand it out, which matters when this thread is busy
+ * (the inline runner's PGlite runs its queries here, synchronously).
  */
 export interface Scheduler<M> {
   /** Runs `task` on the first free member `eligible` accepts; rejects at once when none ever would. */
@@ -17,27 +22,36 @@ interface Waiting<M> {
   reject: (err: unknown) => void;
 }
 
-export function createScheduler<M>(members: readonly M[]): Scheduler<M> {
-  const free = new Set(members);
+export function createScheduler<M>(members: readonly M[], perMember = 1): Scheduler<M> {
+  const held = new Map(members.map((m) => [m, 0]));
   const queue: Waiting<M>[] = [];
+  // The least loaded member that takes the task, the last of equals: members are listed with the
+  // most capable first (the ones with the embedding model), so a task anyone can run leaves those
+  // free when it can.
+  const pick = (eligible: (m: M) => boolean): M | undefined => {
+    let best: M | undefined;
+    for (const m of members) {
+      const n = held.get(m) as number;
+      if (n < perMember && eligible(m) && (best === undefined || n <= (held.get(best) as number))) best = m;
+    }
+    return best;
+  };
   const pump = () => {
     for (let i = 0; i < queue.length; ) {
       const waiting = queue[i] as Waiting<M>;
-      // The last free member that takes it: members are listed with the most capable first (the
-      // ones with the embedding model), so a task anyone can run leaves those free when it can.
-      const member = [...free].reverse().find((m) => waiting.eligible(m));
+      const member = pick(waiting.eligible);
       if (member === undefined) {
         i++;
         continue;
       }
       queue.splice(i, 1);
-      free.delete(member);
-      // A task that throws instead of rejecting still frees its member.
+      held.set(member, (held.get(member) as number) + 1);
+      // A task that throws instead of rejecting still frees its place.
       void Promise.resolve()
         .then(() => waiting.task(member))
         .then(waiting.resolve, waiting.reject)
         .finally(() => {
-          free.add(member);
+          held.set(member, (held.get(member) as number) - 1);
           pump();
         });
     }

@@ -56,6 +56,26 @@ describe('createScheduler', () => {
     await expect(scheduler.run(async (m) => m, () => false)).rejects.toThrow(/no member/);
   });
 
+  it('with two places per member, gives a task to an idle member before a busy one, and holds at most two each', async () => {
+    const scheduler = createScheduler(['x', 'y'], 2);
+    const took: string[] = [];
+    const gates = Array.from({ length: 5 }, () => deferred<void>());
+    const runs = gates.map((g) =>
+      scheduler.run(async (m) => {
+        took.push(m);
+        await g.promise;
+      }),
+    );
+    await tick();
+    // Four places: one task each first (the last member first), then the second place of each; the fifth waits.
+    expect(took).toEqual(['y', 'x', 'y', 'x']);
+    gates[1]?.resolve();
+    await tick();
+    expect(took).toEqual(['y', 'x', 'y', 'x', 'x']);
+    for (const g of gates) g.resolve();
+    await Promise.all(runs);
+  });
+
   it('frees a member whose task throws or rejects', async () => {
     const scheduler = createScheduler(['only']);
     await expect(scheduler.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
