@@ -28,7 +28,7 @@ export interface InferenceSpec {
   nliModel: string;
   settings: Omit<ModelSettings, 'onProgress'>;
   embedBatchSize: number;
-  /** Copies of the models, each in a worker thread (workers/inference-pool.ts); 1 when absent. */
+  /** Copies of the NLI model (the first with the embedding model), each in a worker thread (workers/inference-pool.ts); 1 when absent. */
   sessions?: number;
   /**
    * False: load only the NLI model (a pool member that never embeds: embedding is about one
