@@ -35,37 +35,107 @@ export async function unfinishedDocumentIds(db: Db, opts: { failed?: boolean } =
   return rows.map((r) => r.id);
 }
 
+/** Batches in flight at once: the one being stored, and the next one in inference. */
+const BATCHES_IN_FLIGHT = 2;
+
 /**
  * Runs the same steps as the queue workers, in this process: chunk, embed, score with every
- * scorer of the run (those reading embeddings first), finish. A failing document is marked failed with its error; the others go on.
+ * scorer of the run (those reading embeddings first), finish. A failing document is marked
+ * failed with its error; the others go on. Results come in the order of documentIds.
+ *
+ * Batches of 32 chunks overlap, one ahead: while a batch's rows are written (on this thread,
+ * with PGlite) the next batch, of the same document or the next one, is already in inference,
+ * so the inference threads do not wait for the store. Within a batch the steps keep their order.
+ * A document is finished (or marked failed) once all of its batches have settled; after a batch
+ * fails, no further batch of that document starts.
  */
 export async function processInline(ctx: StepContext, documentIds: number[], onProgress?: (p: InlineProgress) => void): Promise<InlineResult[]> {
   const budget = chunkBudget(ctx.chunkTokens, ctx.inference?.nliModel.maxTokens);
   const scorerNames = runScorerNames(ctx);
   const progress: InlineProgress = { documentsDone: 0, documentsTotal: documentIds.length, chunksDone: 0, chunksTotal: 0 };
+  const report = () => onProgress?.({ ...progress });
   const results: InlineResult[] = [];
-  for (const documentId of documentIds) {
-    progress.current = `document ${documentId}`;
-    try {
-      const chunkIds = await chunkDocument(ctx, documentId, budget);
-      progress.chunksTotal += chunkIds.length;
-      onProgress?.({ ...progress });
-      for (let i = 0; i < chunkIds.length; i += CHUNKS_PER_STEP) {
-        const batch = chunkIds.slice(i, i + CHUNKS_PER_STEP);
-        await embedChunks(ctx, batch);
-        for (const name of scorerNames) await scoreChunks(ctx, batch, name);
-        progress.chunksDone += batch.length;
-        onProgress?.({ ...progress });
+  const slots = createSlots(BATCHES_IN_FLIGHT);
+  const documentsSettled: Promise<void>[] = [];
+
+  const runBatch = async (batch: number[]) => {
+    await embedChunks(ctx, batch);
+    for (const name of scorerNames) await scoreChunks(ctx, batch, name);
+    progress.chunksDone += batch.length;
+    report();
+  };
+  // What could not even be recorded (marking a document failed failed): the run stops with it
+  // once everything in flight has settled, as it did when the documents ran one by one.
+  let unrecorded: { error: unknown } | undefined;
+  const settle = (index: number, documentId: number, outcome: () => Promise<InlineResult>) =>
+    (async () => {
+      try {
+        results[index] = await outcome();
+      } catch (err) {
+        const error = failureMessage(err);
+        await setStatus(ctx.db, documentId, 'failed', error);
+        results[index] = { documentId, status: 'failed', chunks: 0, error };
       }
-      const status = await finishDocument(ctx, documentId);
-      results.push({ documentId, status, chunks: chunkIds.length });
+      progress.documentsDone++;
+      report();
+    })().catch((error: unknown) => void (unrecorded ??= { error }));
+
+  for (const [index, documentId] of documentIds.entries()) {
+    if (unrecorded) break;
+    progress.current = `document ${documentId}`;
+    let chunkIds: number[];
+    try {
+      chunkIds = await chunkDocument(ctx, documentId, budget);
     } catch (err) {
-      const error = failureMessage(err);
-      await setStatus(ctx.db, documentId, 'failed', error);
-      results.push({ documentId, status: 'failed', chunks: 0, error });
+      documentsSettled.push(settle(index, documentId, () => Promise.reject(err)));
+      continue;
     }
-    progress.documentsDone++;
-    onProgress?.({ ...progress });
+    progress.chunksTotal += chunkIds.length;
+    report();
+    const failures: unknown[] = [];
+    const batches: Promise<void>[] = [];
+    for (let i = 0; i < chunkIds.length && failures.length === 0; i += CHUNKS_PER_STEP) {
+      const batch = chunkIds.slice(i, i + CHUNKS_PER_STEP);
+      await slots.take();
+      if (failures.length > 0) {
+        slots.give();
+        break;
+      }
+      batches.push(
+        runBatch(batch)
+          .catch((err: unknown) => void failures.push(err))
+          .finally(() => slots.give()),
+      );
+    }
+    documentsSettled.push(
+      settle(index, documentId, async () => {
+        await Promise.all(batches);
+        if (failures.length > 0) throw failures[0];
+        return { documentId, status: await finishDocument(ctx, documentId), chunks: chunkIds.length };
+      }),
+    );
   }
+  await Promise.all(documentsSettled);
+  if (unrecorded) throw unrecorded.error;
   return results;
+}
+
+/** A counting semaphore: take() waits while all `n` slots are taken. */
+function createSlots(n: number): { take: () => Promise<void>; give: () => void } {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return {
+    take: () => {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    give: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
 }

@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chunkBudget, loadLocalInference, type Inference, type InferenceSpec } from '../app/inference.ts';
+import { chunkBudget, EMBED_BATCH_SIZE, loadLocalInference, type Inference, type InferenceSpec } from '../app/inference.ts';
 import { NLI_BATCH_SIZE } from '../pipeline/pool-shape.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import { DEFAULT_CHUNK_TOKENS } from '../pipeline/chunk.ts';
@@ -33,8 +33,6 @@ import { startInferenceThread } from '../workers/inference-client.ts';
 import { DEFAULT_MODELS_DIR, EMBED_MODEL, ensureBenchModels, NLI_MODEL, SetupError } from './bench-models.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-// What the product embeds per forward pass (app/inference.ts inferenceSpecFrom).
-const EMBED_BATCH_SIZE = 32;
 const DEFAULT_BATCHES = [1, 8, 16, 32];
 // 16 chunks x 17 hypotheses = 272 NLI pairs: with 4 batch sizes x (1 warm-up + 3 runs) x 2 dtypes
 // on one ONNX thread, a full run takes about 8 minutes on a 2-core machine.

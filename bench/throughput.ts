@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { AutoTokenizer, env as hfEnv, pipeline, type PreTrainedTokenizer, type ZeroShotClassificationPipeline } from '@huggingface/transformers';
-import { chunkBudget, inferenceSpecFrom } from '../app/inference.ts';
+import { chunkBudget, EMBED_BATCH_SIZE, inferenceSpecFrom } from '../app/inference.ts';
 import { ingestDocuments } from '../app/ingest.ts';
 import { createLogger } from '../app/log.ts';
 import { processInline, unfinishedDocumentIds } from '../app/run-inline.ts';
@@ -39,7 +39,7 @@ import { prepareDocument } from '../pipeline/prepare-document.ts';
 import { producerConnection, workerConnection } from '../workers/connection.ts';
 import { startInferencePool } from '../workers/inference-pool.ts';
 import { openProducer } from '../workers/producer.ts';
-import { startWorkers } from '../workers/run-workers.ts';
+import { DEFAULT_WORKER_CONCURRENCY, startWorkers } from '../workers/run-workers.ts';
 import { DEFAULT_MODELS_DIR, EMBED_MODEL, ensureBenchModels, NLI_MODEL, SetupError } from './bench-models.ts';
 import { sql } from 'drizzle-orm';
 
@@ -48,7 +48,6 @@ const SELF = fileURLToPath(import.meta.url);
 const TINY_DIR = join(REPO, 'test', 'fixtures', 'models');
 const SEED_MANIFESTS = [join(REPO, 'seeds', 'manifest.json'), join(REPO, 'seeds', 'corpus', 'manifest.jsonl')];
 const CHUNKS_PER_DOCUMENT = 8;
-const EMBED_BATCH = 32;
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 
@@ -278,7 +277,7 @@ async function childBare(work: Work, rate: number, shape: PoolShape): Promise<Me
   for (const b of lengthSortedBatches(pairs, (p) => p[0].length + p[1].length, nliBatchSizeFor(shape.threads))) {
     batches.push(tokenised(nliTok(b.map((p) => p[0]), { text_pair: b.map((p) => p[1]), padding: true, truncation: true, max_length: 512 }) as never, 'nli'));
   }
-  for (const b of lengthSortedBatches(work.chunks, (t) => t.length, EMBED_BATCH)) {
+  for (const b of lengthSortedBatches(work.chunks, (t) => t.length, EMBED_BATCH_SIZE)) {
     batches.push(tokenised(embedTok(b, { padding: true, truncation: true }) as never, 'embed'));
   }
   const file = work.dtype === 'fp32' ? 'model.onnx' : 'model_quantized.onnx';
@@ -389,7 +388,7 @@ async function childWorker(work: Work, rate: number, shape: PoolShape, databaseU
   const producerRedis = producerConnection(redisUrl);
   const producer = openProducer(producerRedis, prefix, { attempts: config.queue.jobAttempts, backoffMs: config.queue.backoffMs });
   const workerRedis = workerConnection(redisUrl);
-  const running = startWorkers(ctx, { connection: workerRedis, prefix, producer, logger: createLogger('warn'), concurrency: 1, lockDuration: config.queue.lockMs, stalledInterval: config.queue.lockMs });
+  const running = startWorkers(ctx, { connection: workerRedis, prefix, producer, logger: createLogger('warn'), concurrency: DEFAULT_WORKER_CONCURRENCY, lockDuration: config.queue.lockMs, stalledInterval: config.queue.lockMs });
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   process.stdout.write('ready\n');

@@ -4,8 +4,9 @@
  *
  * Independent sessions scale close to linearly (no synchronisation inside a forward pass), while
  * intra-op threads of one session were measured at 1.5x for 2 threads (bench/pipeline.ts); but
- * every session holds its own copy of both models. So by default: as many sessions as cores, up
- * to MAX_DEFAULT_SESSIONS, and the remaining cores as intra-op threads of each. On 2 cores that
+ * every session holds its own copy of the NLI model (the first also the embedding model). So by
+ * default: as many sessions as cores, up to MAX_DEFAULT_SESSIONS, and the remaining cores as
+ * intra-op threads of each. On 2 cores that
  * is 2 sessions x 1 thread, which `npm run bench` measured at 4.99 chunks/s end to end against 3.96
  * for 1 x 2 (README, "Throughput").
  */
@@ -14,7 +15,7 @@ export interface PoolShape {
   threads: number;
 }
 
-/** Most sessions the default starts: each is a copy of both models in memory. */
+/** Most sessions the default starts: each is a copy of the NLI model in memory. */
 export const MAX_DEFAULT_SESSIONS = 2;
 
 /** The pool shape for this many cores; either setting given alone takes the cores the other leaves. */

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Inference, InferenceSpec } from '../app/inference.ts';
+import type { Inference, InferenceMember, InferenceSpec } from '../app/inference.ts';
 import type { Chunk } from '../pipeline/chunk.ts';
 import { ModelLoadError } from '../pipeline/models.ts';
 import type { NliAxisScore } from '../pipeline/nli-score.ts';
@@ -7,8 +7,14 @@ import type { ThreadRequest, ThreadResponse } from './inference-protocol.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** Starts the inference worker thread and resolves once its models are loaded. */
+/** Starts the inference worker thread and resolves once both models are loaded. */
 export async function startInferenceThread(spec: InferenceSpec, onProgress?: (m: string) => void): Promise<Inference> {
+  const member = await startInferenceMember({ ...spec, embedder: true }, onProgress);
+  return { ...member, embedModel: member.embedModel as Inference['embedModel'] };
+}
+
+/** Starts an inference worker thread with the models `spec` asks for (the embedder unless `embedder: false`). */
+export async function startInferenceMember(spec: InferenceSpec, onProgress?: (m: string) => void): Promise<InferenceMember> {
   // Next to this module: workers/thread-entry.mjs (sources, through tsx) or dist/thread-entry.mjs
   // (the compiled bundle, where this code lives in dist/stance.mjs).
   const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: spec });

@@ -10,7 +10,7 @@ export type ThreadRequest =
 
 /** A message from the inference thread. */
 export type ThreadResponse =
-  | { kind: 'ready'; embedModel: ModelInfo & { dimension: number }; nliModel: ModelInfo & { maxTokens: number } }
+  | { kind: 'ready'; embedModel: (ModelInfo & { dimension: number }) | undefined; nliModel: ModelInfo & { maxTokens: number } }
   | { kind: 'progress'; message: string }
   | { kind: 'fatal'; message: string }
   | { kind: 'result'; id: number; value: unknown }

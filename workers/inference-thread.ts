@@ -2,26 +2,31 @@
 // onnxruntime's run() is synchronous native work; here it blocks only this thread, so the main
 // thread keeps renewing BullMQ job locks while a long batch runs (DESIGN.md §3.5).
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadLocalInference, type Inference, type InferenceSpec } from '../app/inference.ts';
+import { loadLocalMember, type InferenceMember, type InferenceSpec } from '../app/inference.ts';
 import type { ThreadRequest, ThreadResponse } from './inference-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('inference-thread.ts must run in a worker thread');
 
 const spec = workerData as InferenceSpec;
-let inference: Inference;
+let inference: InferenceMember;
 try {
-  inference = await loadLocalInference(spec, (message) => port.postMessage({ kind: 'progress', message } satisfies ThreadResponse));
+  inference = await loadLocalMember(spec, (message) => port.postMessage({ kind: 'progress', message } satisfies ThreadResponse));
   port.postMessage({ kind: 'ready', embedModel: inference.embedModel, nliModel: inference.nliModel } satisfies ThreadResponse);
 } catch (err) {
   port.postMessage({ kind: 'fatal', message: (err as Error).message } satisfies ThreadResponse);
   process.exit(1);
 }
 
+// Requests run one after another, in the order they came: the pool sends a thread its next piece
+// before the current one is done (workers/scheduler.ts), and that one must not slow this one down.
+let queue = Promise.resolve();
 port.on('message', (req: ThreadRequest) => {
-  void handle(req).then(
-    (value) => port.postMessage({ kind: 'result', id: req.id, value } satisfies ThreadResponse),
-    (err: unknown) => port.postMessage({ kind: 'error', id: req.id, message: (err as Error).message } satisfies ThreadResponse),
+  queue = queue.then(() =>
+    handle(req).then(
+      (value) => port.postMessage({ kind: 'result', id: req.id, value } satisfies ThreadResponse),
+      (err: unknown) => port.postMessage({ kind: 'error', id: req.id, message: (err as Error).message } satisfies ThreadResponse),
+    ),
   );
 });
 

@@ -6,23 +6,30 @@ import type { AxisScore } from '../../pipeline/stance-score.ts';
 import type { Inference } from '../inference.ts';
 import type { StepContext } from '../steps.ts';
 
-const prototypeCache = new WeakMap<Inference, Map<string, AxisPrototypes>>();
+const prototypeCache = new WeakMap<Inference, Map<string, Promise<AxisPrototypes>>>();
 
-/** Pole prototypes of an axis version, embedded once per process. */
-async function prototypesFor(inference: Inference, axis: Axis): Promise<AxisPrototypes> {
+/**
+ * Pole prototypes of an axis version, embedded once per process. The promise is what is kept, so
+ * batches scored at once (the inline runner overlaps them) embed the prototypes once between them.
+ */
+function prototypesFor(inference: Inference, axis: Axis): Promise<AxisPrototypes> {
   let cache = prototypeCache.get(inference);
   if (!cache) prototypeCache.set(inference, (cache = new Map()));
   const hit = cache.get(axis.version);
   if (hit) return hit;
-  const s = prototypeSentences(axis);
-  const vecs = await inference.embed([...s.a, ...s.b, ...s.relevance]);
-  const protos = prototypesFrom({
-    a: vecs.slice(0, s.a.length),
-    b: vecs.slice(s.a.length, s.a.length + s.b.length),
-    relevance: vecs.slice(s.a.length + s.b.length),
-  });
-  cache.set(axis.version, protos);
-  return protos;
+  const made = (async () => {
+    const s = prototypeSentences(axis);
+    const vecs = await inference.embed([...s.a, ...s.b, ...s.relevance]);
+    return prototypesFrom({
+      a: vecs.slice(0, s.a.length),
+      b: vecs.slice(s.a.length, s.a.length + s.b.length),
+      relevance: vecs.slice(s.a.length + s.b.length),
+    });
+  })();
+  cache.set(axis.version, made);
+  // A failed embedding is not kept: the next batch tries again.
+  made.catch(() => cache.delete(axis.version));
+  return made;
 }
 
 /** Prototype scores of chunks from their stored embeddings: scores[chunk][axis]. */

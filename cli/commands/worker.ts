@@ -7,7 +7,7 @@ import { createStepContext } from '../../app/step-context.ts';
 import { producerConnection, ready, workerConnection } from '../../workers/connection.ts';
 import { startInferencePool } from '../../workers/inference-pool.ts';
 import { openProducer } from '../../workers/producer.ts';
-import { startWorkers } from '../../workers/run-workers.ts';
+import { DEFAULT_WORKER_CONCURRENCY, startWorkers } from '../../workers/run-workers.ts';
 import { surviveLostConnections } from '../../workers/lost-connection.ts';
 import { configuredAxes } from '../runtime.ts';
 
@@ -16,7 +16,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('run BullMQ workers for the documents and inference queues (needs REDIS_URL and DATABASE_URL)')
-    .option('-c, --concurrency <n>', 'jobs run at once per queue', (v) => parsePositive(v, '--concurrency'), 1)
+    .option('-c, --concurrency <n>', 'jobs run at once per queue', (v) => parsePositive(v, '--concurrency'), DEFAULT_WORKER_CONCURRENCY)
     .action(async (opts: { concurrency: number }) => {
       const config = loadConfig();
       if (!config.redisUrl || !config.databaseUrl) {
