@@ -1,14 +1,18 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 
 // Creating a PGlite store runs initdb and every migration (seconds); copying a store made once
-// per test process takes milliseconds. So every temporary store is a copy of one template, made
-// by the same code a user's first run goes through.
+// takes milliseconds. So every temporary store is a copy of one template, made by the same code a
+// user's first run goes through: once per run by vitest's global setup, or once per process.
 let template: Promise<string> | undefined;
 
 async function templateDir(): Promise<string> {
+  // The run's template (test/setup/pglite-template.ts) when vitest made one; else one of this process.
+  const shared = inject('pgliteTemplate');
+  if (shared) return shared;
   template ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stance-template-'));
     const database = await openDatabase({ dataDir: dir });
