@@ -23,10 +23,15 @@ async function templateDir(): Promise<string> {
   return template;
 }
 
+/** Puts an empty, migrated store into dataDir (a folder that holds none yet). */
+export async function copyEmptyStore(dataDir: string): Promise<void> {
+  cpSync(join(await templateDir(), 'pgdata'), join(dataDir, 'pgdata'), { recursive: true });
+}
+
 /** A temporary STANCE_DATA_DIR holding an empty, migrated store (for the CLI); the caller removes it. */
 export async function freshDataDir(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stance-test-'));
-  cpSync(join(await templateDir(), 'pgdata'), join(dataDir, 'pgdata'), { recursive: true });
+  await copyEmptyStore(dataDir);
   return dataDir;
 }
 
