@@ -6,12 +6,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { freshDataDir } from '../helpers/db.ts';
+import { restoreEnv } from '../helpers/env.ts';
 import { runInProcess } from '../helpers/in-process-cli.ts';
 import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL, uniqueQueuePrefix } from '../helpers/services.ts';
 
 const saved = { ...process.env };
 afterAll(() => {
-  process.env = saved;
+  restoreEnv(saved);
 });
 
 const TEXT_A = 'States should decide the rules of the Internet within their borders, said the delegate of a state.';

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/program.ts';
 import { freshDataDir } from '../helpers/db.ts';
+import { restoreEnv } from '../helpers/env.ts';
 import { runInProcess } from '../helpers/in-process-cli.ts';
 import { nonSnakeKeys } from '../helpers/naming.ts';
 import { repoPath } from '../helpers/paths.ts';
@@ -75,7 +76,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   if (store) rmSync(store, { recursive: true, force: true });
-  process.env = saved;
+  restoreEnv(saved);
   rmSync(work, { recursive: true, force: true });
 });
 
