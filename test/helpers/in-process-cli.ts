@@ -28,3 +28,23 @@ export async function runInProcess(args: string[]): Promise<{ code: number; stdo
     error.mockRestore();
   }
 }
+
+/**
+ * runCli's twin in this process: the environment additions apply to this one command (over
+ * DATABASE_URL and REDIS_URL emptied, as runCli does) and are undone afterwards. For tests of a
+ * command's output and exit code; a test of the process itself (signals, locks between
+ * processes, the binary's start) spawns it with runCli.
+ */
+export async function runCliInProcess(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const set: Record<string, string> = { DATABASE_URL: '', REDIS_URL: '', ...env };
+  const before = new Map(Object.keys(set).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, set);
+  try {
+    return await runInProcess(args);
+  } finally {
+    for (const [k, v] of before) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/in-process-cli.ts';
 import { startPrivatePostgres, startPrivateRedis, spawnWorker, type PrivatePostgres, type PrivateRedis, type WorkerProcess } from '../helpers/chaos.ts';
 import { cleanRunCounts, corpusFiles, storeCounts, type StoreCounts } from '../helpers/chaos-pipeline.ts';
 import { TINY_MODEL_ENV } from '../helpers/models.ts';
@@ -9,6 +9,8 @@ import { TINY_MODEL_ENV } from '../helpers/models.ts';
 // Faults against Redis and Postgres servers of this file's own (other ports, temporary folders):
 // the shared servers are never touched. Each scenario starts from an empty database and Redis and
 // must end with every document done and the row counts of a clean run.
+// The workers are processes of their own (they are what gets killed); migrate, ingest, status,
+// process and retry run in this process (runCliInProcess), against the same servers.
 
 const FILES = corpusFiles(8);
 const SOURCE = 'Chaos';
@@ -52,11 +54,11 @@ async function freshState(): Promise<void> {
   const r = new Redis(redis!.url);
   await r.flushall();
   r.disconnect();
-  expect(runCli(['db', 'migrate'], env).code).toBe(0);
+  expect((await runCliInProcess(['db', 'migrate'], env)).code).toBe(0);
 }
 
-function ingest(extra: Record<string, string> = {}): void {
-  const r = runCli(['ingest', ...FILES, '--source', SOURCE], { ...env, ...extra });
+async function ingest(extra: Record<string, string> = {}): Promise<void> {
+  const r = await runCliInProcess(['ingest', ...FILES, '--source', SOURCE], { ...env, ...extra });
   expect(r.stderr).toContain(`queued ${FILES.length} document(s) for the workers`);
   expect(r.code).toBe(0);
 }
@@ -103,7 +105,7 @@ function expectCleanCounts(c: StoreCounts): void {
 describe('queue recovery under faults (own Redis and Postgres)', () => {
   it('a worker killed with kill -9 mid-batch: another worker finishes every document', { timeout: TEST_MS }, async () => {
     await freshState();
-    ingest();
+    await ingest();
     const first = worker();
     await waitFor('mid-batch', midBatch);
     await first.kill();
@@ -114,7 +116,7 @@ describe('queue recovery under faults (own Redis and Postgres)', () => {
 
   it('Redis restarted without its data while a worker runs: reconciliation queues the lost documents again', { timeout: TEST_MS }, async () => {
     await freshState();
-    ingest();
+    await ingest();
     const w = worker();
     await waitFor('mid-batch', midBatch);
     await redis!.stop({ save: false });
@@ -125,30 +127,30 @@ describe('queue recovery under faults (own Redis and Postgres)', () => {
 
   it('Redis restarted without its data and no worker: status shows the stuck documents, process re-queues them', { timeout: TEST_MS }, async () => {
     await freshState();
-    ingest();
+    await ingest();
     const w = worker();
     await waitFor('mid-batch', midBatch);
     await w.stop();
     await redis!.stop({ save: false });
     await redis!.start();
     await sleep(1100); // past STANCE_STALE_AFTER_MS
-    const status = JSON.parse(runCli(['status', '--json'], env).stdout) as { stuck: { id: number; status: string }[]; stuck_fix: string; in_progress: { id: number; stuck: boolean }[] };
+    const status = JSON.parse((await runCliInProcess(['status', '--json'], env)).stdout) as { stuck: { id: number; status: string }[]; stuck_fix: string; in_progress: { id: number; stuck: boolean }[] };
     const unfinished = await storeCounts(pg!.url);
     const waiting = (unfinished.statuses.queued ?? 0) + (unfinished.statuses.processing ?? 0);
     expect(waiting).toBeGreaterThan(0);
     expect(status.stuck).toHaveLength(waiting);
     expect(status.stuck_fix).toMatch(/stance process/);
     expect(status.in_progress.every((d) => d.stuck)).toBe(true);
-    expect(runCli(['status'], env).stdout).toMatch(/Stuck: \d+ document\(s\)[\s\S]*Fix: run `stance process`/);
+    expect((await runCliInProcess(['status'], env)).stdout).toMatch(/Stuck: \d+ document\(s\)[\s\S]*Fix: run `stance process`/);
 
-    const processed = runCli(['process', '--json'], env);
+    const processed = await runCliInProcess(['process', '--json'], env);
     expect(processed.code).toBe(0);
     const answer = JSON.parse(processed.stdout) as { counts: Record<string, number>; documents: { document_id: number; action: string; job_id: string }[] };
     expect((answer.counts.queued ?? 0) + (answer.counts.requeued_stale ?? 0)).toBe(waiting);
     expect(answer.counts.skipped_live).toBe(0);
     expect(new Set(answer.documents.map((d) => d.job_id)).size).toBe(waiting);
     // Run again before a worker starts: every document now has a live job, nothing is queued twice.
-    const again = JSON.parse(runCli(['process', '--json'], { ...env }).stdout) as { counts: Record<string, number> };
+    const again = JSON.parse((await runCliInProcess(['process', '--json'], { ...env })).stdout) as { counts: Record<string, number> };
     expect(again.counts).toMatchObject({ queued: 0, requeued_stale: 0, skipped_live: waiting });
 
     worker({ STANCE_RECONCILE_INTERVAL_MS: '600000' });
@@ -157,7 +159,7 @@ describe('queue recovery under faults (own Redis and Postgres)', () => {
 
   it('Redis restarted with its data: jobs resume and every document finishes', { timeout: TEST_MS }, async () => {
     await freshState();
-    ingest();
+    await ingest();
     worker();
     await waitFor('mid-batch', midBatch);
     await redis!.stop({ save: true });
@@ -168,7 +170,7 @@ describe('queue recovery under faults (own Redis and Postgres)', () => {
 
   it('Postgres down past the retry budget: failures are recorded when it returns, without SQL, and process --failed finishes them', { timeout: TEST_MS }, async () => {
     await freshState();
-    ingest();
+    await ingest();
     // Reconciliation only at start, so what this checks is the recording of failures.
     const w = worker({ STANCE_JOB_ATTEMPTS: '2', STANCE_JOB_BACKOFF_MS: '100', STANCE_RECONCILE_INTERVAL_MS: '600000' });
     await waitFor('mid-batch', midBatch);
@@ -194,27 +196,27 @@ describe('queue recovery under faults (own Redis and Postgres)', () => {
     // One by retry, the rest by process --failed; unknown and done ids are named, the others go on.
     const [one, ...rest] = failed;
     const doneId = (await storeCounts(pg!.url)).statuses.done ? await firstDoneId() : undefined;
-    const retry = runCli(['retry', String(one!.id), '999999', ...(doneId ? [String(doneId)] : []), '--json'], env);
+    const retry = await runCliInProcess(['retry', String(one!.id), '999999', ...(doneId ? [String(doneId)] : []), '--json'], env);
     expect(retry.code).toBe(1); // 999999 does not exist
     const retried = JSON.parse(retry.stdout) as { counts: Record<string, number>; not_found: number[]; already_done: number[] };
     expect(retried.counts.requeued_failed).toBe(1);
     expect(retried.not_found).toEqual([999999]);
     expect(retried.already_done).toEqual(doneId ? [doneId] : []);
-    const processed = JSON.parse(runCli(['process', '--failed', '--json'], env).stdout) as { counts: Record<string, number> };
+    const processed = JSON.parse((await runCliInProcess(['process', '--failed', '--json'], env)).stdout) as { counts: Record<string, number> };
     expect(processed.counts.requeued_failed).toBe(rest.length);
     expectCleanCounts(await waitFor('all done', allDone));
   });
 
   it('database recreated with Redis kept: the new documents are processed, not taken for the old jobs', { timeout: TEST_MS }, async () => {
     await freshState();
-    ingest();
+    await ingest();
     const w = worker();
     await waitFor('first round done', allDone);
     await w.stop();
     // Same name, same document ids from 1, same attempts; Redis still holds the finished jobs.
     await pg!.recreateDatabase();
-    expect(runCli(['db', 'migrate'], env).code).toBe(0);
-    ingest();
+    expect((await runCliInProcess(['db', 'migrate'], env)).code).toBe(0);
+    await ingest();
     worker({ STANCE_RECONCILE_INTERVAL_MS: '600000' });
     expectCleanCounts(await waitFor('second round done', allDone));
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAIR_COLUMNS, POSITION_COLUMNS } from '../../app/compare/rows.ts';
 import { openDatabase } from '../../db/client.ts';
 import { parseCsv } from '../../pipeline/csv.ts';
+import { restoreEnv } from '../helpers/env.ts';
 import { runInProcess } from '../helpers/in-process-cli.ts';
 import { nonSnakeKeys } from '../helpers/naming.ts';
 import { buildScoreFixture, FIXTURE_AXES, FIXTURE_MODELS, type FixtureChunk, type FixtureDocument } from '../helpers/score-fixture.ts';
@@ -37,7 +38,7 @@ const labelCount = (name: keyof typeof GOV, l: string) => GOV[name].scores.filte
 
 const saved = { ...process.env };
 afterAll(() => {
-  process.env = saved;
+  restoreEnv(saved);
 });
 
 /** Rows of a CSV as objects by header. */

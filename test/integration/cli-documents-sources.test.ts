@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { freshDataDir } from '../helpers/db.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess as runCli } from '../helpers/in-process-cli.ts';
 import { repoPath } from '../helpers/paths.ts';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
 
@@ -18,7 +18,8 @@ function manifestSources(path: string): string[] {
 }
 
 // The commands on a small store, without processing (no model, no scorer): fast on both stores.
-// Each command is a process of its own (seconds each on a loaded machine): generous timeouts.
+// They run in this process (runCliInProcess: the same command layer, exit codes and output,
+// without a process start and a store opening of their own each); cli-ingest spawns the binary.
 describe.each(STORES)('stance documents and stance sources on %s', { timeout: 400_000 }, (kind) => {
   const skip = kind === 'postgres' && !hasPostgres;
   /**
@@ -34,7 +35,7 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
       const testDb = await createTestDatabase();
       drop = testDb.drop;
       env = { DATABASE_URL: testDb.url };
-      expect(runCli(['db', 'migrate'], env).code).toBe(0);
+      expect((await runCli(['db', 'migrate'], env)).code).toBe(0);
     } else {
       env = { STANCE_DATA_DIR: await freshDataDir() };
     }
@@ -50,7 +51,7 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
         '{"file": "c.txt", "source": "Other", "title": "Thrid"}',
       ].join('\n'),
     );
-    const r = runCli(['ingest', '--manifest', join(dir, 'm.jsonl'), '--no-process', '--json'], env);
+    const r = await runCli(['ingest', '--manifest', join(dir, 'm.jsonl'), '--no-process', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     return {
       env,
@@ -72,8 +73,8 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
     if (!skip) await cleanup();
   });
 
-  it.skipIf(skip)('ingest files an alias under its canonical source and notes a differing actor type', () => {
-    const r = runCli(['sources', '--json'], env);
+  it.skipIf(skip)('ingest files an alias under its canonical source and notes a differing actor type', async () => {
+    const r = await runCli(['sources', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       sources: [
@@ -81,60 +82,60 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
         { name: 'Short', actor_type: 'state', documents: 2, aliases: ['A long name of the short source'] },
       ],
     });
-    const text = runCli(['sources'], env);
+    const text = await runCli(['sources'], env);
     expect(text.stdout).toMatch(/^Short\s+2\s+state\s+A long name of the short source$/m);
   });
 
-  it.skipIf(skip)('lists documents with filters and pages, as a table and as JSON', () => {
-    const all = JSON.parse(runCli(['documents', '--json'], env).stdout) as { total: number; documents: { id: number; source: string; actor_type: string | null; status: string }[] };
+  it.skipIf(skip)('lists documents with filters and pages, as a table and as JSON', async () => {
+    const all = JSON.parse((await runCli(['documents', '--json'], env)).stdout) as { total: number; documents: { id: number; source: string; actor_type: string | null; status: string }[] };
     expect(all.total).toBe(3);
     expect(all.documents.map((d) => [d.source, d.actor_type, d.status])).toEqual([
       ['Short', 'state', 'queued'],
       ['Short', 'industry', 'queued'],
       ['Other', null, 'queued'],
     ]);
-    const page = JSON.parse(runCli(['documents', '--source', 'A long name of the short source', '--limit', '1', '--offset', '1', '--json'], env).stdout) as { total: number; documents: { title: string }[] };
+    const page = JSON.parse((await runCli(['documents', '--source', 'A long name of the short source', '--limit', '1', '--offset', '1', '--json'], env)).stdout) as { total: number; documents: { title: string }[] };
     expect(page.total).toBe(2);
     expect(page.documents.map((d) => d.title)).toEqual(['Second']);
-    const table = runCli(['documents', '--limit', '2'], env);
+    const table = await runCli(['documents', '--limit', '2'], env);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain('1-2 of 3 document(s); next page: --offset 2');
-    const bad = runCli(['documents', '--status', 'lost'], env);
+    const bad = await runCli(['documents', '--status', 'lost'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/status/);
   });
 
-  it.skipIf(skip)('corrects metadata, validates it like ingest, and can clear a field', () => {
-    const id = (JSON.parse(runCli(['documents', '--source', 'Other', '--json'], env).stdout) as { documents: { id: number }[] }).documents[0]!.id;
-    const r = runCli(['documents', 'update', String(id), '--title', 'Third', '--date', '2014-05', '--json'], env);
+  it.skipIf(skip)('corrects metadata, validates it like ingest, and can clear a field', async () => {
+    const id = (JSON.parse((await runCli(['documents', '--source', 'Other', '--json'], env)).stdout) as { documents: { id: number }[] }).documents[0]!.id;
+    const r = await runCli(['documents', 'update', String(id), '--title', 'Third', '--date', '2014-05', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { document: { title: string; date: string; updated_at: string }; changed: string[] };
     expect(out.changed).toEqual(['title', 'date']);
     expect(out.document).toMatchObject({ title: 'Third', date: '2014-05' });
-    const cleared = runCli(['documents', 'update', String(id), '--clear', 'date'], env);
+    const cleared = await runCli(['documents', 'update', String(id), '--clear', 'date'], env);
     expect(cleared.code, cleared.stderr).toBe(0);
     expect(cleared.stderr).toMatch(new RegExp(`updated document ${id}: date \\(updated_at `));
-    const bad = runCli(['documents', 'update', String(id), '--date', '2013-13-01'], env);
+    const bad = await runCli(['documents', 'update', String(id), '--date', '2013-13-01'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/month 13 does not exist/);
-    const none = runCli(['documents', 'update', '99999', '--title', 'x'], env);
+    const none = await runCli(['documents', 'update', '99999', '--title', 'x'], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('document 99999 does not exist');
-    expect(runCli(['documents', 'update', 'abc', '--title', 'x'], env).code).toBe(2);
+    expect((await runCli(['documents', 'update', 'abc', '--title', 'x'], env)).code).toBe(2);
   });
 
   it.skipIf(skip)('renames and merges sources', async () => {
     const { env, cleanup } = await manifestStore();
     onTestFinished(cleanup);
-    const renamed = runCli(['sources', 'rename', 'Other', 'Others', '--json'], env);
+    const renamed = await runCli(['sources', 'rename', 'Other', 'Others', '--json'], env);
     expect(renamed.code, renamed.stderr).toBe(0);
     expect(JSON.parse(renamed.stdout)).toEqual({ from: 'Other', to: 'Others', aliases: ['Other'] });
-    const merged = runCli(['sources', 'merge', 'Others', 'Short'], env);
+    const merged = await runCli(['sources', 'merge', 'Others', 'Short'], env);
     expect(merged.code, merged.stderr).toBe(0);
     expect(merged.stderr).toContain('merged "Others" into "Short": 1 document(s) moved');
-    const sources = JSON.parse(runCli(['sources', '--json'], env).stdout) as { sources: { name: string; aliases: string[]; documents: number }[] };
+    const sources = JSON.parse((await runCli(['sources', '--json'], env)).stdout) as { sources: { name: string; aliases: string[]; documents: number }[] };
     expect(sources.sources).toEqual([{ name: 'Short', actor_type: 'state', documents: 3, aliases: ['A long name of the short source', 'Other', 'Others'] }]);
-    const unknown = runCli(['sources', 'merge', 'Nobody', 'Short'], env);
+    const unknown = await runCli(['sources', 'merge', 'Nobody', 'Short'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown source "Nobody"; known sources: Short');
   });
@@ -142,29 +143,31 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
   it.skipIf(skip)('deletes documents, with a dry run first, and exits 1 for an id that does not exist', async () => {
     const { env, cleanup } = await manifestStore();
     onTestFinished(cleanup);
-    const ids = (JSON.parse(runCli(['documents', '--json'], env).stdout) as { documents: { id: number }[] }).documents.map((d) => d.id);
-    const dry = runCli(['documents', 'delete', String(ids[0]), '--dry-run', '--json'], env);
+    const ids = (JSON.parse((await runCli(['documents', '--json'], env)).stdout) as { documents: { id: number }[] }).documents.map((d) => d.id);
+    const dry = await runCli(['documents', 'delete', String(ids[0]), '--dry-run', '--json'], env);
     expect(dry.code, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, deleted: [{ id: ids[0], chunks: 0, embeddings: 0, stance_scores: 0 }], not_found: [] });
-    expect((JSON.parse(runCli(['documents', '--json'], env).stdout) as { total: number }).total).toBe(3);
-    const del = runCli(['documents', 'delete', String(ids[0]), '99999'], env);
+    expect((JSON.parse((await runCli(['documents', '--json'], env)).stdout) as { total: number }).total).toBe(3);
+    const del = await runCli(['documents', 'delete', String(ids[0]), '99999'], env);
     expect(del.code).toBe(1);
     expect(del.stderr).toContain(`deleted document ${ids[0]} (Short`);
     expect(del.stderr).toContain('document 99999 does not exist');
-    expect((JSON.parse(runCli(['documents', '--json'], env).stdout) as { documents: { id: number }[] }).documents.map((d) => d.id)).toEqual(ids.slice(1));
-    expect(runCli(['documents', 'delete', '0'], env).code).toBe(2);
+    expect((JSON.parse((await runCli(['documents', '--json'], env)).stdout) as { documents: { id: number }[] }).documents.map((d) => d.id)).toEqual(ids.slice(1));
+    expect((await runCli(['documents', 'delete', '0'], env)).code).toBe(2);
   });
 });
 
 // The acceptance of issue 11: the seeds plus the corpus compare as at most 15 readable source groups.
 describe('seeds plus corpus, compared by source', { timeout: 400_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stance-corpus-'));
+  let dataDir = '';
   const modelsDir = mkdtempSync(join(tmpdir(), 'stance-no-models-'));
   // No model loads (an empty STANCE_MODELS_DIR): documents are scored by the model-free scorers.
-  const env = { STANCE_DATA_DIR: dataDir, STANCE_MODELS_DIR: modelsDir, STANCE_SCORER: '', STANCE_LEXICON_FILE: '' };
-  beforeAll(() => {
+  const env = { STANCE_DATA_DIR: '', STANCE_MODELS_DIR: modelsDir, STANCE_SCORER: '', STANCE_LEXICON_FILE: '' };
+  beforeAll(async () => {
+    dataDir = await freshDataDir();
+    env.STANCE_DATA_DIR = dataDir;
     for (const manifest of ['seeds/manifest.json', 'seeds/corpus/manifest.jsonl']) {
-      const r = runCli(['ingest', '--manifest', manifest], env);
+      const r = await runCli(['ingest', '--manifest', manifest], env);
       expect(r.code, r.stderr).toBe(0);
     }
   }, 400_000);
@@ -173,8 +176,8 @@ describe('seeds plus corpus, compared by source', { timeout: 400_000 }, () => {
     rmSync(modelsDir, { recursive: true, force: true });
   });
 
-  it('gives at most 15 groups, named as the manifests name their canonical sources, the seed names kept', () => {
-    const r = runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], env);
+  it('gives at most 15 groups, named as the manifests name their canonical sources, the seed names kept', async () => {
+    const r = await runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
     const c = JSON.parse(r.stdout) as { by: string; groups: { key: string; n_chunks: number }[]; pairs: unknown[]; pairs_omitted?: string };
     const keys = c.groups.map((g) => g.key).sort();
@@ -188,22 +191,22 @@ describe('seeds plus corpus, compared by source', { timeout: 400_000 }, () => {
     expect(c.pairs).toHaveLength((keys.length * (keys.length - 1)) / 2);
   });
 
-  it('keeps the detailed names as actors, and groups by actor type with one vocabulary', () => {
-    const byActor = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--by', 'actor', '--json'], env).stdout) as { groups: { key: string }[] };
+  it('keeps the detailed names as actors, and groups by actor type with one vocabulary', async () => {
+    const byActor = JSON.parse((await runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--by', 'actor', '--json'], env)).stdout) as { groups: { key: string }[] };
     expect(byActor.groups.map((g) => g.key)).toEqual(expect.arrayContaining(['Microsoft', 'Russian Federation – President Vladimir Putin']));
-    const byType = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--by', 'actor_type', '--json'], env).stdout) as { by: string; groups: { key: string }[] };
+    const byType = JSON.parse((await runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--by', 'actor_type', '--json'], env)).stdout) as { by: string; groups: { key: string }[] };
     expect(byType.by).toBe('actor_type');
     expect(byType.groups.map((g) => g.key).sort()).toEqual(['civil society', 'industry', 'intergovernmental', 'multistakeholder', 'state', 'technical community']);
     // map groups the same way (one grouping, in the compare query layer).
     const svg = join(dataDir, 'types.svg');
-    const map = runCli(['map', '--out', svg, '--by', 'actor_type', '--scorer', 'lexicon', '--json'], env);
+    const map = await runCli(['map', '--out', svg, '--by', 'actor_type', '--scorer', 'lexicon', '--json'], env);
     expect(map.code, map.stderr).toBe(0);
     expect((JSON.parse(map.stdout) as { groups: { key: string }[] }).groups.map((g) => g.key).sort()).toEqual(byType.groups.map((g) => g.key).sort());
   });
 });
 
 describe('help', { timeout: 400_000 }, () => {
-  it('prints help for the documents and sources commands and their subcommands', () => {
+  it('prints help for the documents and sources commands and their subcommands', async () => {
     const cases: [string[], RegExp][] = [
       [['documents'], /--status <status>[\s\S]*--offset <n>/],
       [['documents', 'update'], /--actor-type <type>[\s\S]*--clear <fields\.\.\.>/],
@@ -212,7 +215,7 @@ describe('help', { timeout: 400_000 }, () => {
       [['sources', 'merge'], /Usage: stance sources merge \[options\] <from> <into>/],
     ];
     for (const [cmd, expected] of cases) {
-      const r = runCli([...cmd, '--help'], {});
+      const r = await runCli([...cmd, '--help'], {});
       expect(r.code, cmd.join(' ')).toBe(0);
       expect(r.stdout).toMatch(expected);
     }

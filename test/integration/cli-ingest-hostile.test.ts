@@ -1,13 +1,21 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDataDir } from '../helpers/db.ts';
+import { runCliInProcess } from '../helpers/in-process-cli.ts';
 
 // `--no-process`: these tests are about reading and storing; no model is needed.
 const root = mkdtempSync(join(tmpdir(), 'stance-cli-hostile-'));
-const env = { STANCE_DATA_DIR: join(root, 'data') };
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// The store: a copy of the run's empty, migrated template.
+const env = { STANCE_DATA_DIR: '' };
+beforeAll(async () => {
+  env.STANCE_DATA_DIR = await freshDataDir();
+});
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(env.STANCE_DATA_DIR, { recursive: true, force: true });
+});
 
 const write = (rel: string, content: string | Uint8Array) => {
   const path = join(root, rel);
@@ -19,14 +27,14 @@ type JsonOutcome = { file: string; status: string; problem?: string; message?: s
 const outcomes = (stdout: string) => (JSON.parse(stdout) as { results: JsonOutcome[] }).results;
 
 describe('stance ingest with hostile files', () => {
-  it('reports deep HTML and a bad --date per file and still stores the files after them', () => {
+  it('reports deep HTML and a bad --date per file and still stores the files after them', async () => {
     const files = [
       write('a.txt', 'The first text, before the deep page.'),
       write('deep.html', `${'<div>'.repeat(3_000)}Deep.${'</div>'.repeat(3_000)}`),
       write('utf16.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('A UTF-16 text with its byte-order mark.', 'utf16le')])),
       write('z.txt', 'The last text, after the deep page.'),
     ];
-    const r = runCli(['ingest', '--no-process', '--json', '--source', 'CLI test', ...files], env);
+    const r = await runCliInProcess(['ingest', '--no-process', '--json', '--source', 'CLI test', ...files], env);
     expect(r.code).toBe(1);
     expect(outcomes(r.stdout).map((o) => [o.file, o.status, o.problem])).toEqual([
       [files[0], 'created', undefined],
@@ -36,12 +44,12 @@ describe('stance ingest with hostile files', () => {
     ]);
     expect(r.stderr).not.toMatch(/\n\s+at |RangeError|unexpected error/);
 
-    const bad = runCli(['ingest', '--no-process', '--source', 'CLI test', '--date', '2020-02-30', '--url', 'javascript:alert(1)', files[0] as string], env);
+    const bad = await runCliInProcess(['ingest', '--no-process', '--source', 'CLI test', '--date', '2020-02-30', '--url', 'javascript:alert(1)', files[0] as string], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/failed .*a\.txt: date: date 2020-02-30: day 30 does not exist .*url: url must be an absolute http or https URL/);
   });
 
-  it('confines manifest paths to the manifest folder unless --allow-outside-manifest-dir', () => {
+  it('confines manifest paths to the manifest folder unless --allow-outside-manifest-dir', async () => {
     const dir = join(root, 'manifest');
     mkdirSync(dir);
     const outside = write('outside.txt', 'A text that lives outside the manifest folder.');
@@ -54,7 +62,7 @@ describe('stance ingest with hostile files', () => {
       { file: 'inside.txt', source: 'M' },
     ];
     writeFileSync(join(dir, 'm.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
-    const r = runCli(['ingest', '--no-process', '--json', '--manifest', join(dir, 'm.jsonl')], env);
+    const r = await runCliInProcess(['ingest', '--no-process', '--json', '--manifest', join(dir, 'm.jsonl')], env);
     expect(r.code).toBe(1);
     const out = outcomes(r.stdout);
     expect(out.map((o) => o.problem ?? o.status)).toEqual(['outside-manifest-dir', 'outside-manifest-dir', 'outside-manifest-dir', 'created']);
@@ -62,7 +70,7 @@ describe('stance ingest with hostile files', () => {
     expect(out[1]?.message).toMatch(/is an absolute path/);
     expect(out[2]?.message).toMatch(/symbolic link to a file outside/);
 
-    const allowed = runCli(['ingest', '--no-process', '--json', '--allow-outside-manifest-dir', '--manifest', join(dir, 'm.jsonl')], env);
+    const allowed = await runCliInProcess(['ingest', '--no-process', '--json', '--allow-outside-manifest-dir', '--manifest', join(dir, 'm.jsonl')], env);
     expect(allowed.code).toBe(0);
     // The three entries name one outside file: the first stores it, the others find it.
     expect(outcomes(allowed.stdout).map((o) => o.status)).toEqual(['created', 'duplicate', 'duplicate', 'duplicate']);

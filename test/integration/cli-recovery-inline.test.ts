@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/in-process-cli.ts';
 import { TINY_MODEL_ENV } from '../helpers/models.ts';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
 
@@ -16,8 +16,8 @@ describe.skipIf(!services)('recovery commands without a queue', () => {
     testDb = await createTestDatabase();
     sql = postgres(testDb.url, { max: 1, onnotice: () => {} });
     env = { ...TINY_MODEL_ENV, DATABASE_URL: testDb.url, STANCE_STALE_AFTER_MS: '1000' };
-    expect(runCli(['db', 'migrate'], env).code).toBe(0);
-    const r = runCli(['ingest', 'seeds/003_d2e270115e0d36c1.txt', 'seeds/004_45e2fcef61b369ec.txt', '--source', 'Inline', '--no-process'], env);
+    expect((await runCliInProcess(['db', 'migrate'], env)).code).toBe(0);
+    const r = await runCliInProcess(['ingest', 'seeds/003_d2e270115e0d36c1.txt', 'seeds/004_45e2fcef61b369ec.txt', '--source', 'Inline', '--no-process'], env);
     expect(r.code).toBe(0);
   });
   afterAll(async () => {
@@ -31,18 +31,18 @@ describe.skipIf(!services)('recovery commands without a queue', () => {
     const [a, b] = ids as [number, number];
     // b was being processed by an inline run that died a while ago.
     await sql`update documents set status = 'processing', updated_at = now() - interval '1 hour' where id = ${b}`;
-    const status = JSON.parse(runCli(['status', '--json'], env).stdout) as { stuck: { id: number; reason: string }[]; stuck_fix: string };
+    const status = JSON.parse((await runCliInProcess(['status', '--json'], env)).stdout) as { stuck: { id: number; reason: string }[]; stuck_fix: string };
     expect(status.stuck).toEqual([{ id: b, status: 'processing', reason: 'processing was interrupted' }]);
     expect(status.stuck_fix).toMatch(/stance process/);
 
-    const processed = runCli(['process', '--json'], env);
+    const processed = await runCliInProcess(['process', '--json'], env);
     expect(processed.code).toBe(0);
     expect((JSON.parse(processed.stdout) as { results: { document_id: number; status: string }[] }).results.map((r) => [r.document_id, r.status])).toEqual([[a, 'done'], [b, 'done']]);
 
     await sql`update documents set status = 'failed', error = 'process-document: connection failed' where id = ${a}`;
-    const nothing = runCli(['process'], env);
+    const nothing = await runCliInProcess(['process'], env);
     expect(nothing.stderr).toContain('no queued or stuck documents');
-    const retried = runCli(['retry', String(a), String(b), '999999', '--json'], env);
+    const retried = await runCliInProcess(['retry', String(a), String(b), '999999', '--json'], env);
     expect(retried.code).toBe(1);
     const answer = JSON.parse(retried.stdout) as { mode: string; results: { document_id: number; status: string }[]; not_found: number[]; already_done: number[] };
     expect(answer).toMatchObject({ mode: 'inline', not_found: [999999], already_done: [b] });
@@ -50,7 +50,7 @@ describe.skipIf(!services)('recovery commands without a queue', () => {
     const [row] = await sql<{ status: string; error: string | null }[]>`select status, error from documents where id = ${a}`;
     expect(row).toEqual({ status: 'done', error: null });
 
-    const text = runCli(['retry', String(b), 'abc'], env);
+    const text = await runCliInProcess(['retry', String(b), 'abc'], env);
     expect(text.code).toBe(2);
     expect(text.stderr).toMatch(/"abc" is not a document id/);
   });

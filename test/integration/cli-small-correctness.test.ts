@@ -5,12 +5,14 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
+import { freshDataDir } from '../helpers/db.ts';
+import { restoreEnv } from '../helpers/env.ts';
 import { runInProcess } from '../helpers/in-process-cli.ts';
 import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL, uniqueQueuePrefix } from '../helpers/services.ts';
 
 const saved = { ...process.env };
 afterAll(() => {
-  process.env = saved;
+  restoreEnv(saved);
 });
 
 const TEXT_A = 'States should decide the rules of the Internet within their borders, said the delegate of a state.';
@@ -38,9 +40,14 @@ describe('ingest and process on the embedded store', { timeout: 180_000 }, () =>
     });
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
-  // Each test has a store of its own (so it runs alone and in any order), with what it needs in it.
-  const ownStore = () => {
-    process.env.STANCE_DATA_DIR = mkdtempSync(join(work, 'store-'));
+  // Each test has a store of its own (so it runs alone and in any order), with what it needs in it:
+  // a copy of the run's empty, migrated template.
+  const stores: string[] = [];
+  afterAll(() => stores.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ownStore = async () => {
+    const dir = await freshDataDir();
+    stores.push(dir);
+    process.env.STANCE_DATA_DIR = dir;
   };
   const ingest = async (opts: { process: boolean }) => {
     const r = await runInProcess(['ingest', '--manifest', manifest, '--source', 'Default source', ...(opts.process ? [] : ['--no-process'])]);
@@ -48,7 +55,7 @@ describe('ingest and process on the embedded store', { timeout: 180_000 }, () =>
   };
 
   it('--source with --manifest is the source of the entries that name none', async () => {
-    ownStore();
+    await ownStore();
     const r = await runInProcess(['ingest', '--manifest', manifest, '--source', 'Default source', '--no-process', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { results: { file: string; status: string; source: string }[] };
@@ -59,7 +66,7 @@ describe('ingest and process on the embedded store', { timeout: 180_000 }, () =>
   });
 
   it('process loads the models when documents wait, and not when nothing does', async () => {
-    ownStore();
+    await ownStore();
     await ingest({ process: false });
     const first = await runInProcess(['process', '--json']);
     expect(first.code, first.stderr).toBe(0);
@@ -72,7 +79,7 @@ describe('ingest and process on the embedded store', { timeout: 180_000 }, () =>
   });
 
   it('an ingest of duplicates only loads no model', async () => {
-    ownStore();
+    await ownStore();
     await ingest({ process: true }); // nothing left waiting: the second ingest has nothing to process
     const r = await runInProcess(['ingest', '--manifest', manifest, '--source', 'Default source']);
     expect(r.code, r.stderr).toBe(0);

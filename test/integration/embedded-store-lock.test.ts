@@ -7,20 +7,22 @@ import { openDatabase } from '../../db/client.ts';
 import { documents } from '../../db/schema/index.ts';
 import { LOCK_FILE, type LockHolder } from '../../db/store-lock.ts';
 import { runCli, startCli, waitFor } from '../helpers/cli.ts';
+import { freshDataDir } from '../helpers/db.ts';
 
 // Two real `stance` processes on one embedded store (issue 8, item 1): before the lock both reported
 // success and one side's documents were lost. PGlite's first start (initdb) is slow on a busy
-// machine, so a migrated store is made once and copied for each test.
+// machine, so each test copies the run's migrated template.
 
 let root: string;
 let template: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'stance-lock-cli-'));
-  template = join(root, 'template');
-  const database = await openDatabase({ dataDir: template });
-  await database.close();
+  template = await freshDataDir();
 }, 180_000);
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(template, { recursive: true, force: true });
+});
 
 let n = 0;
 /** A copy of the migrated store, and text files with distinct contents to ingest. */

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/program.ts';
+import { freshDataDir } from '../helpers/db.ts';
+import { restoreEnv } from '../helpers/env.ts';
 import { runInProcess } from '../helpers/in-process-cli.ts';
 import { nonSnakeKeys } from '../helpers/naming.ts';
 import { repoPath } from '../helpers/paths.ts';
@@ -55,11 +57,14 @@ function jsonCommands(cmd: Command, prefix = ''): string[] {
   });
 }
 
-beforeAll(() => {
+// The store: a copy of the run's empty, migrated template.
+let store = '';
+beforeAll(async () => {
+  store = await freshDataDir();
   Object.assign(process.env, {
     DATABASE_URL: '',
     REDIS_URL: '',
-    STANCE_DATA_DIR: join(work, 'store'),
+    STANCE_DATA_DIR: store,
     STANCE_MODELS_DIR: repoPath('test/fixtures/models'),
     STANCE_EMBED_MODEL: 'tiny-lexical-embed',
     STANCE_NLI_MODEL: 'tiny-random-nli',
@@ -70,7 +75,8 @@ beforeAll(() => {
   });
 });
 afterAll(() => {
-  process.env = saved;
+  if (store) rmSync(store, { recursive: true, force: true });
+  restoreEnv(saved);
   rmSync(work, { recursive: true, force: true });
 });
 

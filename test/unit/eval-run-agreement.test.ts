@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareTaggings, excerpt } from '../../eval/agreement.ts';
 import { parseGoldSet } from '../../eval/gold-set.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/in-process-cli.ts';
 
 const AXES = [
   { slug: 'sovereignty_multistakeholder', poles: ['sovereignty', 'multistakeholder'] },
@@ -49,7 +49,7 @@ describe('compareTaggings', () => {
     expect(report.disagreements[0]?.excerpt).toMatch(/^The same rights .{40,}…$/);
   });
 
-  it('reports undefined agreement as null and flags ids whose text differs', () => {
+  it('reports undefined agreement as null and flags ids whose text differs', async () => {
     const a = parseGoldSet(item('p1', 'irrelevant', 'irrelevant', 'one text'), 'a', AXES);
     const b = parseGoldSet(item('p1', 'irrelevant', 'irrelevant', 'another text'), 'b', AXES);
     const report = compareTaggings(a, b, AXES);
@@ -74,27 +74,27 @@ function taggingsDir(): string {
 }
 
 describe('stance eval agreement', () => {
-  it('prints the same comparison from two files, as JSON and as tables', () => {
+  it('prints the same comparison from two files, as JSON and as tables', async () => {
     const dir = taggingsDir();
     const env = { STANCE_DATA_DIR: dir, STANCE_AXES_FILE: '' };
-    const json = runCli(['eval', 'agreement', join(dir, 'a.jsonl'), join(dir, 'b.jsonl'), '--json'], env);
+    const json = await runCliInProcess(['eval', 'agreement', join(dir, 'a.jsonl'), join(dir, 'b.jsonl'), '--json'], env);
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout) as { axes: Record<string, { kappa: number; alpha: number }>; only_in_a: string[]; disagreements: unknown[] };
     expect(out.axes.sovereignty_multistakeholder?.kappa).toBeCloseTo(7 / 11, 12);
     expect(out.axes.sovereignty_multistakeholder?.alpha).toBeCloseTo(2 / 3, 12);
     expect(out.only_in_a).toEqual(['a5']);
     expect(out.disagreements).toHaveLength(1);
-    const text = runCli(['eval', 'agreement', join(dir, 'a.jsonl'), join(dir, 'b.jsonl')], env);
+    const text = await runCliInProcess(['eval', 'agreement', join(dir, 'a.jsonl'), join(dir, 'b.jsonl')], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/sovereignty_multistakeholder +4 +0\.750 +0\.636 +0\.667/);
     expect(text.stdout).toContain('only in B (1, not compared): b9');
     expect(text.stdout).toMatch(/p2 +sovereignty_multistakeholder +sovereignty +multistakeholder +The same rights/);
   });
 
-  it('stops at a bad line of either file with its line number', () => {
+  it('stops at a bad line of either file with its line number', async () => {
     const dir = taggingsDir();
     writeFileSync(join(dir, 'bad.jsonl'), `${A[0]}\n${item('p2', 'sovereignty', 'freedom')}\n`);
-    const r = runCli(['eval', 'agreement', join(dir, 'a.jsonl'), join(dir, 'bad.jsonl')], { STANCE_DATA_DIR: dir, STANCE_AXES_FILE: '' });
+    const r = await runCliInProcess(['eval', 'agreement', join(dir, 'a.jsonl'), join(dir, 'bad.jsonl')], { STANCE_DATA_DIR: dir, STANCE_AXES_FILE: '' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'bad.jsonl')}:2: labels.security_rights: unknown label "freedom"`);
   });

@@ -4,33 +4,33 @@ import { describe, expect, it } from 'vitest';
 import { loadThresholdProfile, saveThresholdProfile, scoringSettingsWithProfile, type NewThresholdProfile } from '../../app/eval-threshold-profiles.ts';
 import { openDatabase } from '../../db/client.ts';
 import { loadAxesFile } from '../../pipeline/load-axes.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/in-process-cli.ts';
 import { freshEvalStore } from '../helpers/eval-store.ts';
 import { repoPath } from '../helpers/paths.ts';
 
 // Each test its own data dir (its own embedded store), so no test sees another's profiles.
-const freshStore = () => freshEvalStore('stance-calibrate-');
+const freshStore = freshEvalStore;
 const GOLD = repoPath('eval/gold.jsonl');
 const goldLines = (): string[] => readFileSync(GOLD, 'utf8').split('\n').filter((l) => l.trim() !== '');
 
 type Confusion = { labels: string[]; matrix: number[][] };
 
 describe('stance eval calibrate', () => {
-  it('refuses to fit on test items, and on a set without dev items', () => {
-    const { dataDir, env } = freshStore();
-    const r = runCli(['eval', 'calibrate', '--set', GOLD, '--split', 'test'], env);
+  it('refuses to fit on test items, and on a set without dev items', async () => {
+    const { dataDir, env } = await freshStore();
+    const r = await runCliInProcess(['eval', 'calibrate', '--set', GOLD, '--split', 'test'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/fits on the dev split only and refuses --split test/);
     const testOnly = join(dataDir, 'test-only.jsonl');
     writeFileSync(testOnly, goldLines().filter((l) => (JSON.parse(l) as { split: string }).split === 'test').join('\n'));
-    const t = runCli(['eval', 'calibrate', '--set', testOnly], env);
+    const t = await runCliInProcess(['eval', 'calibrate', '--set', testOnly], env);
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(/has no dev items/);
   });
 
   it('stores a profile that changes the labels; eval with the profile gives the "after" numbers', async () => {
-    const { dataDir, env } = freshStore();
-    const c = runCli(['eval', 'calibrate', '--set', GOLD, '--name', 'fitted', '--json'], env);
+    const { dataDir, env } = await freshStore();
+    const c = await runCliInProcess(['eval', 'calibrate', '--set', GOLD, '--name', 'fitted', '--json'], env);
     expect(c.stderr).not.toContain('unexpected error');
     expect(c.code).toBe(0);
     const cal = JSON.parse(c.stdout) as {
@@ -66,7 +66,7 @@ describe('stance eval calibrate', () => {
     }
 
     // STANCE_THRESHOLD_PROFILE applies the profile to scoring like --profile does.
-    const e = runCli(['eval', '--set', GOLD, '--split', 'test', '--json'], { ...env, STANCE_THRESHOLD_PROFILE: 'fitted' });
+    const e = await runCliInProcess(['eval', '--set', GOLD, '--split', 'test', '--json'], { ...env, STANCE_THRESHOLD_PROFILE: 'fitted' });
     expect(e.code).toBe(0);
     const out = JSON.parse(e.stdout) as { scorers: Record<string, { profile: string; axes: Record<string, { confusion: Confusion; accuracy: number }> }> };
     const ev = out.scorers.nli!;
@@ -79,7 +79,7 @@ describe('stance eval calibrate', () => {
 
   it('refuses an existing name without --replace, and an unknown --profile', async () => {
     // A stored profile named "fitted", written directly: the refusal comes before any fitting.
-    const { dataDir, env } = freshStore();
+    const { dataDir, env } = await freshStore();
     const database = await openDatabase({ dataDir });
     try {
       const axes = loadAxesFile();
@@ -96,11 +96,11 @@ describe('stance eval calibrate', () => {
     } finally {
       await database.close();
     }
-    const again = runCli(['eval', 'calibrate', '--set', GOLD, '--name', 'fitted'], env);
+    const again = await runCliInProcess(['eval', 'calibrate', '--set', GOLD, '--name', 'fitted'], env);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/profile named "fitted" exists already/);
     expect(again.stderr).not.toContain('loading models');
-    const missing = runCli(['eval', '--set', GOLD, '--profile', 'missing'], env);
+    const missing = await runCliInProcess(['eval', '--set', GOLD, '--profile', 'missing'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no threshold profile named "missing"/);
   }, 240_000); // opens a store and runs the CLI twice: slow on a loaded machine

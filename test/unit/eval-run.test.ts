@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/in-process-cli.ts';
 import { countConfusion, metricsOfConfusion } from '../helpers/hand-metrics.ts';
 import { freshEvalStore } from '../helpers/eval-store.ts';
 import { repoPath } from '../helpers/paths.ts';
 
 // Each test its own data dir (its own embedded store), so no test sees another's runs.
-const freshStore = () => freshEvalStore('stance-eval-');
+const freshStore = freshEvalStore;
 
 const GOLD = repoPath('eval/gold.jsonl');
 const goldLines = readFileSync(GOLD, 'utf8').split('\n').filter((l) => l.trim() !== '');
@@ -47,9 +47,9 @@ function majorityLabel(labels: string[]): string {
 }
 
 describe('stance eval on the embedded store with the tiny models', () => {
-  it('prints every metric of the test split as JSON, with baselines, and stores the run', () => {
-    const { env } = freshStore();
-    const r = runCli(['eval', '--set', GOLD, '--split', 'test', '--json'], env);
+  it('prints every metric of the test split as JSON, with baselines, and stores the run', async () => {
+    const { env } = await freshStore();
+    const r = await runCliInProcess(['eval', '--set', GOLD, '--split', 'test', '--json'], env);
     expect(r.stderr).not.toContain('unexpected error');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as {
@@ -126,11 +126,11 @@ describe('stance eval on the embedded store with the tiny models', () => {
     expect(out.run_id).toBeGreaterThan(0);
   }, 240_000); // scores the whole test split with the tiny models
 
-  it('prints readable tables in text mode, saying the models are synthetic (prototype scorer, dev split of a small set)', () => {
-    const { dataDir, env } = freshStore();
+  it('prints readable tables in text mode, saying the models are synthetic (prototype scorer, dev split of a small set)', async () => {
+    const { dataDir, env } = await freshStore();
     const devLines = goldLines.filter((l) => splitOf(l) === 'dev').slice(0, 24);
     const file = writeSet(dataDir, 'small.jsonl', devLines);
-    const r = runCli(['eval', '--set', file, '--split', 'dev', '--scorer', 'prototype', '--replicates', '300'], env);
+    const r = await runCliInProcess(['eval', '--set', file, '--split', 'dev', '--scorer', 'prototype', '--replicates', '300'], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('synthetic test models: these numbers test the mechanics, they are not findings');
     expect(r.stdout).toContain('== Axis security_rights (n = 24) ==');
@@ -146,10 +146,10 @@ describe('stance eval on the embedded store with the tiny models', () => {
     ['malformed line', (l: string[]) => [l[0], '{"id": "x", "text": ', l[2]], 2, /invalid JSON/],
     ['unknown axis', (l: string[]) => [l[0], l[1], (l[2] ?? '').replace('"security_rights"', '"security_right"')], 3, /unknown axis "security_right"/],
     ['unknown label', (l: string[]) => [l[0], (l[1] ?? '').replace(/"security_rights": "[a-z]+"/, '"security_rights": "safety"'), l[2]], 2, /unknown label "safety"/],
-  ] as const)('stops at a %s with file and line, exit code 2, and scores nothing', (name, edit, line, message) => {
-    const { dataDir, env } = freshStore();
+  ] as const)('stops at a %s with file and line, exit code 2, and scores nothing', async (name, edit, line, message) => {
+    const { dataDir, env } = await freshStore();
     const file = writeSet(dataDir, `${name.replace(/ /g, '-')}.jsonl`, edit(goldLines.slice(0, 3)) as string[]);
-    const r = runCli(['eval', '--set', file, '--split', 'all'], env);
+    const r = await runCliInProcess(['eval', '--set', file, '--split', 'all'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:${line}:`);
     expect(r.stderr).toMatch(message);
@@ -157,20 +157,20 @@ describe('stance eval on the embedded store with the tiny models', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('lists the stored runs per axis in history, and nothing of the runs that stopped', () => {
+  it('lists the stored runs per axis in history, and nothing of the runs that stopped', async () => {
     // Its own store with two small runs that succeed and one that stops at a malformed line.
-    const { dataDir, env } = freshStore();
+    const { dataDir, env } = await freshStore();
     const small = writeSet(dataDir, 'small.jsonl', [
       ...goldLines.filter((l) => splitOf(l) === 'dev').slice(0, 12),
       ...goldLines.filter((l) => splitOf(l) === 'test').slice(0, 6),
     ]);
     const broken = writeSet(dataDir, 'broken.jsonl', [goldLines[0]!, '{"id": "x", "text": ']);
-    const run = (args: string[], code: number) => expect(runCli(['eval', ...args, '--replicates', '100'], env).code).toBe(code);
-    run(['--set', small, '--split', 'test', '--scorer', 'prototype'], 0);
-    run(['--set', broken, '--split', 'all', '--scorer', 'prototype'], 2);
-    run(['--set', small, '--split', 'dev', '--scorer', 'prototype'], 0);
+    const run = async (args: string[], code: number) => expect((await runCliInProcess(['eval', ...args, '--replicates', '100'], env)).code).toBe(code);
+    await run(['--set', small, '--split', 'test', '--scorer', 'prototype'], 0);
+    await run(['--set', broken, '--split', 'all', '--scorer', 'prototype'], 2);
+    await run(['--set', small, '--split', 'dev', '--scorer', 'prototype'], 0);
 
-    const json = runCli(['eval', 'history', '--json'], env);
+    const json = await runCliInProcess(['eval', 'history', '--json'], env);
     expect(json.code).toBe(0);
     const { runs } = JSON.parse(json.stdout) as { runs: { split: string; scorer: string; n_items: number; axes: Record<string, { accuracy: number }> }[] };
     // Exactly the two runs that succeeded: the format error stored nothing.
@@ -179,7 +179,7 @@ describe('stance eval on the embedded store with the tiny models', () => {
       ['dev', 'prototype', 12],
     ]);
     expect(Object.keys(runs[0]?.axes ?? {}).sort()).toEqual([...AXES].sort());
-    const text = runCli(['eval', 'history', '--limit', '1'], env);
+    const text = await runCliInProcess(['eval', 'history', '--limit', '1'], env);
     expect(text.code).toBe(0);
     const rows = text.stdout.trim().split('\n').slice(2);
     expect(rows).toHaveLength(2); // the last run, one row per axis

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { acquireStoreLock, LOCK_FILE, storeHolder, StoreLockedError, type LockHolder } from '../../db/store-lock.ts';
+import { copyEmptyStore } from '../helpers/db.ts';
 
 let dir: string;
 let lockPath: string;
@@ -143,6 +144,7 @@ describe('acquireStoreLock', () => {
 
 describe('openDatabase on the embedded store', () => {
   it('holds the lock while open and releases it on close', async () => {
+    await copyEmptyStore(dir); // a migrated store: no initdb to wait for
     const database = await openDatabase({ dataDir: dir, lock: { command: 'stance test' } });
     try {
       expect(readLock()).toMatchObject({ pid: process.pid, command: 'stance test' });

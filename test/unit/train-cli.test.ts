@@ -2,16 +2,25 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/in-process-cli.ts';
 import { TINY_MODEL_ENV } from '../helpers/models.ts';
 import { writeGoldSubset } from '../helpers/gold-subset.ts';
+import { freshDataDir } from '../helpers/db.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stance-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-// Each CLI run starts a process and opens the embedded store: on a loaded 2-core machine that
-// takes seconds, so the tests that run several get more than the default minute.
+// Each CLI run (in this process) opens the embedded store: on a loaded 2-core machine that takes
+// a second or more, so the tests that run several get more than the default minute.
 const SLOW = 240_000;
-const env = { STANCE_DATA_DIR: join(dir, 'a'), STANCE_AXES_FILE: '', ...TINY_MODEL_ENV };
+// The stores are copies of the run's empty, migrated template (set in beforeAll).
+const env = { STANCE_DATA_DIR: '', STANCE_AXES_FILE: '', ...TINY_MODEL_ENV };
+const stores: string[] = [];
+afterAll(() => stores.forEach((d) => rmSync(d, { recursive: true, force: true })));
+async function newStore(): Promise<string> {
+  const d = await freshDataDir();
+  stores.push(d);
+  return d;
+}
 
 // A small set of whole documents: 8 of dev, 3 of test, so that training takes little time.
 const SET = join(dir, 'small.jsonl');
@@ -32,12 +41,13 @@ describe('stance train on the embedded store', () => {
   // Every test below reads the model this run stores (and only adds to the store), so each can run alone or in any order.
   let first: { code: number; stdout: string; stderr: string };
   let trained: TrainJson;
-  beforeAll(() => {
-    first = runCli(['train', '--name', 'small', '--set', SET, '--out', join(dir, 'small.json'), '--json'], env);
+  beforeAll(async () => {
+    env.STANCE_DATA_DIR = await newStore();
+    first = await runCliInProcess(['train', '--name', 'small', '--set', SET, '--out', join(dir, 'small.json'), '--json'], env);
     trained = JSON.parse(first.stdout || '{}') as TrainJson;
   }, SLOW);
 
-  it('trains on the dev split, stores the model, writes the file, and reports test only as held out', () => {
+  it('trains on the dev split, stores the model, writes the file, and reports test only as held out', async () => {
     expect(first.stderr).not.toContain('unexpected error');
     expect(first.code).toBe(0);
     expect(trained).toMatchObject({ name: 'small', kind: 'trained', scorer: 'trained:small', outcome: 'created', held_out_split: 'test' });
@@ -51,59 +61,59 @@ describe('stance train on the embedded store', () => {
     }
   }, SLOW);
 
-  it('adds nothing when the same data is trained again, and lists and exports the model byte for byte', () => {
-    const again = JSON.parse(runCli(['train', '--name', 'small', '--set', SET, '--json'], env).stdout) as TrainJson;
+  it('adds nothing when the same data is trained again, and lists and exports the model byte for byte', async () => {
+    const again = JSON.parse((await runCliInProcess(['train', '--name', 'small', '--set', SET, '--json'], env)).stdout) as TrainJson;
     expect(again.outcome).toBe('exists');
     expect(again.version).toBe(trained.version);
-    const list = runCli(['train', 'list', '--json'], env);
+    const list = await runCliInProcess(['train', 'list', '--json'], env);
     expect(list.code).toBe(0);
     const { models } = JSON.parse(list.stdout) as { models: { name: string; version: string; scorer: string }[] };
     expect(models.filter((m) => m.name === 'small').map((m) => [m.name, m.version, m.scorer])).toEqual([['small', trained.version, 'trained:small']]);
-    expect(runCli(['train', 'export', 'small', '--out', join(dir, 'exported.json')], env).code).toBe(0);
+    expect((await runCliInProcess(['train', 'export', 'small', '--out', join(dir, 'exported.json')], env)).code).toBe(0);
     expect(readFileSync(join(dir, 'exported.json'), 'utf8')).toBe(readFileSync(join(dir, 'small.json'), 'utf8'));
   }, SLOW);
 
-  it('imports a model file into another store, and refuses a file that is not a model with exit code 2', () => {
-    const other = { ...env, STANCE_DATA_DIR: mkdtempSync(join(dir, 'b-')) };
-    const imported = runCli(['train', 'import', join(dir, 'small.json'), '--json'], other);
+  it('imports a model file into another store, and refuses a file that is not a model with exit code 2', async () => {
+    const other = { ...env, STANCE_DATA_DIR: await newStore() };
+    const imported = await runCliInProcess(['train', 'import', join(dir, 'small.json'), '--json'], other);
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.stdout)).toEqual({ name: 'small', kind: 'trained', version: trained.version, outcome: 'created' });
     writeFileSync(join(dir, 'bad.json'), '{"format": "something else"}');
-    const bad = runCli(['train', 'import', join(dir, 'bad.json')], other);
+    const bad = await runCliInProcess(['train', 'import', join(dir, 'bad.json')], other);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.json: .*expected a file written by `stance train`/);
     // Embeddings of a synthetic model carry no meaning: refused before anything is trained.
-    const synthetic = runCli(['train', '--name', 'emb', '--set', SET, '--with-embeddings'], other);
+    const synthetic = await runCliInProcess(['train', '--name', 'emb', '--set', SET, '--with-embeddings'], other);
     expect(synthetic.code).toBe(2);
     expect(synthetic.stderr).toMatch(/--with-embeddings refuses the synthetic model tiny-lexical-embed/);
-    const missing = runCli(['train', 'export', 'nope', '--out', join(dir, 'x.json')], other);
+    const missing = await runCliInProcess(['train', 'export', 'nope', '--out', join(dir, 'x.json')], other);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no trained model or ensemble named "nope" \(stored: trained:small\)/);
   }, SLOW);
 
-  it('stacks the lexicon and the trained model into an ensemble fitted on dev, and refuses to fit on test', () => {
-    const r = runCli(['train', '--ensemble', 'mix', '--members', 'lexicon,trained:small', '--set', SET, '--json'], env);
+  it('stacks the lexicon and the trained model into an ensemble fitted on dev, and refuses to fit on test', async () => {
+    const r = await runCliInProcess(['train', '--ensemble', 'mix', '--members', 'lexicon,trained:small', '--set', SET, '--json'], env);
     expect(r.stderr).not.toContain('unexpected error');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as TrainJson & { training: { member_predictions: string } };
     expect(out).toMatchObject({ name: 'mix', kind: 'ensemble', scorer: 'ensemble:mix', outcome: 'created' });
     expect(out.training.member_predictions).toMatch(/out-of-fold on dev/);
-    const list = JSON.parse(runCli(['train', 'list', '--json'], env).stdout) as { models: { name: string; members?: { name: string; version: string }[] }[] };
+    const list = JSON.parse((await runCliInProcess(['train', 'list', '--json'], env)).stdout) as { models: { name: string; members?: { name: string; version: string }[] }[] };
     expect(list.models.find((m) => m.name === 'mix')?.members?.map((m) => m.name)).toEqual(['lexicon', 'trained:small']);
     expect(list.models.find((m) => m.name === 'mix')?.members?.[1]?.version).toBe(trained.version);
-    const refused = runCli(['train', '--ensemble', 'mix2', '--members', 'lexicon,trained:small', '--split', 'test'], env);
+    const refused = await runCliInProcess(['train', '--ensemble', 'mix2', '--members', 'lexicon,trained:small', '--split', 'test'], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/fits on the dev split only/);
 
     // A trained model may share the ensemble's name (the version hash leaves the name out, so a renamed copy imports).
     const renamed = join(dir, 'mix-trained.json');
     writeFileSync(renamed, readFileSync(join(dir, 'small.json'), 'utf8').replace('"name": "small"', '"name": "mix"'));
-    expect(runCli(['train', 'import', renamed], env).code).toBe(0);
-    const ambiguous = runCli(['train', 'export', 'mix', '--out', join(dir, 'mix.json')], env);
+    expect((await runCliInProcess(['train', 'import', renamed], env)).code).toBe(0);
+    const ambiguous = await runCliInProcess(['train', 'export', 'mix', '--out', join(dir, 'mix.json')], env);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toMatch(/"mix" is both a trained model and an ensemble; say which: ensemble:mix or trained:mix/);
     for (const kind of ['ensemble', 'trained']) {
-      expect(runCli(['train', 'export', `${kind}:mix`, '--out', join(dir, `${kind}-mix.json`)], env).code).toBe(0);
+      expect((await runCliInProcess(['train', 'export', `${kind}:mix`, '--out', join(dir, `${kind}-mix.json`)], env)).code).toBe(0);
       expect((JSON.parse(readFileSync(join(dir, `${kind}-mix.json`), 'utf8')) as { kind: string; name: string })).toMatchObject({ kind, name: 'mix' });
     }
   }, SLOW);
