@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +11,27 @@ const dataDir = mkdtempSync(join(tmpdir(), 'stance-offline-'));
 const modelsDir = mkdtempSync(join(tmpdir(), 'stance-no-models-'));
 const offline = { STANCE_DATA_DIR: dataDir, STANCE_MODELS_DIR: modelsDir, STANCE_SCORER: '', STANCE_LEXICON_FILE: '' };
 let demo: ReturnType<typeof runCli>;
+const copies: string[] = [];
 
 beforeAll(() => {
   demo = runCli(['demo'], offline);
 }, 180_000);
 afterAll(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(modelsDir, { recursive: true, force: true });
+  for (const dir of [dataDir, modelsDir, ...copies]) rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * The offline environment on a copy of the demo's store, for a test that writes to it (trains a
+ * model, scores with another lexicon): the other tests read the store as the demo left it, and
+ * would see a trained:small or a second lexicon version if such a test ran before them.
+ * The demo has exited, so the store is closed and its lock released when it is copied.
+ */
+function ownStore(): typeof offline {
+  const copy = mkdtempSync(join(tmpdir(), 'stance-offline-copy-'));
+  copies.push(copy);
+  cpSync(dataDir, copy, { recursive: true });
+  return { ...offline, STANCE_DATA_DIR: copy };
+}
 
 /** A committed artifact of config/trained/, read directly (its version and recorded dev CV). */
 function shipped(file: string): { version: string; axes: { c: number; cross_validation: { c: number; macro_f1: number | null }[] }[] } {
@@ -106,21 +119,22 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
   });
 
   it('rescores with trained:NAME only for a new version of the model', () => {
-    const none = JSON.parse(runCli(['rescore', '--scorer', 'trained:default', '--json'], offline).stdout) as Rescored;
+    const store = ownStore();
+    const none = JSON.parse(runCli(['rescore', '--scorer', 'trained:default', '--json'], store).stdout) as Rescored;
     expect(none.scored['trained:default']).toBe(0);
-    const first = runCli(['train', '--name', 'small', '--json'], offline);
+    const first = runCli(['train', '--name', 'small', '--json'], store);
     expect(first.code, first.stderr).toBe(0);
     const v1 = (JSON.parse(first.stdout) as { version: string }).version;
-    const a = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as Rescored;
+    const a = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], store).stdout) as Rescored;
     expect(a.scored['trained:small']).toBe(a.chunks);
-    const b = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as Rescored;
+    const b = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], store).stdout) as Rescored;
     expect(b.scored['trained:small']).toBe(0);
     // Another seed is another training run: a new version, so every chunk is scored again, once.
-    const second = runCli(['train', '--name', 'small', '--seed', '7', '--json'], offline);
+    const second = runCli(['train', '--name', 'small', '--seed', '7', '--json'], store);
     expect((JSON.parse(second.stdout) as { version: string }).version).not.toBe(v1);
-    const c = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], offline).stdout) as Rescored;
+    const c = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], store).stdout) as Rescored;
     expect(c.scored['trained:small']).toBe(c.chunks);
-    const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'trained:small', '--json'], offline).stdout) as { scorer: string };
+    const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'trained:small', '--json'], store).stdout) as { scorer: string };
     expect(compared.scorer).toBe(`trained:small:${(JSON.parse(second.stdout) as { version: string }).version}`);
   });
 
@@ -134,17 +148,18 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
   });
 
   it('rescores only for a new lexicon version, and queries read the version of the lexicon file in use', () => {
-    const before = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], offline).stdout) as { scorer: string };
-    const again = runCli(['rescore', '--scorer', 'lexicon', '--json'], offline);
+    const store = ownStore();
+    const before = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], store).stdout) as { scorer: string };
+    const again = runCli(['rescore', '--scorer', 'lexicon', '--json'], store);
     expect(again.code, again.stderr).toBe(0);
     const counts = JSON.parse(again.stdout) as Rescored;
     expect(counts.scored.lexicon).toBe(0);
     // One weight changed: a new version, so every chunk gets new rows.
     const changed = JSON.parse(readFileSync(repoPath('config/lexicon.json'), 'utf8')) as { smoothing: number };
     changed.smoothing += 1;
-    const file = join(dataDir, 'lexicon-changed.json');
+    const file = join(store.STANCE_DATA_DIR, 'lexicon-changed.json');
     writeFileSync(file, JSON.stringify(changed));
-    const withChanged = { ...offline, STANCE_LEXICON_FILE: file };
+    const withChanged = { ...store, STANCE_LEXICON_FILE: file };
     const fresh = JSON.parse(runCli(['rescore', '--scorer', 'lexicon', '--json'], withChanged).stdout) as Rescored;
     expect(fresh.scored.lexicon).toBe(fresh.chunks);
     const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], withChanged).stdout) as { scorer: string };
