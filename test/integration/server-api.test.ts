@@ -316,7 +316,7 @@ describe('GET /axes and /status', () => {
 describe('documents', () => {
   const doc = { text: 'A new speech on the future of Internet governance by all stakeholders.', source: 'ICANN', title: 'New speech', date: '2024-05', language: 'en' };
 
-  it('refuses writes without the right bearer token (401) and accepts them with it', async () => {
+  it('refuses writes without a bearer token, with a wrong one, or with another scheme (401; the right one is accepted in "creates a document")', async () => {
     const none = await post(doc, {});
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
