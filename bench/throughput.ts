@@ -48,6 +48,9 @@ const SELF = fileURLToPath(import.meta.url);
 const TINY_DIR = join(REPO, 'test', 'fixtures', 'models');
 const SEED_MANIFESTS = [join(REPO, 'seeds', 'manifest.json'), join(REPO, 'seeds', 'corpus', 'manifest.jsonl')];
 const CHUNKS_PER_DOCUMENT = 8;
+// Today's runner (when issue 12 was filed) embedded 32 chunks per forward pass; the product now
+// embeds one (app/inference.ts EMBED_BATCH_SIZE), so the baseline sets the old value back.
+const TODAY_EMBED_BATCH = 32;
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 
@@ -58,7 +61,7 @@ Chunks per second of the scoring pipeline, on the same chunks and models:
   (b) transformers.js pipeline('zero-shot-classification') per chunk and axis (the usual way),
   (c) the inline runner end to end (chunk, embed, score, store) on PGlite and Postgres,
   (d) the queue path (stance worker code) with 1 and 2 worker processes,
-at forced gate pass rates; plus today's inline runner (gate off, 1 session x 1 thread, batch ${NLI_BATCH_SIZE})
+at forced gate pass rates; plus today's inline runner (gate off, 1 session x 1 thread, NLI batch ${NLI_BATCH_SIZE}, embedding batch ${TODAY_EMBED_BATCH})
 and the pool shapes 1 x cores and cores x 1 at the middle rate. Prints c/a and c/b, peak RSS per
 process and the event-loop delay p99 during inference.
 
@@ -352,12 +355,21 @@ async function ingestWork(database: Database, work: Work): Promise<number[]> {
   return outcomes.flatMap((o) => (o.status === 'created' ? [o.documentId] : []));
 }
 
-async function childInline(work: Work, rate: number | undefined, shape: PoolShape, databaseUrl: string | undefined, batchOverride?: number): Promise<Measured> {
+async function childInline(
+  work: Work,
+  rate: number | undefined,
+  shape: PoolShape,
+  databaseUrl: string | undefined,
+  batchOverride?: number,
+  embedBatchOverride?: number,
+): Promise<Measured> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stance-bench-'));
   const config = benchConfig(work, rate, shape);
   const database = await openDatabase({ databaseUrl, dataDir, migrations: 'apply' });
   try {
-    const inference = await startInferencePool(inferenceSpecFrom(config), { inThreadWhenSingle: true });
+    const spec = inferenceSpecFrom(config);
+    if (embedBatchOverride) spec.embedBatchSize = embedBatchOverride;
+    const inference = await startInferencePool(spec, { inThreadWhenSingle: true });
     const ctx = await createStepContext(database.db, inference, loadAxesFile(), config);
     if (batchOverride) ctx.nliBatchSize = batchOverride;
     await ingestWork(database, work);
@@ -507,7 +519,7 @@ async function runChildMode(argv: string[]): Promise<void> {
   else if (mode === 'naive') result = await childNaive(work, Number(rest[0]));
   else if (mode === 'inline') {
     const rate = rest[0] === 'off' ? undefined : Number(rest[0]);
-    result = await childInline(work, rate, parseShape(rest[1] as string), rest[2] === 'pglite' ? undefined : rest[2], rest[3] ? Number(rest[3]) : undefined);
+    result = await childInline(work, rate, parseShape(rest[1] as string), rest[2] === 'pglite' ? undefined : rest[2], rest[3] ? Number(rest[3]) : undefined, rest[4] ? Number(rest[4]) : undefined);
   } else if (mode === 'worker') {
     await childWorker(work, Number(rest[0]), parseShape(rest[1] as string), rest[2] as string, rest[3] as string, rest[4] as string);
     return;
@@ -560,7 +572,7 @@ async function main(): Promise<number> {
   progress(`${work.chunks.length} chunks in ${work.documents.length} documents; ${cores} cores, default pool ${shapeText(shape)}; models ${work.embedModel}, ${work.nliModel} (${work.dtype})`);
   try {
     if (!opts.skip.has('b')) await measure('b_naive_zero_shot', ['naive', workFile, String(opts.naiveChunks)]);
-    if (!opts.skip.has('today')) await measure('c_today_inline_pglite', ['inline', workFile, 'off', '1x1', 'pglite', String(NLI_BATCH_SIZE)]);
+    if (!opts.skip.has('today')) await measure('c_today_inline_pglite', ['inline', workFile, 'off', '1x1', 'pglite', String(NLI_BATCH_SIZE), String(TODAY_EMBED_BATCH)]);
     for (const rate of opts.rates) {
       const pct = `${Math.round(rate * 100)}pct`;
       if (!opts.skip.has('a')) await measure(`a_bare_ort_${pct}`, ['bare', workFile, String(rate), shapeText(shape)]);
@@ -631,7 +643,7 @@ function formatReport(r: Report): string {
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   lines.push(fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt), '');
   lines.push(`ratios: ${Object.entries(r.ratios).map(([k, v]) => `${k} ${v}`).join(', ') || 'none (parts skipped)'}`);
-  lines.push('a = bare ONNX Runtime (the limit), b = zero-shot pipeline per chunk and axis, c = inline runner end to end, d = queue path; today = gate off, 1 x 1, batch 16.');
+  lines.push('a = bare ONNX Runtime (the limit), b = zero-shot pipeline per chunk and axis, c = inline runner end to end, d = queue path; today = gate off, 1 x 1, NLI batch 16, embedding batch 32.');
   return `${lines.join('\n')}\n`;
 }
 
