@@ -3,6 +3,7 @@ import { documents } from '../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { failureMessage } from '../pipeline/failure-message.ts';
 import { chunkBudget } from './inference.ts';
+import { scorerByName } from './scorers/index.ts';
 import { chunkDocument, embedChunks, finishDocument, runScorerNames, scoreChunks, setStatus, type StepContext } from './steps.ts';
 
 /** Progress of an inline run, reported after every batch. */
@@ -45,7 +46,8 @@ const BATCHES_IN_FLIGHT = 2;
  *
  * Batches of 32 chunks overlap, one ahead: while a batch's rows are written (on this thread,
  * with PGlite) the next batch, of the same document or the next one, is already in inference,
- * so the inference threads do not wait for the store. Within a batch the steps keep their order.
+ * so the inference threads do not wait for the store. Within a batch, the embedding (then the
+ * scorers that read it) and the other scorers run side by side.
  * A document is finished (or marked failed) once all of its batches have settled; after a batch
  * fails, no further batch of that document starts.
  */
@@ -58,9 +60,25 @@ export async function processInline(ctx: StepContext, documentIds: number[], onP
   const slots = createSlots(BATCHES_IN_FLIGHT);
   const documentsSettled: Promise<void>[] = [];
 
+  // Two lines of work per batch that need nothing from each other, as the queue's embed and score
+  // jobs: the embedding and the scorers that read it, and the other scorers (NLI the heaviest). Run
+  // side by side, the NLI pieces keep the pool's other sessions busy while the first one embeds.
+  const readsEmbeddings = (name: string) => scorerByName(name).descriptor.readsEmbeddings;
+  const embeddingLine = scorerNames.filter(readsEmbeddings);
+  const otherLine = scorerNames.filter((name) => !readsEmbeddings(name));
   const runBatch = async (batch: number[]) => {
-    await embedChunks(ctx, batch);
-    for (const name of scorerNames) await scoreChunks(ctx, batch, name);
+    const lines = await Promise.allSettled([
+      (async () => {
+        await embedChunks(ctx, batch);
+        for (const name of embeddingLine) await scoreChunks(ctx, batch, name);
+      })(),
+      (async () => {
+        for (const name of otherLine) await scoreChunks(ctx, batch, name);
+      })(),
+    ]);
+    // Both lines have settled (nothing of this batch still writes) before a failure is reported.
+    const failed = lines.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
     progress.chunksDone += batch.length;
     report();
   };
