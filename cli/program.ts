@@ -34,9 +34,10 @@ import { registerServe } from './commands/serve.ts';
 import { registerTrain } from './commands/train.ts';
 import { say } from './output.ts';
 import { UsageError } from './options.ts';
+import { ArtifactError } from '../pipeline/train/artifact.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, LexiconFileError, SourceError, UsageError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, ArtifactError, LexiconFileError, SourceError, UsageError];
 
 /** The `stance` program with every command registered (a new one each call: commander keeps parse state). */
 export function buildProgram(): Command {

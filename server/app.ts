@@ -14,6 +14,7 @@ import type { Config } from '../config/config.ts';
 import { chunks } from '../db/schema/index.ts';
 import { AxisError } from '../pipeline/axes.ts';
 import { ScorerNameError } from '../app/scorers/names.ts';
+import { ArtifactError } from '../pipeline/train/artifact.ts';
 import { listScorers } from '../app/scorers/listing.ts';
 import { defaultScorerName } from '../app/scorers/index.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
@@ -74,6 +75,7 @@ function statusFor(err: unknown): ContentfulStatusCode | undefined {
   if (err instanceof ZodError) return 400;
   if (err instanceof SourceError) return 400; // ?sources= names a source the store does not have
   if (err instanceof NothingScoredError) return 409; // the store cannot answer yet
+  if (err instanceof ArtifactError) return 409; // a stored model this version cannot read: retrain it
   if (err instanceof SimilarQueryError) return 409; // e.g. the chunk has no embedding from the current model
   return undefined;
 }

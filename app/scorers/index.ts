@@ -5,6 +5,7 @@ import { parseScorerName, ScorerNameError } from './names.ts';
 import { ensembleScorer, trainedScorer } from './trained.ts';
 import type { ScorerConfig, ScorerDescriptor, ScorerRef, StoredScorer } from './types.ts';
 import { NothingScoredError } from '../lookup.ts';
+import { ArtifactError } from '../../pipeline/train/artifact.ts';
 
 export { ScorerNameError, knownScorerNames } from './names.ts';
 export type { ScorerDescriptor, ScorerRef, ScoreRow } from './types.ts';
@@ -57,7 +58,8 @@ export async function scorersWithScores(db: Db, config: ScorerConfig): Promise<R
     try {
       out.push({ ref, descriptor, stored: await descriptor.findStored(db, config, ref) });
     } catch (err) {
-      if (!(err instanceof NothingScoredError)) throw err;
+      // No scores, or a stored model this version cannot read (it says why when named): not a candidate.
+      if (!(err instanceof NothingScoredError || err instanceof ArtifactError)) throw err;
     }
   }
   return rankByPreference(db, out);

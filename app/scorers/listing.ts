@@ -5,6 +5,7 @@ import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/client.ts';
 import { evalRuns } from '../../db/schema/index.ts';
 import { loadLexiconFile } from '../../pipeline/lexicon/load.ts';
+import { ArtifactError } from '../../pipeline/train/artifact.ts';
 import { NothingScoredError } from '../lookup.ts';
 import { allScorerRefs } from './index.ts';
 import type { ModelRole, ScorerDescriptor, ScorerRef } from './types.ts';
@@ -76,15 +77,17 @@ async function versionOf(db: Db, config: ListConfig, descriptor: ScorerDescripto
 export async function listScorers(db: Db, config: ListConfig): Promise<ScorerListing[]> {
   const out: ScorerListing[] = [];
   for (const { ref, descriptor } of await allScorerRefs(db)) {
-    out.push({
-      name: ref.name,
-      kind: descriptor.kind,
-      summary: descriptor.summary,
-      needs_models: [...descriptor.needsModels],
-      ...availabilityOf(descriptor, config),
-      ...(await versionOf(db, config, descriptor, ref)),
-      latest_eval: await latestEval(db, ref.name),
-    });
+    const entry = { name: ref.name, kind: descriptor.kind, summary: descriptor.summary, needs_models: [...descriptor.needsModels] };
+    let state: Pick<ScorerListing, 'available' | 'availability' | 'version' | 'scored'>;
+    try {
+      state = { ...availabilityOf(descriptor, config), ...(await versionOf(db, config, descriptor, ref)) };
+    } catch (err) {
+      // A stored model this version cannot read (an older format, an edited row): the others
+      // are still listed, and this one says why it cannot run.
+      if (!(err instanceof ArtifactError)) throw err;
+      state = { available: false, availability: err.message, version: null, scored: false };
+    }
+    out.push({ ...entry, ...state, latest_eval: await latestEval(db, ref.name) });
   }
   return out;
 }

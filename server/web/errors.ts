@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import { SimilarQueryError } from '../../app/compare/similar.ts';
 import { NothingScoredError } from '../../app/lookup.ts';
 import { ScorerNameError } from '../../app/scorers/names.ts';
+import { ArtifactError } from '../../pipeline/train/artifact.ts';
 import { AxisError } from '../../pipeline/axes.ts';
 import { redactSecrets } from '../../pipeline/redact.ts';
 
@@ -22,5 +23,6 @@ export function pageErrorFor(err: unknown): PageError | undefined {
   if (err instanceof ZodError) return new PageError(400, err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
   if (err instanceof NothingScoredError) return new PageError(409, redactSecrets(err.message));
   if (err instanceof SimilarQueryError) return new PageError(409, err.message);
+  if (err instanceof ArtifactError) return new PageError(409, err.message);
   return undefined;
 }
