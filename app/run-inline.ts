@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { failureMessage } from '../pipeline/failure-message.ts';
 import { chunkBudget } from './inference.ts';
 import { scorerByName } from './scorers/index.ts';
-import { chunkDocument, embedChunks, finishDocument, runScorerNames, scoreChunks, setStatus, type StepContext } from './steps.ts';
+import { batchWork, chunkDocument, embedChunks, finishDocument, runScorerNames, scoreChunks, setStatus, type StepContext } from './steps.ts';
 
 /** Progress of an inline run, reported after every batch. */
 export interface InlineProgress {
@@ -67,13 +67,15 @@ export async function processInline(ctx: StepContext, documentIds: number[], onP
   const embeddingLine = scorerNames.filter(readsEmbeddings);
   const otherLine = scorerNames.filter((name) => !readsEmbeddings(name));
   const runBatch = async (batch: number[]) => {
+    // What each scorer still lacks, asked once for the batch (a resumed run skips what is stored).
+    const work = await batchWork(ctx, batch, scorerNames);
     const lines = await Promise.allSettled([
       (async () => {
         await embedChunks(ctx, batch);
-        for (const name of embeddingLine) await scoreChunks(ctx, batch, name);
+        for (const name of embeddingLine) await scoreChunks(ctx, batch, name, work.get(name));
       })(),
       (async () => {
-        for (const name of otherLine) await scoreChunks(ctx, batch, name);
+        for (const name of otherLine) await scoreChunks(ctx, batch, name, work.get(name));
       })(),
     ]);
     // Both lines have settled (nothing of this batch still writes) before a failure is reported.

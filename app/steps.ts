@@ -91,34 +91,64 @@ export async function embedChunks(ctx: StepContext, chunkIds: number[]): Promise
   return todo.length;
 }
 
-async function chunksMissingScores(ctx: StepContext, chunkIds: number[], scorerId: number): Promise<{ id: number; text: string }[]> {
+/**
+ * Per scorer id, the chunks of chunkIds that lack its score on some axis of the run, in id order:
+ * one query for any number of scorers (a batch asks for all of its scorers at once).
+ */
+async function chunksMissingScores(ctx: StepContext, chunkIds: number[], scorerIds: number[]): Promise<Map<number, number[]>> {
+  const missing = new Map(scorerIds.map((id) => [id, [] as number[]]));
+  if (chunkIds.length === 0 || scorerIds.length === 0) return missing;
   const axisIds = ctx.axes.map((a) => ctx.registry.axisIds.get(a.slug) as number);
-  return ctx.db
-    .select({ id: chunks.id, text: chunks.text })
-    .from(chunks)
-    .where(
-      and(
-        inArray(chunks.id, chunkIds),
-        sql`(select count(*) from ${stanceScores} s where s.chunk_id = ${chunks.id} and s.scorer_id = ${scorerId}
-             and s.axis_id in ${axisIds}) < ${axisIds.length}`,
-      ),
-    )
-    .orderBy(asc(chunks.id));
+  const [existing, counts] = await Promise.all([
+    ctx.db.select({ id: chunks.id }).from(chunks).where(inArray(chunks.id, chunkIds)).orderBy(asc(chunks.id)),
+    ctx.db
+      .select({ chunkId: stanceScores.chunkId, scorerId: stanceScores.scorerId, n: sql<number>`count(*)::int` })
+      .from(stanceScores)
+      .where(and(inArray(stanceScores.chunkId, chunkIds), inArray(stanceScores.scorerId, scorerIds), inArray(stanceScores.axisId, axisIds)))
+      .groupBy(stanceScores.chunkId, stanceScores.scorerId),
+  ]);
+  const complete = new Set(counts.filter((c) => c.n >= axisIds.length).map((c) => `${c.chunkId}/${c.scorerId}`));
+  for (const { id } of existing) for (const scorerId of scorerIds) if (!complete.has(`${id}/${scorerId}`)) missing.get(scorerId)?.push(id);
+  return missing;
+}
+
+/** The texts of the given chunks, in id order. */
+async function chunkTexts(ctx: StepContext, chunkIds: number[]): Promise<{ id: number; text: string }[]> {
+  if (chunkIds.length === 0) return [];
+  return ctx.db.select({ id: chunks.id, text: chunks.text }).from(chunks).where(inArray(chunks.id, chunkIds)).orderBy(asc(chunks.id));
 }
 
 /**
- * Scores the given chunks on every axis with one scorer of the run (by name: "nli", "lexicon",
- * ...); skips what is already stored. Every kind stores the same row: per chunk, axis version
- * and scorer version, with the scorer's details (e.g. matched terms) when it has any.
+ * What each scorer of a batch still has to score, with the texts: two queries for the whole batch
+ * instead of one per scorer (the inline runner plans a batch once; nothing else writes its chunks).
  */
-export async function scoreChunks(ctx: StepContext, chunkIds: number[], name: string): Promise<number> {
+export async function batchWork(ctx: StepContext, chunkIds: number[], names: readonly string[]): Promise<Map<string, { id: number; text: string }[]>> {
+  const ids = names.map((name) => scorerIdOf(ctx, name));
+  const missing = await chunksMissingScores(ctx, chunkIds, ids);
+  const texts = new Map((await chunkTexts(ctx, [...new Set([...missing.values()].flat())])).map((c) => [c.id, c.text]));
+  return new Map(names.map((name, i) => [name, (missing.get(ids[i] as number) ?? []).flatMap((id) => (texts.has(id) ? [{ id, text: texts.get(id) as string }] : []))]));
+}
+
+/** The registry id of a scorer of the run, or an error naming the ones the run has. */
+function scorerIdOf(ctx: StepContext, name: string): number {
   const { ref, descriptor } = scorerByName(name);
   const scorerId = ctx.registry.scorerIds[ref.name];
   if (scorerId === undefined) {
     const active = Object.keys(ctx.registry.scorerIds).join(', ') || 'none';
     throw new Error(`scorer ${ref.name} is not available in this run (available: ${active})${descriptor.needsModels.length ? `; it needs the ${descriptor.needsModels.join(' and ')} model` : ''}`);
   }
-  const todo = await chunksMissingScores(ctx, chunkIds, scorerId);
+  return scorerId;
+}
+
+/**
+ * Scores the given chunks on every axis with one scorer of the run (by name: "nli", "lexicon",
+ * ...); skips what is already stored, or scores `planned` (what batchWork found missing). Every kind stores the same row: per chunk, axis version
+ * and scorer version, with the scorer's details (e.g. matched terms) when it has any.
+ */
+export async function scoreChunks(ctx: StepContext, chunkIds: number[], name: string, planned?: { id: number; text: string }[]): Promise<number> {
+  const { ref, descriptor } = scorerByName(name);
+  const scorerId = scorerIdOf(ctx, name);
+  const todo = planned ?? (await batchWork(ctx, chunkIds, [name])).get(name) ?? [];
   if (todo.length === 0) return 0;
   const scores = await descriptor.scoreChunks(ctx, ref, todo);
   const rows = todo.flatMap((c, i) =>
@@ -152,9 +182,11 @@ export async function finishDocument(ctx: StepContext, documentId: number): Prom
       .where(and(inArray(embeddings.chunkId, ids), eq(embeddings.modelId, embedModelId)));
     if ((embedded[0]?.n ?? 0) < ids.length) missing.push(`${ids.length - (embedded[0]?.n ?? 0)} embedding(s)`);
   }
-  for (const [name, scorerId] of Object.entries(ctx.registry.scorerIds)) {
-    const left = await chunksMissingScores(ctx, ids, scorerId);
-    if (left.length > 0) missing.push(`${name} scores of ${left.length} chunk(s)`);
+  const scorers = Object.entries(ctx.registry.scorerIds);
+  const left = await chunksMissingScores(ctx, ids, scorers.map(([, id]) => id));
+  for (const [name, scorerId] of scorers) {
+    const n = left.get(scorerId)?.length ?? 0;
+    if (n > 0) missing.push(`${name} scores of ${n} chunk(s)`);
   }
   if (ids.length === 0) missing.push('chunks');
   const status = missing.length === 0 ? 'done' : 'failed';

@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -80,6 +80,7 @@ Options:
                      of its own is created and dropped
   --redis URL        for (d) (default $REDIS_URL or ${DEFAULT_REDIS})
   --skip LIST        parts to leave out: a,b,c-pglite,c-postgres,d,today,shapes
+  --cpu-prof DIR     write a V8 CPU profile of every child process and thread into DIR (open in Chrome DevTools)
   --json             one JSON object on stdout (progress on stderr)
   -h, --help         this help
 `;
@@ -95,6 +96,7 @@ interface Options {
   postgres: string;
   redis: string;
   skip: Set<string>;
+  cpuProfDir: string | undefined;
   json: boolean;
 }
 
@@ -141,6 +143,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       postgres: { type: 'string' },
       redis: { type: 'string' },
       skip: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -172,6 +175,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     postgres: values.postgres ?? env.DATABASE_URL ?? DEFAULT_POSTGRES,
     redis: values.redis ?? env.REDIS_URL ?? DEFAULT_REDIS,
     skip,
+    cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
     json: values.json ?? false,
   };
 }
@@ -418,8 +422,11 @@ async function childWorker(work: Work, rate: number, shape: PoolShape, databaseU
 // ---------------------------------------------------------------------------------------------
 // The parent: children per measurement, Postgres databases of their own, the report.
 
+// Node options of every child: --cpu-prof DIR adds the profiler's.
+const childNodeArgs: string[] = [];
+
 function spawnChild(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', SELF, '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: REPO });
+  return spawn(process.execPath, [...childNodeArgs, '--import', 'tsx', SELF, '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: REPO });
 }
 
 async function runChild(args: string[]): Promise<Measured> {
@@ -555,6 +562,7 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  if (opts.cpuProfDir !== undefined) childNodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   if (!opts.tiny) ensureBenchModels(opts.modelsDir, opts.explicitModelsDir, [opts.dtype], progress);
   const work = await buildWork(opts);
   const dir = mkdtempSync(join(tmpdir(), 'stance-throughput-'));

@@ -38,7 +38,8 @@ async function startPoolOf(specs: InferenceSpec[], onProgress?: (m: string) => v
   return {
     embedModel,
     nliModel: first.nliModel,
-    chunk: (text, maxTokens) => scheduler.run((m) => m.chunk(text, maxTokens)),
+    // Urgent: the next document's chunks are what the next batch is made of (workers/scheduler.ts).
+    chunk: (text, maxTokens) => scheduler.run((m) => m.chunk(text, maxTokens), undefined, { urgent: true }),
     embed: (texts) => inPieces(scheduler, texts, embedPiece, (m, piece) => m.embed(piece), embeds),
     nliScores: (texts, axes, o) => inPieces(scheduler, texts, nliPieceChunks(axes, o.batchSize, o.gate !== undefined), (m, piece) => m.nliScores(piece, axes, o)),
     close: async () => {

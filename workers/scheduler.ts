@@ -11,13 +11,18 @@
  * (the inline runner's PGlite runs its queries here, synchronously).
  */
 export interface Scheduler<M> {
-  /** Runs `task` on the first free member `eligible` accepts; rejects at once when none ever would. */
-  run<R>(task: (member: M) => Promise<R>, eligible?: (member: M) => boolean): Promise<R>;
+  /**
+   * Runs `task` on the first free member `eligible` accepts; rejects at once when none ever would.
+   * An urgent task goes before every waiting task (see rankOf).
+   */
+  run<R>(task: (member: M) => Promise<R>, eligible?: (member: M) => boolean, opts?: { urgent?: boolean }): Promise<R>;
 }
 
 interface Waiting<M> {
   task: (member: M) => Promise<unknown>;
   eligible: (member: M) => boolean;
+  /** Which waiting tasks go first: lower first (rankOf). */
+  rank: number;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -36,10 +41,20 @@ export function createScheduler<M>(members: readonly M[], perMember = 1): Schedu
     }
     return best;
   };
+  // Urgent tasks first: they feed the work that keeps every member busy (cutting the next
+  // document into chunks), and queued behind the pieces of the current batch they would leave the
+  // members idle between documents. Then tasks only some members can run (embedding, on the
+  // member with the model): a member that takes a task anyone could run while such a task waits
+  // leaves the others idle at the end of a call, the restricted tasks left to that one member.
+  // Within a rank, first come first served.
+  const rankOf = (urgent: boolean, eligible: (m: M) => boolean) => (urgent ? 0 : members.every(eligible) ? 2 : 1);
   const pump = () => {
+    for (let rank = 0; rank <= 2; rank++) pumpRank(rank);
+  };
+  const pumpRank = (rank: number) => {
     for (let i = 0; i < queue.length; ) {
       const waiting = queue[i] as Waiting<M>;
-      const member = pick(waiting.eligible);
+      const member = waiting.rank === rank ? pick(waiting.eligible) : undefined;
       if (member === undefined) {
         i++;
         continue;
@@ -57,10 +72,10 @@ export function createScheduler<M>(members: readonly M[], perMember = 1): Schedu
     }
   };
   return {
-    run<R>(task: (member: M) => Promise<R>, eligible: (member: M) => boolean = () => true): Promise<R> {
+    run<R>(task: (member: M) => Promise<R>, eligible: (member: M) => boolean = () => true, opts: { urgent?: boolean } = {}): Promise<R> {
       if (!members.some(eligible)) return Promise.reject(new Error('no member of the pool can run this task'));
       return new Promise<R>((resolve, reject) => {
-        queue.push({ task, eligible, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({ task, eligible, rank: rankOf(opts.urgent ?? false, eligible), resolve: resolve as (value: unknown) => void, reject });
         pump();
       });
     },

@@ -6,7 +6,8 @@ import { scoreWithLexicon } from '../../pipeline/lexicon/score.ts';
 import type { Axis } from '../../pipeline/axes.ts';
 import type { ScoringSettings } from '../eval-score.ts';
 import { NothingScoredError } from '../lookup.ts';
-import type { ScorerDescriptor } from './types.ts';
+import { memoOf, type TextMemo } from './text-memo.ts';
+import type { ScoreRow, ScorerDescriptor } from './types.ts';
 
 /** The lexicon scorer's version key: the hash of the whole lexicon file's content (terms, weights, settings). */
 export function lexiconKey(lexicon: LexiconFile): string {
@@ -24,6 +25,8 @@ export function lexiconSettings(lexicon: LexiconFile, axes: readonly Axis[]): Sc
 }
 
 /** Dictionary coding with the pole terms of config/lexicon.json; needs no pretrained model. */
+const runRows = new WeakMap<object, TextMemo<ScoreRow[]>>();
+
 export const lexiconScorer: ScorerDescriptor = {
   kind: 'lexicon',
   summary: 'weighted pole terms of the lexicon file (whole words, longest match, negation window); keeps the matched terms',
@@ -42,7 +45,12 @@ export const lexiconScorer: ScorerDescriptor = {
       min_words: env.lexicon.minWords,
     },
   }),
-  scoreChunks: async (ctx, _ref, chunks) => scoreWithLexicon(ctx.lexicon, chunks.map((c) => c.text), ctx.axes),
+  // Remembered per run: an ensemble with the lexicon as a member asks again for the same chunks.
+  scoreChunks: async (ctx, _ref, chunks) =>
+    memoOf(runRows, ctx).through(
+      chunks.map((c) => c.text),
+      (texts) => scoreWithLexicon(ctx.lexicon, texts, ctx.axes),
+    ),
   findStored: async (db, config) => {
     const lexicon = loadLexiconFile(config.lexiconFile);
     const key = lexiconKey(lexicon);

@@ -16,6 +16,8 @@ import { readArtifactFile } from '../trained-models.ts';
 import { lexiconScorer } from './lexicon.ts';
 import { nliScorer, prototypeScorer } from './model-scorers.ts';
 import { ScorerNameError } from './names.ts';
+import type { StepContext } from '../steps.ts';
+import { memoOf, type TextMemo } from './text-memo.ts';
 import type { ModelRole, ScoreRow, ScorerDescriptor, ScorerRef } from './types.ts';
 import { projectFile } from '../../config/project-files.ts';
 
@@ -63,6 +65,40 @@ async function loadInstance<K extends ModelKind>(db: Db, kind: K, name: string, 
   throw new ScorerNameError(`no ${kind} model ${what} (known: ${known.join(', ') || 'none'}); make one with ${how} or \`stance train import FILE\``);
 }
 
+/**
+ * Artifacts a run has read, per run (its StepContext, or an evaluation's environment): parsing
+ * and re-hashing an artifact costs tens of milliseconds of the main thread, once per batch before,
+ * and a run must score with the version its scorer id names, not with one trained while it runs.
+ */
+const runArtifacts = new WeakMap<object, Map<string, Promise<LoadedArtifact<ModelArtifact>>>>();
+
+type ArtifactLoader = <K extends ModelKind>(kind: K, name: string, version?: string) => Promise<LoadedArtifact<K extends 'trained' ? TrainedArtifact : EnsembleArtifact>>;
+
+/** loadInstance, once per run and (kind, name, version). */
+function runLoader(run: object, db: Db): ArtifactLoader {
+  let cache = runArtifacts.get(run);
+  if (!cache) runArtifacts.set(run, (cache = new Map()));
+  const memo = cache;
+  return ((kind: ModelKind, name: string, version?: string) => {
+    const key = `${kind}:${name}:${version ?? ''}`;
+    let hit = memo.get(key);
+    if (!hit) {
+      hit = loadInstance(db, kind, name, version);
+      memo.set(key, hit);
+      // A failed load is not remembered: the next batch tries again (and reports its own error).
+      hit.catch(() => memo.delete(key));
+    }
+    return hit;
+  }) as ArtifactLoader;
+}
+
+/** The artifact version a run registered for `kind:name` (its scorer key is kind:name:version), if it registered one. */
+function registeredVersion(ctx: StepContext, kind: ModelKind, name: string): string | undefined {
+  const key = ctx.registry.scorerKeys[`${kind}:${name}`];
+  const prefix = `${kind}:${name}:`;
+  return key?.startsWith(prefix) ? key.slice(prefix.length) : undefined;
+}
+
 /** The version key of an instance: kind, name and the artifact's content hash. */
 export function modelScorerKey(kind: ModelKind, name: string, artifact: ModelArtifact): string {
   return `${kind}:${name}:${artifact.version}`;
@@ -97,7 +133,8 @@ export function rowFromProbabilities(axis: Axis, probs: Record<string, number>, 
 
 /** Where a model's rows come from: the texts and the models a run or an evaluation has. */
 interface ScoringSource {
-  db: Db;
+  /** The run's artifacts (runLoader). */
+  load: ArtifactLoader;
   axes: Axis[];
   lexicon: LexiconFile;
   texts: readonly string[];
@@ -115,10 +152,14 @@ function checkAxes(name: string, artifact: ModelArtifact, axes: Axis[]): void {
   if (missing.length > 0) throw new Error(`${name} has no model for axis ${missing.join(', ')} (it has ${[...have].join(', ')}); retrain it with the current axes`);
 }
 
+// Per artifact (one object per run and version: runLoader), its probabilities of recent texts: an
+// ensemble with a trained member predicts again the chunks that model has just scored.
+const predictions = new WeakMap<object, TextMemo<AxisLabelProbabilities>>();
+
 function trainedProbabilities(name: string, artifact: TrainedArtifact, source: ScoringSource): AxisLabelProbabilities[] {
   if (artifact.features.embedding !== null) throw new Error(`${name} uses embedding columns, which the scorer cannot compute yet; train it without --with-embeddings`);
   checkAxes(name, artifact, source.axes);
-  return predict(artifact, source.texts);
+  return memoOf(predictions, artifact).through(source.texts, (texts) => predict(artifact, texts));
 }
 
 /** Models an ensemble's members need (nli, prototype). */
@@ -132,7 +173,7 @@ async function ensembleProbabilities(name: string, artifact: EnsembleArtifact, s
   for (const m of artifact.members) {
     if (m.name.startsWith('trained:')) {
       // The member as it was fitted: the exact version the stacker saw.
-      const { artifact: member } = await loadInstance(source.db, 'trained', m.name.slice('trained:'.length), m.version);
+      const { artifact: member } = await source.load('trained', m.name.slice('trained:'.length), m.version);
       members.push(trainedProbabilities(m.name, member, source));
       continue;
     }
@@ -147,16 +188,26 @@ async function ensembleProbabilities(name: string, artifact: EnsembleArtifact, s
   return { probs: predictEnsemble(artifact, members), members };
 }
 
-async function scoreWith(kind: ModelKind, ref: ScorerRef, source: ScoringSource): Promise<ScoreRow[][]> {
-  const { artifact } = await loadInstance(source.db, kind, ref.param as string);
+// Per artifact and axis, the matcher of the artifact's lexicon terms (built once: a regex of every term).
+const matcherCache = new WeakMap<TrainedArtifact, Map<string, ReturnType<typeof termMatcher> | undefined>>();
+
+function artifactMatcher(artifact: TrainedArtifact, axisSlug: string): ReturnType<typeof termMatcher> | undefined {
+  let byAxis = matcherCache.get(artifact);
+  if (!byAxis) matcherCache.set(artifact, (byAxis = new Map()));
+  if (!byAxis.has(axisSlug)) {
+    const model = artifact.axes.find((a) => a.axis === axisSlug);
+    const terms = model ? artifactAxisTerms(artifact, model) : null;
+    byAxis.set(axisSlug, terms ? termMatcher(terms.poles, terms.negation) : undefined);
+  }
+  return byAxis.get(axisSlug);
+}
+
+async function scoreWith(kind: ModelKind, ref: ScorerRef, source: ScoringSource, version?: string): Promise<ScoreRow[][]> {
+  const { artifact } = await source.load(kind, ref.param as string, version);
   if (artifact.kind === 'trained') {
     const probs = trainedProbabilities(ref.name, artifact, source);
     // The lexicon hits the model read (its lexicon columns), kept as the lexicon scorer keeps them: part of why.
-    const matchers = source.axes.map((axis) => {
-      const model = artifact.axes.find((a) => a.axis === axis.slug);
-      const terms = model ? artifactAxisTerms(artifact, model) : null;
-      return terms ? termMatcher(terms.poles, terms.negation) : undefined;
-    });
+    const matchers = source.axes.map((axis) => artifactMatcher(artifact, axis.slug));
     return probs.map((p, i) =>
       source.axes.map((axis, x) => {
         const match = matchers[x];
@@ -216,9 +267,9 @@ function modelDescriptor(kind: ModelKind, summary: string): ScorerDescriptor {
         },
       };
     },
-    scoreChunks: async (ctx, ref, chunks) =>
-      scoreWith(kind, ref, {
-        db: ctx.db,
+    scoreChunks: async (ctx, ref, chunks) => {
+      const source: ScoringSource = {
+        load: runLoader(ctx, ctx.db),
         axes: ctx.axes,
         lexicon: ctx.lexicon,
         texts: chunks.map((c) => c.text),
@@ -228,7 +279,9 @@ function modelDescriptor(kind: ModelKind, summary: string): ScorerDescriptor {
           const d = member === 'nli' ? nliScorer : prototypeScorer;
           return d.scoreChunks(ctx, { name: member, kind: member, param: undefined }, chunks);
         },
-      }),
+      };
+      return scoreWith(kind, ref, source, registeredVersion(ctx, kind, ref.param as string));
+    },
     findStored: async (db, _config, ref) => {
       const { artifact } = await loadInstance(db, kind, ref.param as string);
       const key = modelScorerKey(kind, ref.param as string, artifact);
@@ -248,7 +301,7 @@ function modelDescriptor(kind: ModelKind, summary: string): ScorerDescriptor {
     scoreTexts: async (env, ref, texts, _settings, onProgress) => {
       if (!env.db) throw new Error(`${ref.name} needs the store to find its artifact`);
       const rows = await scoreWith(kind, ref, {
-        db: env.db,
+        load: runLoader(env, env.db),
         axes: env.axes,
         lexicon: env.lexicon,
         texts,

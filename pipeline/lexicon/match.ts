@@ -36,7 +36,12 @@ export function negatedBy(before: string, cues: readonly string[][], window: num
   if (window === 0 || cues.length === 0) return false;
   let clauseStart = 0;
   for (const m of before.matchAll(CLAUSE_BREAK)) clauseStart = (m.index ?? 0) + 1;
-  const w = words(before.slice(clauseStart));
+  return negatedInClause(before.slice(clauseStart), cues, window);
+}
+
+/** negatedBy for text that is already cut at the last clause break before the term. */
+function negatedInClause(clause: string, cues: readonly string[][], window: number): boolean {
+  const w = words(clause);
   const from = Math.max(0, w.length - window);
   for (const cue of cues) {
     // The cue must end inside the window; it may start before it ("rather than" with window 1).
@@ -48,6 +53,13 @@ export function negatedBy(before: string, cues: readonly string[][], window: num
     }
   }
   return false;
+}
+
+/** The number of words of a text (as words(text).length, without building the list). */
+export function wordCount(text: string): number {
+  let n = 0;
+  for (const _ of text.matchAll(WORD)) n++;
+  return n;
 }
 
 /**
@@ -65,14 +77,22 @@ export function termMatcher(poles: readonly [readonly WeightedTerm[], readonly W
   const alternatives = tagged.map(({ term }) => `(${escapeRegExp(term).replace(/ /g, '\\s+')})`).join('|');
   const pattern = new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{M}\\p{N}])`, 'giu');
   const cues = negation.cues.map((c) => c.split(' '));
+  const negates = negation.window > 0 && cues.length > 0;
   return (text) => {
     const hits: TermHit[] = [];
+    // Clause breaks found once per text, not once per hit: matches come in text order, so the
+    // last break before each one is found by walking forward (negatedBy's result, in linear time).
+    const breaks = negates ? Array.from(text.matchAll(CLAUSE_BREAK), (m) => m.index ?? 0) : [];
+    let b = 0;
     for (const match of text.matchAll(pattern)) {
       // Exactly one capture group took part in the match; its position names the term.
       const t = tagged[match.slice(1).findIndex((g) => g !== undefined)];
       if (!t) continue;
       const start = match.index ?? 0;
-      hits.push({ term: t.term, pole: t.pole, weight: t.weight, start, negated: negatedBy(text.slice(0, start), cues, negation.window) });
+      while (b < breaks.length && (breaks[b] as number) < start) b++;
+      const clauseStart = b === 0 ? 0 : (breaks[b - 1] as number) + 1;
+      const negated = negates && negatedInClause(text.slice(clauseStart, start), cues, negation.window);
+      hits.push({ term: t.term, pole: t.pole, weight: t.weight, start, negated });
     }
     return hits;
   };

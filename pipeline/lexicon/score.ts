@@ -1,7 +1,7 @@
 import type { AxisDefinition } from '../axes.ts';
 import { combineAxisScore, type AxisScore, type Thresholds } from '../stance-score.ts';
 import { axisLexicon, type LexiconFile } from './lexicon-file.ts';
-import { termMatcher, words, type TermHit } from './match.ts';
+import { termMatcher, wordCount, type TermHit } from './match.ts';
 
 /** A matched term as stored with a score: which pole, its weight, how often, how often negated. */
 export interface MatchedTerm {
@@ -72,7 +72,7 @@ export function lexiconAxisScorer(file: LexiconFile, axis: AxisDefinition, overr
   const thresholds = override ?? lex.thresholds ?? axis.thresholds;
   return (text) => {
     const hits = match(text);
-    const p = lexiconScoreFromHits(hits, words(text).length, file);
+    const p = lexiconScoreFromHits(hits, wordCount(text), file);
     return { ...combineAxisScore(p.probA, p.probB, p.relevance, axis, thresholds), details: { terms: matchedTerms(hits, poles) } };
   };
 }

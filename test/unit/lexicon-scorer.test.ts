@@ -85,6 +85,24 @@ describe('lexicon negation window', () => {
     expect(terms('not only security but also privacy')).toEqual(['security', 'privacy']);
   });
 
+  it('marks each hit negated exactly when negatedBy says so of the text before it (random texts)', () => {
+    // The matcher finds clause breaks once per text; negatedBy is the definition it must agree with.
+    const pieces = ['security', 'national security', 'privacy', 'human rights', 'rights', 'not', 'no', 'rather than', 'instead of', 'only', 'the', 'states', ',', ';', '.', '(', ')', '\u2014', 'never'];
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const cues = CUES.map((c) => c.split(' '));
+    let negatedHits = 0;
+    for (let n = 0; n < 300; n++) {
+      const text = Array.from({ length: 5 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join(' ');
+      for (const hit of matcher()(text)) {
+        expect(hit.negated, `${hit.term} at ${hit.start} in "${text}"`).toBe(negatedBy(text.slice(0, hit.start), cues, 3));
+        if (hit.negated) negatedHits++;
+      }
+    }
+    // Both outcomes occur, so agreement is not agreement on a constant.
+    expect(negatedHits).toBeGreaterThan(50);
+  });
+
   it('lets a cue of two words end inside the window even when it starts before it', () => {
     expect(negatedBy('we choose dialogue rather than', cues, 1)).toBe(true);
     expect(negatedBy('instead of the', cues, 1)).toBe(false);

@@ -76,6 +76,50 @@ describe('createScheduler', () => {
     await Promise.all(runs);
   });
 
+  it('gives a freed member a task only it can run before tasks that waited longer but any member can run', async () => {
+    const scheduler = createScheduler(['embeds', 'scores']);
+    const onlyEmbeds = (m: string) => m === 'embeds';
+    const holds = { embeds: deferred<void>(), scores: deferred<void>() };
+    const started: string[] = [];
+    const job = (name: string) => async (m: string) => {
+      started.push(`${name}@${m}`);
+      if (name === 'first' || name === 'second') await holds[m as 'embeds' | 'scores'].promise;
+      return name;
+    };
+    const first = scheduler.run(job('first'), onlyEmbeds);
+    const second = scheduler.run(job('second'));
+    await tick();
+    expect(started.sort()).toEqual(['first@embeds', 'second@scores']);
+    // Both busy: two tasks anyone can run wait, then one only 'embeds' can run.
+    const anyA = scheduler.run(job('anyA'));
+    const anyB = scheduler.run(job('anyB'));
+    const embed = scheduler.run(job('embed'), onlyEmbeds);
+    holds.embeds.resolve();
+    await first;
+    await embed;
+    // 'embeds' took the embedding first; the older tasks waited for it or for 'scores'.
+    expect(started[2]).toBe('embed@embeds');
+    holds.scores.resolve();
+    expect(await Promise.all([second, anyA, anyB])).toEqual(['second', 'anyA', 'anyB']);
+  });
+
+  it('runs an urgent task before every task waiting, restricted or not', async () => {
+    const scheduler = createScheduler(['embeds', 'scores']);
+    const order: string[] = [];
+    const hold = deferred<void>();
+    const job = (name: string) => async () => {
+      order.push(name);
+      if (name.startsWith('busy')) await hold.promise;
+    };
+    const busy = [scheduler.run(job('busy1')), scheduler.run(job('busy2'))];
+    await tick();
+    const waiting = [scheduler.run(job('any')), scheduler.run(job('embed'), (m) => m === 'embeds'), scheduler.run(job('urgent'), undefined, { urgent: true })];
+    hold.resolve();
+    await Promise.all([...busy, ...waiting]);
+    expect(order.slice(2)[0]).toBe('urgent');
+    expect(order.slice(2).sort()).toEqual(['any', 'embed', 'urgent']);
+  });
+
   it('frees a member whose task throws or rejects', async () => {
     const scheduler = createScheduler(['only']);
     await expect(scheduler.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
