@@ -73,13 +73,16 @@ Options:
   --chunks N         chunks of the seed corpus (default 48; ${CHUNKS_PER_DOCUMENT} per document)
   --rates LIST       gate pass rates (default 1,0.5,0.25)
   --dtype D          q8 (default, as the product) or fp32
-  --naive-chunks N   chunks for (b), which is slow (default: min(--chunks, 16))
+  --naive-chunks N   chunks for (b), which is slow (default: all of them; fewer gives c/b on other chunks than c's)
   --models-dir DIR   folder with the two benchmark models (default .stance/bench-models)
   --tiny             the test fixtures' tiny models instead: checks the bench runs, times nothing real
   --postgres URL     server for (c) and (d) (default $DATABASE_URL or ${DEFAULT_POSTGRES}); a database
                      of its own is created and dropped
   --redis URL        for (d) (default $REDIS_URL or ${DEFAULT_REDIS})
   --skip LIST        parts to leave out: a,b,c-pglite,c-postgres,d,today,shapes
+  --repeat N         run every measurement N times, in rounds (default 1); prints the median of each
+                     and the median of each round's ratios, which drift less than single runs
+                     (a virtual machine's speed drifts by 10-20% over minutes)
   --cpu-prof DIR     write a V8 CPU profile of every child process and thread into DIR (open in Chrome DevTools)
   --json             one JSON object on stdout (progress on stderr)
   -h, --help         this help
@@ -97,6 +100,7 @@ interface Options {
   redis: string;
   skip: Set<string>;
   cpuProfDir: string | undefined;
+  repeat: number;
   json: boolean;
 }
 
@@ -144,6 +148,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       redis: { type: 'string' },
       skip: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      repeat: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -168,13 +173,14 @@ function parseOptions(argv: string[]): Options | 'help' {
     chunks,
     rates,
     dtype: (values.dtype as 'q8' | 'fp32' | undefined) ?? 'q8',
-    naiveChunks: Math.min(chunks, int(values['naive-chunks'], 'naive-chunks', 16)),
+    naiveChunks: Math.min(chunks, int(values['naive-chunks'], 'naive-chunks', chunks)),
     modelsDir: values.tiny ? TINY_DIR : (values['models-dir'] ?? DEFAULT_MODELS_DIR),
     explicitModelsDir: values['models-dir'] !== undefined,
     tiny: values.tiny ?? false,
     postgres: values.postgres ?? env.DATABASE_URL ?? DEFAULT_POSTGRES,
     redis: values.redis ?? env.REDIS_URL ?? DEFAULT_REDIS,
     skip,
+    repeat: int(values.repeat, 'repeat', 1),
     cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
     json: values.json ?? false,
   };
@@ -541,8 +547,12 @@ interface Report {
   chunks: number;
   documents: number;
   rates: number[];
+  repeat: number;
+  /** Per measurement, the round with the median chunks/s. */
   results: Record<string, Measured>;
+  /** Per ratio, the median of the rounds' ratios. */
   ratios: Record<string, number>;
+  rounds?: { results: Record<string, Measured>; ratios: Record<string, number> }[];
 }
 
 async function main(): Promise<number> {
@@ -570,46 +580,72 @@ async function main(): Promise<number> {
   writeFileSync(workFile, JSON.stringify(work));
   const cores = availableParallelism();
   const shape = poolShape(cores);
-  const results: Record<string, Measured> = {};
+  const rounds: Record<string, Measured>[] = [];
+  let results: Record<string, Measured> = {};
   const measure = async (name: string, args: string[]) => {
-    progress(`${name} ...`);
+    progress(`${name}${opts.repeat > 1 ? ` (round ${rounds.length}/${opts.repeat})` : ''} ...`);
     const r = await runChild(args);
     results[name] = r;
     progress(`${name}: ${r.chunks_per_s} chunks/s (${r.chunks} chunks in ${r.seconds} s), peak RSS ${r.peak_rss_mb} MB${r.event_loop_p99_ms !== undefined ? `, event-loop p99 ${r.event_loop_p99_ms} ms` : ''}`);
   };
   progress(`${work.chunks.length} chunks in ${work.documents.length} documents; ${cores} cores, default pool ${shapeText(shape)}; models ${work.embedModel}, ${work.nliModel} (${work.dtype})`);
   try {
-    if (!opts.skip.has('b')) await measure('b_naive_zero_shot', ['naive', workFile, String(opts.naiveChunks)]);
-    if (!opts.skip.has('today')) await measure('c_today_inline_pglite', ['inline', workFile, 'off', '1x1', 'pglite', String(NLI_BATCH_SIZE), String(TODAY_EMBED_BATCH)]);
-    for (const rate of opts.rates) {
-      const pct = `${Math.round(rate * 100)}pct`;
-      if (!opts.skip.has('a')) await measure(`a_bare_ort_${pct}`, ['bare', workFile, String(rate), shapeText(shape)]);
-      if (!opts.skip.has('c-pglite')) await measure(`c_inline_pglite_${pct}`, ['inline', workFile, String(rate), shapeText(shape), 'pglite']);
-      if (!opts.skip.has('c-postgres')) {
-        results[`c_inline_postgres_${pct}`] = await withPostgresDatabase(opts.postgres, async (url) => {
-          progress(`c_inline_postgres_${pct} ...`);
-          return runChild(['inline', workFile, String(rate), shapeText(shape), url]);
-        });
-      }
-      if (!opts.skip.has('d')) {
-        for (const workers of [1, 2]) {
-          progress(`d_queue_${workers}_workers_${pct} ...`);
-          results[`d_queue_${workers}_workers_${pct}`] = await queuePath(workFile, work, rate, workers, cores, opts);
+    while (rounds.length < opts.repeat) {
+      results = {};
+      rounds.push(results);
+      if (!opts.skip.has('b')) await measure('b_naive_zero_shot', ['naive', workFile, String(opts.naiveChunks)]);
+      if (!opts.skip.has('today')) await measure('c_today_inline_pglite', ['inline', workFile, 'off', '1x1', 'pglite', String(NLI_BATCH_SIZE), String(TODAY_EMBED_BATCH)]);
+      for (const rate of opts.rates) {
+        const pct = `${Math.round(rate * 100)}pct`;
+        if (!opts.skip.has('a')) await measure(`a_bare_ort_${pct}`, ['bare', workFile, String(rate), shapeText(shape)]);
+        if (!opts.skip.has('c-pglite')) await measure(`c_inline_pglite_${pct}`, ['inline', workFile, String(rate), shapeText(shape), 'pglite']);
+        if (!opts.skip.has('c-postgres')) {
+          results[`c_inline_postgres_${pct}`] = await withPostgresDatabase(opts.postgres, async (url) => {
+            progress(`c_inline_postgres_${pct} ...`);
+            return runChild(['inline', workFile, String(rate), shapeText(shape), url]);
+          });
+        }
+        if (!opts.skip.has('d')) {
+          for (const workers of [1, 2]) {
+            progress(`d_queue_${workers}_workers_${pct} ...`);
+            results[`d_queue_${workers}_workers_${pct}`] = await queuePath(workFile, work, rate, workers, cores, opts);
+          }
         }
       }
-    }
-    if (!opts.skip.has('shapes')) {
-      const mid = opts.rates[Math.floor(opts.rates.length / 2)] ?? 0.5;
-      for (const s of [{ sessions: 1, threads: cores }, { sessions: cores, threads: 1 }]) {
-        await measure(`shape_${shapeText(s)}_c_inline_pglite_${Math.round(mid * 100)}pct`, ['inline', workFile, String(mid), shapeText(s), 'pglite']);
-        if (!opts.skip.has('a')) await measure(`shape_${shapeText(s)}_a_bare_ort_${Math.round(mid * 100)}pct`, ['bare', workFile, String(mid), shapeText(s)]);
+      if (!opts.skip.has('shapes')) {
+        const mid = opts.rates[Math.floor(opts.rates.length / 2)] ?? 0.5;
+        for (const s of [{ sessions: 1, threads: cores }, { sessions: cores, threads: 1 }]) {
+          await measure(`shape_${shapeText(s)}_c_inline_pglite_${Math.round(mid * 100)}pct`, ['inline', workFile, String(mid), shapeText(s), 'pglite']);
+          if (!opts.skip.has('a')) await measure(`shape_${shapeText(s)}_a_bare_ort_${Math.round(mid * 100)}pct`, ['bare', workFile, String(mid), shapeText(s)]);
+        }
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const roundRatios = rounds.map((r) => ratiosOf(r, opts.rates));
+  const ratios = medianRecord(roundRatios, (x) => x);
+  const median = medianRecord(rounds, (m) => m.chunks_per_s);
+  const report: Report = {
+    models: { embed: work.embedModel, nli: work.nliModel, dtype: work.dtype, synthetic: true },
+    cores,
+    default_shape: shapeText(shape),
+    chunks: work.chunks.length,
+    documents: work.documents.length,
+    rates: opts.rates,
+    repeat: opts.repeat,
+    results: median,
+    ratios,
+    ...(opts.repeat > 1 && { rounds: rounds.map((r, i) => ({ results: r, ratios: roundRatios[i] as Record<string, number> })) }),
+  };
+  process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+  return 0;
+}
+
+/** c/a, c/b and c/today per rate, from one round's measurements. */
+function ratiosOf(results: Record<string, Measured>, rates: number[]): Record<string, number> {
   const ratios: Record<string, number> = {};
-  for (const rate of opts.rates) {
+  for (const rate of rates) {
     const pct = `${Math.round(rate * 100)}pct`;
     const c = results[`c_inline_pglite_${pct}`];
     const a = results[`a_bare_ort_${pct}`];
@@ -619,23 +655,22 @@ async function main(): Promise<number> {
     if (c && b) ratios[`c_over_b_${pct}`] = round(c.chunks_per_s / b.chunks_per_s, 3);
     if (c && today) ratios[`c_over_today_${pct}`] = round(c.chunks_per_s / today.chunks_per_s, 3);
   }
-  const report: Report = {
-    models: { embed: work.embedModel, nli: work.nliModel, dtype: work.dtype, synthetic: true },
-    cores,
-    default_shape: shapeText(shape),
-    chunks: work.chunks.length,
-    documents: work.documents.length,
-    rates: opts.rates,
-    results,
-    ratios,
-  };
-  process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatReport(report));
-  return 0;
+  return ratios;
+}
+
+/** Per key, the median over rounds by `value` (the lower middle one of an even count). */
+function medianRecord<T>(rounds: Record<string, T>[], value: (t: T) => number): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of new Set(rounds.flatMap((r) => Object.keys(r)))) {
+    const values = rounds.flatMap((r) => (r[key] === undefined ? [] : [r[key] as T])).sort((x, y) => value(x) - value(y));
+    out[key] = values[Math.floor((values.length - 1) / 2)] as T;
+  }
+  return out;
 }
 
 function formatReport(r: Report): string {
   const lines = [
-    `stance throughput: ${r.chunks} chunks in ${r.documents} documents, ${r.cores} cores, default pool ${r.default_shape} (sessions x threads); models ${r.models.embed}, ${r.models.nli} (${r.models.dtype}, synthetic)`,
+    `stance throughput: ${r.chunks} chunks in ${r.documents} documents${r.repeat > 1 ? `, median of ${r.repeat} rounds` : ''}, ${r.cores} cores, default pool ${r.default_shape} (sessions x threads); models ${r.models.embed}, ${r.models.nli} (${r.models.dtype}, synthetic)`,
     '',
   ];
   const header = ['measurement', 'chunks/s', 'seconds', 'peak RSS MB', 'loop p99 ms', 'workers: RSS MB / loop p99 ms'];
