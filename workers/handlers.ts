@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { chunkBudget } from '../app/inference.ts';
-import { chunkDocument, embedChunks, finishDocument, runScorerNames, scoreChunks, type StepContext } from '../app/steps.ts';
+import { batchWork, chunkDocument, embedChunks, finishDocument, runScorerNames, scoreChunks, type StepContext } from '../app/steps.ts';
 import { scorerByName } from '../app/scorers/index.ts';
 import { selectAxes } from '../pipeline/axes.ts';
 import type { JobName, JobPayload } from './catalog.ts';
@@ -24,7 +24,9 @@ export function makeHandlers(ctx: StepContext, producer: Producer): Handlers {
       const embedded = await embedChunks(ctx, chunkIds);
       // Every scorer of the run except NLI (its own, heavier job): cheap ones that ride along with the embedding.
       let scored = 0;
-      for (const name of runScorerNames(ctx).filter((n) => n !== 'nli')) scored += await scoreChunks(ctx, chunkIds, name);
+      const names = runScorerNames(ctx).filter((n) => n !== 'nli');
+      const work = await batchWork(ctx, chunkIds, names);
+      for (const name of names) scored += await scoreChunks(ctx, chunkIds, name, work.get(name));
       return { embedded, scored };
     },
     'score-chunks': async ({ chunkIds, scorer, axes }) => {
