@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/in-process-cli.ts';
 import { repoPath } from '../helpers/paths.ts';
 
 // No model can load: STANCE_MODELS_DIR points at an empty folder, which turns remote loading
@@ -80,16 +81,16 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(withIntervals.length).toBeGreaterThan(0);
   });
 
-  it('quotes evidence for the poles with the label probabilities of the trained model, and the lexicon with its matched terms', () => {
+  it('quotes evidence for the poles with the label probabilities of the trained model, and the lexicon with its matched terms', async () => {
     expect(demo.stdout).toContain('Evidence: the passage most strongly on each pole');
     expect(demo.stdout).toMatch(/security_rights \/ security: .*\n {2}".+"\n {2}label probabilities: security \d\.\d\d, (?:(?:rights|neutral|irrelevant) \d\.\d\d(?:, )?){3}\n/);
-    const lex = runCli(['evidence', '--source', 'Cuba forum', '--axis', 'security_rights', '--pole', 'security', '--scorer', 'lexicon'], offline);
+    const lex = await runCliInProcess(['evidence', '--source', 'Cuba forum', '--axis', 'security_rights', '--pole', 'security', '--scorer', 'lexicon'], offline);
     expect(lex.code, lex.stderr).toBe(0);
     expect(lex.stdout).toMatch(/matched terms: "[^"]+" \(security/);
   });
 
-  it('lists every scorer with its version: lexicon, trained:default and ensemble:default scored, the transformer scorers not available', () => {
-    const r = runCli(['scorers', '--json'], offline);
+  it('lists every scorer with its version: lexicon, trained:default and ensemble:default scored, the transformer scorers not available', async () => {
+    const r = await runCliInProcess(['scorers', '--json'], offline);
     expect(r.code, r.stderr).toBe(0);
     const { scorers, default: chosen } = JSON.parse(r.stdout) as { default: string | null; scorers: { name: string; version: string | null; available: boolean; scored: boolean; needs_models: string[] }[] };
     // The default is the model-free scorer with the best dev cross-validated macro-F1, the one the demo's header names.
@@ -101,9 +102,9 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(scorers[0]).toMatchObject({ name: 'nli', available: false, scored: false, needs_models: ['nli'] });
   });
 
-  it('exports the matched terms with each lexicon score in chunks.csv', () => {
+  it('exports the matched terms with each lexicon score in chunks.csv', async () => {
     const out = join(dataDir, 'export');
-    const r = runCli(['export', '--out', out, '--json'], offline);
+    const r = await runCliInProcess(['export', '--out', out, '--json'], offline);
     expect(r.code, r.stderr).toBe(0);
     const csv = readFileSync(join(out, 'chunks.csv'), 'utf8');
     expect(csv.split('\n')[0]).toContain(',label,details,text');
@@ -112,45 +113,45 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(csv).toMatch(/,lexicon:[0-9a-f]{12},[^\n]*"\{""terms"":\[\{[^\n]*""term"":""[^"]+""/);
   });
 
-  it('rejects an unknown trained model naming the known ones (exit 2)', () => {
-    const bad = runCli(['compare', '--scorer', 'trained:nope'], offline);
+  it('rejects an unknown trained model naming the known ones (exit 2)', async () => {
+    const bad = await runCliInProcess(['compare', '--scorer', 'trained:nope'], offline);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('no trained model "nope" (known: trained:default)');
   });
 
-  it('rescores with trained:NAME only for a new version of the model', () => {
+  it('rescores with trained:NAME only for a new version of the model', async () => {
     const store = ownStore();
-    const none = JSON.parse(runCli(['rescore', '--scorer', 'trained:default', '--json'], store).stdout) as Rescored;
+    const none = JSON.parse((await runCliInProcess(['rescore', '--scorer', 'trained:default', '--json'], store)).stdout) as Rescored;
     expect(none.scored['trained:default']).toBe(0);
-    const first = runCli(['train', '--name', 'small', '--json'], store);
+    const first = await runCliInProcess(['train', '--name', 'small', '--json'], store);
     expect(first.code, first.stderr).toBe(0);
     const v1 = (JSON.parse(first.stdout) as { version: string }).version;
-    const a = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], store).stdout) as Rescored;
+    const a = JSON.parse((await runCliInProcess(['rescore', '--scorer', 'trained:small', '--json'], store)).stdout) as Rescored;
     expect(a.scored['trained:small']).toBe(a.chunks);
-    const b = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], store).stdout) as Rescored;
+    const b = JSON.parse((await runCliInProcess(['rescore', '--scorer', 'trained:small', '--json'], store)).stdout) as Rescored;
     expect(b.scored['trained:small']).toBe(0);
     // Another seed is another training run: a new version, so every chunk is scored again, once.
-    const second = runCli(['train', '--name', 'small', '--seed', '7', '--json'], store);
+    const second = await runCliInProcess(['train', '--name', 'small', '--seed', '7', '--json'], store);
     expect((JSON.parse(second.stdout) as { version: string }).version).not.toBe(v1);
-    const c = JSON.parse(runCli(['rescore', '--scorer', 'trained:small', '--json'], store).stdout) as Rescored;
+    const c = JSON.parse((await runCliInProcess(['rescore', '--scorer', 'trained:small', '--json'], store)).stdout) as Rescored;
     expect(c.scored['trained:small']).toBe(c.chunks);
-    const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'trained:small', '--json'], store).stdout) as { scorer: string };
+    const compared = JSON.parse((await runCliInProcess(['compare', '--axis', 'security_rights', '--scorer', 'trained:small', '--json'], store)).stdout) as { scorer: string };
     expect(compared.scorer).toBe(`trained:small:${(JSON.parse(second.stdout) as { version: string }).version}`);
   });
 
-  it('rejects an unknown scorer naming the known ones (exit 2), and a scorer with nothing scored says what to run', () => {
-    const bad = runCli(['compare', '--scorer', 'bogus'], offline);
+  it('rejects an unknown scorer naming the known ones (exit 2), and a scorer with nothing scored says what to run', async () => {
+    const bad = await runCliInProcess(['compare', '--scorer', 'bogus'], offline);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown scorer "bogus"; known scorers: nli, prototype, lexicon, trained:<name>, ensemble:<name>');
-    const nli = runCli(['evidence', '--source', 'ITU', '--axis', 'security_rights', '--pole', 'rights', '--scorer', 'nli'], offline);
+    const nli = await runCliInProcess(['evidence', '--source', 'ITU', '--axis', 'security_rights', '--pole', 'rights', '--scorer', 'nli'], offline);
     expect(nli.code).toBe(2);
     expect(nli.stderr).toMatch(/nothing has been scored with the nli scorer/);
   });
 
-  it('rescores only for a new lexicon version, and queries read the version of the lexicon file in use', () => {
+  it('rescores only for a new lexicon version, and queries read the version of the lexicon file in use', async () => {
     const store = ownStore();
-    const before = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], store).stdout) as { scorer: string };
-    const again = runCli(['rescore', '--scorer', 'lexicon', '--json'], store);
+    const before = JSON.parse((await runCliInProcess(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], store)).stdout) as { scorer: string };
+    const again = await runCliInProcess(['rescore', '--scorer', 'lexicon', '--json'], store);
     expect(again.code, again.stderr).toBe(0);
     const counts = JSON.parse(again.stdout) as Rescored;
     expect(counts.scored.lexicon).toBe(0);
@@ -160,9 +161,9 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     const file = join(store.STANCE_DATA_DIR, 'lexicon-changed.json');
     writeFileSync(file, JSON.stringify(changed));
     const withChanged = { ...store, STANCE_LEXICON_FILE: file };
-    const fresh = JSON.parse(runCli(['rescore', '--scorer', 'lexicon', '--json'], withChanged).stdout) as Rescored;
+    const fresh = JSON.parse((await runCliInProcess(['rescore', '--scorer', 'lexicon', '--json'], withChanged)).stdout) as Rescored;
     expect(fresh.scored.lexicon).toBe(fresh.chunks);
-    const compared = JSON.parse(runCli(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], withChanged).stdout) as { scorer: string };
+    const compared = JSON.parse((await runCliInProcess(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], withChanged)).stdout) as { scorer: string };
     expect(before.scorer).toMatch(/^lexicon:[0-9a-f]{12}$/);
     expect(compared.scorer).toMatch(/^lexicon:[0-9a-f]{12}$/);
     expect(compared.scorer).not.toBe(before.scorer);
