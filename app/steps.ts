@@ -97,8 +97,9 @@ export async function embedChunks(ctx: StepContext, chunkIds: number[]): Promise
  */
 async function chunksMissingScores(ctx: StepContext, chunkIds: number[], scorerIds: number[]): Promise<Map<number, number[]>> {
   const missing = new Map(scorerIds.map((id) => [id, [] as number[]]));
-  if (chunkIds.length === 0 || scorerIds.length === 0) return missing;
   const axisIds = ctx.axes.map((a) => ctx.registry.axisIds.get(a.slug) as number);
+  // No axes: nothing to score, so nothing is missing (as count(*) < 0 said before).
+  if (chunkIds.length === 0 || scorerIds.length === 0 || axisIds.length === 0) return missing;
   const [existing, counts] = await Promise.all([
     ctx.db.select({ id: chunks.id }).from(chunks).where(inArray(chunks.id, chunkIds)).orderBy(asc(chunks.id)),
     ctx.db
@@ -142,8 +143,9 @@ function scorerIdOf(ctx: StepContext, name: string): number {
 
 /**
  * Scores the given chunks on every axis with one scorer of the run (by name: "nli", "lexicon",
- * ...); skips what is already stored, or scores `planned` (what batchWork found missing). Every kind stores the same row: per chunk, axis version
- * and scorer version, with the scorer's details (e.g. matched terms) when it has any.
+ * ...); skips what is already stored, or scores `planned` (what batchWork found missing). Every
+ * kind stores the same row: per chunk, axis version and scorer version, with the scorer's details
+ * (e.g. matched terms) when it has any.
  */
 export async function scoreChunks(ctx: StepContext, chunkIds: number[], name: string, planned?: { id: number; text: string }[]): Promise<number> {
   const { ref, descriptor } = scorerByName(name);
