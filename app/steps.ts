@@ -93,23 +93,23 @@ export async function embedChunks(ctx: StepContext, chunkIds: number[]): Promise
 
 /**
  * Per scorer id, the chunks of chunkIds that lack its score on some axis of the run, in id order:
- * one query for any number of scorers (a batch asks for all of its scorers at once).
+ * one query for any number of scorers (a batch asks for all of its scorers at once). It does not
+ * look the chunks up: finishDocument passes a document's own, and batchWork keeps those whose text
+ * it finds.
  */
 async function chunksMissingScores(ctx: StepContext, chunkIds: number[], scorerIds: number[]): Promise<Map<number, number[]>> {
   const missing = new Map(scorerIds.map((id) => [id, [] as number[]]));
   const axisIds = ctx.axes.map((a) => ctx.registry.axisIds.get(a.slug) as number);
   // No axes: nothing to score, so nothing is missing (as count(*) < 0 said before).
   if (chunkIds.length === 0 || scorerIds.length === 0 || axisIds.length === 0) return missing;
-  const [existing, counts] = await Promise.all([
-    ctx.db.select({ id: chunks.id }).from(chunks).where(inArray(chunks.id, chunkIds)).orderBy(asc(chunks.id)),
-    ctx.db
-      .select({ chunkId: stanceScores.chunkId, scorerId: stanceScores.scorerId, n: sql<number>`count(*)::int` })
-      .from(stanceScores)
-      .where(and(inArray(stanceScores.chunkId, chunkIds), inArray(stanceScores.scorerId, scorerIds), inArray(stanceScores.axisId, axisIds)))
-      .groupBy(stanceScores.chunkId, stanceScores.scorerId),
-  ]);
+  const counts = await ctx.db
+    .select({ chunkId: stanceScores.chunkId, scorerId: stanceScores.scorerId, n: sql<number>`count(*)::int` })
+    .from(stanceScores)
+    .where(and(inArray(stanceScores.chunkId, chunkIds), inArray(stanceScores.scorerId, scorerIds), inArray(stanceScores.axisId, axisIds)))
+    .groupBy(stanceScores.chunkId, stanceScores.scorerId);
   const complete = new Set(counts.filter((c) => c.n >= axisIds.length).map((c) => `${c.chunkId}/${c.scorerId}`));
-  for (const { id } of existing) for (const scorerId of scorerIds) if (!complete.has(`${id}/${scorerId}`)) missing.get(scorerId)?.push(id);
+  const ids = [...new Set(chunkIds)].sort((x, y) => x - y);
+  for (const id of ids) for (const scorerId of scorerIds) if (!complete.has(`${id}/${scorerId}`)) missing.get(scorerId)?.push(id);
   return missing;
 }
 

@@ -24,9 +24,10 @@ export function lexiconSettings(lexicon: LexiconFile, axes: readonly Axis[]): Sc
   };
 }
 
-/** Dictionary coding with the pole terms of config/lexicon.json; needs no pretrained model. */
+// Per run (its StepContext), the rows of recent texts: an ensemble with the lexicon as a member asks again for the same chunks.
 const runRows = new WeakMap<object, TextMemo<ScoreRow[]>>();
 
+/** Dictionary coding with the pole terms of config/lexicon.json; needs no pretrained model. */
 export const lexiconScorer: ScorerDescriptor = {
   kind: 'lexicon',
   summary: 'weighted pole terms of the lexicon file (whole words, longest match, negation window); keeps the matched terms',
@@ -45,7 +46,6 @@ export const lexiconScorer: ScorerDescriptor = {
       min_words: env.lexicon.minWords,
     },
   }),
-  // Remembered per run: an ensemble with the lexicon as a member asks again for the same chunks.
   scoreChunks: async (ctx, _ref, chunks) =>
     memoOf(runRows, ctx).through(
       chunks.map((c) => c.text),
