@@ -47,24 +47,30 @@ export function modelsMissingNotice(config: Config, err: ModelLoadError): string
 }
 
 /**
- * Opens the store and loads the models in this process (the inline runner's setup). When the
- * models cannot be loaded and `requireModels` is false, says so in one paragraph and goes on
- * with the scorers that need no pretrained weights.
+ * Whether a command loads the transformer models: `require` fails when they do not load; `try`
+ * says so in one paragraph and goes on with the scorers that need no pretrained weights; `skip`
+ * does not load them, for a command whose scorers need none (loading them costs seconds).
  */
-export async function openInlineRuntime(database?: Database, opts: { requireModels?: boolean } = {}): Promise<Runtime> {
+export type ModelsNeed = 'require' | 'try' | 'skip';
+
+/** Opens the store and, unless skipped, loads the models in this process (the inline runner's setup). */
+export async function openInlineRuntime(database?: Database, opts: { models?: ModelsNeed } = {}): Promise<Runtime> {
   const config = loadConfig();
   const axes = configuredAxes(config);
   const db = database ?? (await openDatabase(storeOptions(config)));
+  const models = opts.models ?? 'try';
   let inference: Inference | undefined;
-  try {
-    say(`loading models ${config.embedModel} and ${config.nliModel} (${config.dtype})${config.modelsDir ? ` from ${config.modelsDir}` : ''}...`);
-    inference = await startInferencePool(inferenceSpecFrom(config), { onProgress: say, inThreadWhenSingle: true });
-  } catch (err) {
-    if (!(err instanceof ModelLoadError) || opts.requireModels) {
-      if (!database) await db.close();
-      throw err;
+  if (models !== 'skip') {
+    try {
+      say(`loading models ${config.embedModel} and ${config.nliModel} (${config.dtype})${config.modelsDir ? ` from ${config.modelsDir}` : ''}...`);
+      inference = await startInferencePool(inferenceSpecFrom(config), { onProgress: say, inThreadWhenSingle: true });
+    } catch (err) {
+      if (!(err instanceof ModelLoadError) || models === 'require') {
+        if (!database) await db.close();
+        throw err;
+      }
+      say(modelsMissingNotice(config, err));
     }
-    say(modelsMissingNotice(config, err));
   }
   let ctx: StepContext;
   try {

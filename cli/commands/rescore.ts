@@ -49,8 +49,10 @@ export function registerRescore(program: Command): void {
           else say(`queued ${n} rescore job(s) over ${chunkIds.length} chunks; run \`stance worker\` to process them`);
           return;
         }
-        // A named scorer that needs models fails when they do not load; without a name, whatever can run does.
-        const runtime = await openInlineRuntime(database, { requireModels: (named?.descriptor.needsModels.length ?? 0) > 0 });
+        // A named scorer that needs models fails when they do not load, and one that needs none does
+        // not load them; without a name, whatever can run does.
+        const models = named ? (named.descriptor.needsModels.length > 0 ? 'require' : 'skip') : 'try';
+        const runtime = await openInlineRuntime(database, { models });
         try {
           const ctx = { ...runtime.ctx, axes: selectAxes(runtime.axes, flags.axis) };
           const kinds = named ? [named.ref.name] : runScorerNames(ctx);

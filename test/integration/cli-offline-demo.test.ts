@@ -121,8 +121,11 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
 
   it('rescores with trained:NAME only for a new version of the model', async () => {
     const store = ownStore();
-    const none = JSON.parse((await runCliInProcess(['rescore', '--scorer', 'trained:default', '--json'], store)).stdout) as Rescored;
+    const nothing = await runCliInProcess(['rescore', '--scorer', 'trained:default', '--json'], store);
+    const none = JSON.parse(nothing.stdout) as Rescored;
     expect(none.scored['trained:default']).toBe(0);
+    // A scorer that needs no pretrained weights: the transformer models are neither loaded nor missed.
+    expect(nothing.stderr).not.toMatch(/loading models|Transformer models not available/);
     const first = await runCliInProcess(['train', '--name', 'small', '--json'], store);
     expect(first.code, first.stderr).toBe(0);
     const v1 = (JSON.parse(first.stdout) as { version: string }).version;
