@@ -3,10 +3,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Db } from '../db/client.ts';
 import { axisLabels } from '../eval/axis.ts';
 import { parseGoldSet, type GoldItem } from '../eval/gold-set.ts';
-import { labelProbabilities } from '../eval/label-probabilities.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import type { LexiconFile } from '../pipeline/lexicon/lexicon-file.ts';
-import { toEvalAxis } from './eval-run.ts';
+import { evalLabelDistribution, toEvalAxis } from './eval-run.ts';
 import type { ScoringSettings } from './eval-score.ts';
 import { allScorerRefs, scorerByName } from './scorers/index.ts';
 import type { ScoreRow, ScorerConfig } from './scorers/types.ts';
@@ -66,7 +65,11 @@ export async function scoreItems(env: ReviewEnv, scorer: string, items: readonly
   return descriptor.scoreTexts({ db: env.db, axes: env.axes, config: env.config, lexicon: env.lexicon, inference: undefined }, ref, items.map((i) => i.text), env.settings(scorer));
 }
 
-/** One scorer's view of an item on an axis: label, score, relevance and the four label probabilities. */
+/**
+ * One scorer's view of an item on an axis: label, score, relevance and the four label
+ * probabilities, the same distribution `stance eval` checks (a trained or ensemble scorer's own,
+ * else the one derived from the pole probabilities and relevance).
+ */
 export interface ScorerView {
   label: string;
   score: number;
@@ -115,7 +118,7 @@ export function disagreements(axes: readonly Axis[], items: readonly GoldItem[],
       views[name] = Object.fromEntries(
         axes.flatMap((axis, x) => {
           const s = rows[i]?.[x];
-          return s ? [[axis.slug, { label: s.label, score: s.score, relevance: s.relevance, probabilities: labelProbabilities(toEvalAxis(axis), s) }]] : [];
+          return s ? [[axis.slug, { label: s.label, score: s.score, relevance: s.relevance, probabilities: evalLabelDistribution(toEvalAxis(axis), s) }]] : [];
         }),
       );
     }

@@ -39,6 +39,19 @@ describe('disagreements', () => {
     expect(Object.values(p).reduce((s, x) => s + x, 0)).toBeCloseTo(1, 10);
   });
 
+  it("shows a trained scorer's own label probabilities, as eval checks them, and derives the others'", () => {
+    const own = { state: 0.7, multi: 0.1, neutral: 0.15, irrelevant: 0.05 };
+    const trained = scores.other.map((r, i) => (i === 1 ? [{ ...r[0]!, label: 'state', details: { label_probabilities: own } }, r[1]!] : r));
+    const d = disagreements(FIXTURE_AXES, items, { ...scores, 'trained:x': trained }, 'lexicon');
+    expect(d[0]?.item.id).toBe('b');
+    expect(d[0]?.views['trained:x']?.['gov']?.probabilities).toEqual(own);
+    // Without details the distribution comes from the pole probabilities: b's gov row of "other" is (0.2, 0.6, relevance 0.7).
+    const derived = d[0]?.views['other']?.['gov']?.probabilities ?? {};
+    expect(derived['irrelevant']).toBeCloseTo(0.3, 10);
+    expect(derived['multi']).toBeCloseTo(0.7 * 0.5, 10);
+    expect(derived['state']).toBe(0);
+  });
+
   it('filters by axis, gold label and the scorer\'s label', () => {
     expect(disagreements(FIXTURE_AXES, items, scores, 'lexicon', { axis: 'sec' }).map((x) => x.item.id)).toEqual(['c']);
     expect(disagreements(FIXTURE_AXES, items, scores, 'lexicon', { axis: 'gov', gold: 'multi' }).map((x) => x.item.id)).toEqual(['b']);
