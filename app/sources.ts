@@ -14,6 +14,11 @@ export class SourceError extends Error {
   override name = 'SourceError';
 }
 
+/** A name that denotes no source (nor an alias of one); the message lists the known ones. */
+export class UnknownSourceError extends SourceError {
+  override name = 'UnknownSourceError';
+}
+
 export interface SourceListing {
   name: string;
   actor_type: string | null;
@@ -64,10 +69,16 @@ export async function checkSourcesKnown(db: Db, names: readonly string[] | undef
 }
 
 /** The one message for names that denote no source: what is unknown, and what is known. */
-async function unknownSources(db: Db, missing: string[]): Promise<SourceError> {
+async function unknownSources(db: Db, missing: string[]): Promise<UnknownSourceError> {
   const known = (await db.select({ name: sources.name }).from(sources).orderBy(sources.name)).map((r) => r.name);
   const what = missing.length === 1 ? `unknown source "${missing[0]}"` : `unknown sources ${missing.map((m) => `"${m}"`).join(', ')}`;
-  return new SourceError(known.length ? `${what}; known sources: ${known.join(', ')}` : `${what}: the store has no documents yet (stance ingest)`);
+  return new UnknownSourceError(known.length ? `${what}; known sources: ${known.join(', ')}` : `${what}: the store has no documents yet (stance ingest)`);
+}
+
+export interface RenameResult {
+  from: string;
+  to: string;
+  aliases: string[];
 }
 
 export interface MergeResult {
@@ -100,13 +111,13 @@ export async function mergeSources(db: Db, from: string, into: string): Promise<
 }
 
 /** Renames a source; the old name becomes an alias, so manifests that use it still land here. */
-export async function renameSource(db: Db, oldName: string, newName: string): Promise<{ from: string; to: string; aliases: string[] }> {
+export async function renameSource(db: Db, oldName: string, newName: string): Promise<RenameResult> {
   // The same rules as a source given at ingest (length, control characters).
   newName = documentMetaSchema.shape.source.parse(newName);
   return db.transaction(async (tx) => {
     const src = await requireSource(tx, oldName);
     const taken = await findSource(tx, newName);
-    if (taken && taken.id !== src.id) throw new SourceError(`"${newName}" is already ${taken.name === newName ? 'a source' : `an alias of "${taken.name}"`}; use \`stance sources merge "${src.name}" "${taken.name}"\` to join them`);
+    if (taken && taken.id !== src.id) throw new SourceError(`"${newName}" is already ${taken.name === newName ? 'a source' : `an alias of "${taken.name}"`}; merge them instead (\`stance sources merge "${src.name}" "${taken.name}"\`, or POST /sources/merge)`);
     if (src.name === newName) throw new SourceError(`the source is already named "${newName}"`);
     // The new name may have been an alias of this very source: it is the name now.
     await tx.delete(sourceAliases).where(eq(sourceAliases.alias, newName));

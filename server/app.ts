@@ -19,12 +19,12 @@ import { listScorers } from '../app/scorers/listing.ts';
 import { defaultScorerName } from '../app/scorers/index.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
 import { documentDetails, intakeDocument } from './documents.ts';
-import { findSource, listSources, SourceError } from '../app/sources.ts';
+import { findSource, listSources, mergeSources, renameSource, SourceError, UnknownSourceError } from '../app/sources.ts';
 import { deleteDocuments, documentUpdateSchema, listDocuments, updateDocument } from '../app/documents.ts';
 import type { RemovedJobs } from '../workers/remove-jobs.ts';
 import { openApiDocument } from './openapi.ts';
 import { compareQuery, describeApiIssues, documentListQuery, evidenceQuery, parseRowId, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
-import { documentBodySchema } from './schemas.ts';
+import { documentBodySchema, sourceMergeBodySchema, sourceRenameBodySchema } from './schemas.ts';
 import { corsForAllowedOrigins, guardWrites } from './write-guard.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
 import { WEB_ROOT } from './web/layout.ts';
@@ -160,6 +160,43 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/documents', async (c) => c.json(await listDocuments(env.db, query(c, documentListQuery))));
 
   app.get('/sources', async (c) => c.json({ sources: await listSources(env.db) }));
+
+  // Renaming and merging sources while the server holds the store (the CLI cannot open an
+  // embedded store the server holds). A name that denotes no source is 404; a change the store's
+  // names do not allow (taken, the same source, unchanged) is 409.
+  const smallBody = (what: string) => bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: `request body over 64 KiB: ${what} is small` }, 413) });
+  const sourceChange = async <T>(change: () => Promise<T>): Promise<T> => {
+    try {
+      return await change();
+    } catch (err) {
+      if (err instanceof ZodError) {
+        // The new name breaks the rules of a source given at ingest (length, control characters).
+        const issues = zodIssues(err).map((i) => ({ ...i, path: ['to'] }));
+        throw new ApiError(400, `invalid name: ${describeApiIssues(issues)}`, issues);
+      }
+      if (err instanceof UnknownSourceError) throw new ApiError(404, err.message);
+      if (err instanceof SourceError) throw new ApiError(409, err.message);
+      throw err;
+    }
+  };
+  const sourceBody = async <S extends z.ZodType>(c: Context, schema: S, example: string): Promise<z.output<S>> => {
+    const body = schema.safeParse(await jsonBody(c, `the body must be a JSON object: ${example} (see /openapi.json)`));
+    if (!body.success) {
+      const issues = zodIssues(body.error);
+      throw new ApiError(400, `invalid request: ${describeApiIssues(issues)}; expected ${example}`, issues);
+    }
+    return body.data;
+  };
+
+  app.post('/sources/rename', requireToken(deps.config.apiToken), smallBody('a rename'), async (c) => {
+    const body = await sourceBody(c, sourceRenameBodySchema, '{"from": "old name", "to": "new name"}');
+    return c.json(await sourceChange(() => renameSource(env.db, body.from, body.to)));
+  });
+
+  app.post('/sources/merge', requireToken(deps.config.apiToken), smallBody('a merge'), async (c) => {
+    const body = await sourceBody(c, sourceMergeBodySchema, '{"from": "source to merge away", "into": "source that stays"}');
+    return c.json(await sourceChange(() => mergeSources(env.db, body.from, body.into)));
+  });
 
   app.patch('/documents/:id', requireToken(deps.config.apiToken), bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'request body over 64 KiB: a metadata correction is small' }, 413) }), async (c) => {
     const id = documentIdParam(c);

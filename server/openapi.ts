@@ -16,6 +16,10 @@ import {
   documentUpdateResponseSchema,
   documentDeleteResponseSchema,
   sourcesResponseSchema,
+  sourceRenameBodySchema,
+  sourceMergeBodySchema,
+  sourceRenameResponseSchema,
+  sourceMergeResponseSchema,
 } from './schemas.ts';
 import { documentUpdateSchema } from '../app/documents.ts';
 
@@ -129,6 +133,40 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
           responses: { 200: json('SourcesResponse', 'every source, by name') },
         },
       },
+      '/sources/rename': {
+        post: {
+          summary: 'Rename a source; the old name becomes an alias, so manifests and POSTs that use it still land here (`stance sources rename`)',
+          operationId: 'rename_source',
+          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SourceRename') } } },
+          responses: {
+            200: json('SourceRenamed', 'the source under its new name, with its aliases'),
+            400: error('malformed JSON, a missing or unknown field, or a name that ingest would refuse'),
+            401: error('missing or wrong bearer token'),
+            403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+            404: error('`from` names no source; the message lists the known ones'),
+            409: error('`to` already names another source or alias (merge them instead), or is the current name'),
+            415: error('a Content-Type other than application/json'),
+          },
+        },
+      },
+      '/sources/merge': {
+        post: {
+          summary: "Merge source `from` into `into` in one transaction: its documents and aliases move, and its name becomes an alias of `into` (`stance sources merge`)",
+          operationId: 'merge_sources',
+          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SourceMerge') } } },
+          responses: {
+            200: json('SourcesMerged', 'how many documents moved, and the aliases of `into` now'),
+            400: error('malformed JSON, or a missing or unknown field'),
+            401: error('missing or wrong bearer token'),
+            403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+            404: error('`from` or `into` names no source; the message lists the known ones'),
+            409: error('`from` and `into` are already the same source'),
+            415: error('a Content-Type other than application/json'),
+          },
+        },
+      },
       '/documents': {
         get: {
           summary: 'The stored documents, paged by id and filterable (the JSON of `stance documents --json`)',
@@ -215,6 +253,10 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         DocumentUpdated: jsonSchema(documentUpdateResponseSchema, 'output'),
         DocumentDeleted: jsonSchema(documentDeleteResponseSchema, 'output'),
         SourcesResponse: jsonSchema(sourcesResponseSchema, 'output'),
+        SourceRename: jsonSchema(sourceRenameBodySchema, 'input'),
+        SourceRenamed: jsonSchema(sourceRenameResponseSchema, 'output'),
+        SourceMerge: jsonSchema(sourceMergeBodySchema, 'input'),
+        SourcesMerged: jsonSchema(sourceMergeResponseSchema, 'output'),
         Error: jsonSchema(errorResponseSchema, 'output'),
       },
     },

@@ -4,7 +4,7 @@ import type { runEvidence, runSimilar } from '../app/compare/service.ts';
 import { GROUP_BY } from '../app/compare/selection.ts';
 import type { SourceStatus } from '../app/status.ts';
 import type { DocumentRow } from '../app/documents.ts';
-import type { SourceListing } from '../app/sources.ts';
+import type { MergeResult, RenameResult, SourceListing } from '../app/sources.ts';
 import { DOCUMENT_STATUSES } from '../db/schema/index.ts';
 import { FORMATS } from '../pipeline/formats.ts';
 import { documentMetaSchema } from '../pipeline/document-meta.ts';
@@ -273,6 +273,29 @@ export const sourcesResponseSchema = z.strictObject({
   sources: z.array(z.strictObject({ name: z.string(), actor_type: z.string().nullable(), documents: int, aliases: z.array(z.string()) })),
 });
 
+export const sourceRenameBodySchema = z.strictObject({
+  from: z.string().min(1).describe('the current name, or an alias of it'),
+  to: z.string().min(1).describe('the new name; must not name another source (merge then)'),
+});
+
+export const sourceMergeBodySchema = z.strictObject({
+  from: z.string().min(1).describe('the source to merge away (name or alias)'),
+  into: z.string().min(1).describe('the source that stays (name or alias)'),
+});
+
+export const sourceRenameResponseSchema = z.strictObject({
+  from: z.string().describe('the old name, now an alias'),
+  to: z.string(),
+  aliases: z.array(z.string()).describe('every alias of the source now'),
+});
+
+export const sourceMergeResponseSchema = z.strictObject({
+  from: z.string().describe('the merged source, now an alias of `into`'),
+  into: z.string(),
+  documents_moved: int,
+  aliases: z.array(z.string()).describe('every alias of `into` now'),
+});
+
 // Compile-time drift checks: each schema's type and the type the code returns must match both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Evidence = Awaited<ReturnType<typeof runEvidence>>;
@@ -284,4 +307,6 @@ const _schemasMatchTypes: [
   Same<z.output<typeof statusResponseSchema>['sources'][number], SourceStatus>,
   Same<z.output<typeof documentListResponseSchema>['documents'][number], DocumentRow>,
   Same<z.output<typeof sourcesResponseSchema>['sources'][number], SourceListing>,
-] = [true, true, true, true, true, true];
+  Same<z.output<typeof sourceRenameResponseSchema>, RenameResult>,
+  Same<z.output<typeof sourceMergeResponseSchema>, MergeResult>,
+] = [true, true, true, true, true, true, true, true];

@@ -135,7 +135,7 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
     it('renames a source, keeping the old name as an alias, and refuses a name that is taken', async () => {
       await mergeSources(db, 'Old NGO name', 'NGO');
       expect(await renameSource(db, 'Failed', 'Broken things')).toEqual({ from: 'Failed', to: 'Broken things', aliases: ['Failed'] });
-      await expect(renameSource(db, 'Broken things', 'ITU')).rejects.toThrow(/"ITU" is already a source; use `stance sources merge "Broken things" "ITU"`/);
+      await expect(renameSource(db, 'Broken things', 'ITU')).rejects.toThrow(/"ITU" is already a source; merge them instead \(`stance sources merge "Broken things" "ITU"`, or POST \/sources\/merge\)/);
       await expect(renameSource(db, 'Broken things', 'Old NGO name')).rejects.toThrow(/already an alias of "NGO"/);
       // Back to the first name: it stops being an alias.
       expect(await renameSource(db, 'Broken things', 'Failed')).toEqual({ from: 'Broken things', to: 'Failed', aliases: ['Broken things'] });

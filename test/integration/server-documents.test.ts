@@ -12,6 +12,8 @@ import {
   documentResponseSchema,
   documentUpdateResponseSchema,
   errorResponseSchema,
+  sourceMergeResponseSchema,
+  sourceRenameResponseSchema,
   sourcesResponseSchema,
 } from '../../server/schemas.ts';
 import { openTestStore, STORE_KINDS, storeAvailable, type TestStore } from '../helpers/backends.ts';
@@ -113,6 +115,55 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
     });
   });
 
+  describe.skipIf(!storeAvailable(kind))('POST /sources/rename and /sources/merge', () => {
+    it('renames a source, keeping the old name as an alias under which a POST still lands', async () => {
+      expect((await call('POST', '/sources/rename', { body: { from: 'ITU', to: 'International Telecommunication Union' } })).status).toBe(401);
+      const r = await call('POST', '/sources/rename', { body: { from: 'ITU', to: 'International Telecommunication Union' }, headers: auth });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(sourceRenameResponseSchema.parse(r.body)).toEqual({ from: 'ITU', to: 'International Telecommunication Union', aliases: ['ITU'] });
+      expect(sourcesResponseSchema.parse((await call('GET', '/sources')).body).sources.map((x) => [x.name, x.documents, x.aliases])).toEqual([
+        ['International Telecommunication Union', 2, ['ITU']],
+        ['NGO', 1, []],
+      ]);
+      const posted = await call('POST', '/documents', { body: { text: 'Posted under the old name.', source: 'ITU' }, headers: auth });
+      expect(createdResponseSchema.parse(posted.body).source).toBe('International Telecommunication Union');
+      await deleteDocuments(db, [posted.body.id as number], { dryRun: false });
+    });
+
+    it('merges a source into another: its documents move and its name becomes an alias', async () => {
+      const r = await call('POST', '/sources/merge', { body: { from: 'NGO', into: 'ITU' }, headers: auth });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(sourceMergeResponseSchema.parse(r.body)).toEqual({ from: 'NGO', into: 'ITU', documents_moved: 1, aliases: ['NGO'] });
+      expect(sourcesResponseSchema.parse((await call('GET', '/sources')).body).sources).toEqual([{ name: 'ITU', actor_type: 'intergovernmental', documents: 3, aliases: ['NGO'] }]);
+      // The moved document keeps the actor type of the source it came from.
+      const three = documentListResponseSchema.parse((await call('GET', '/documents?source=ITU')).body).documents.find((d) => d.title === 'Three');
+      expect(three?.actor_type).toBe('civil society');
+    });
+
+    it('answers 404 for an unknown source, 409 for a name taken or the same source, 400 for a bad body, and changes nothing', async () => {
+      const cases: [string, unknown, number, RegExp][] = [
+        ['/sources/rename', { from: 'Nobody', to: 'X' }, 404, /unknown source "Nobody"; known sources: ITU, NGO/],
+        ['/sources/merge', { from: 'NGO', into: 'Nobody' }, 404, /unknown source "Nobody"/],
+        ['/sources/rename', { from: 'NGO', to: 'ITU' }, 409, /"ITU" is already a source; merge them instead .*POST \/sources\/merge/],
+        ['/sources/rename', { from: 'NGO', to: 'NGO' }, 409, /already named "NGO"/],
+        ['/sources/merge', { from: 'ITU', into: 'ITU' }, 409, /already the same source/],
+        ['/sources/rename', { from: 'NGO' }, 400, /invalid request: .*to.*expected \{"from": "old name", "to": "new name"\}/],
+        ['/sources/merge', { from: 'NGO', into: 'ITU', force: true }, 400, /force/],
+        ['/sources/rename', 'not json', 400, /the body must be a JSON object/],
+        ['/sources/rename', { from: 'NGO', to: 'a\u0007b' }, 400, /^invalid name: to: source holds a control character \(U\+0007 at position 2\); remove it$/],
+      ];
+      for (const [path, body, status, message] of cases) {
+        const r = await call('POST', path, { body, headers: auth });
+        expect(r.status, `${path} ${JSON.stringify(body)}: ${JSON.stringify(r.body)}`).toBe(status);
+        expect(errorResponseSchema.parse(r.body).error).toMatch(message);
+      }
+      expect(sourcesResponseSchema.parse((await call('GET', '/sources')).body).sources.map((x) => [x.name, x.documents, x.aliases])).toEqual([
+        ['ITU', 2, []],
+        ['NGO', 1, []],
+      ]);
+    });
+  });
+
   describe.skipIf(!storeAvailable(kind))('PATCH /documents/:id', () => {
     it('needs the token and JSON, from no foreign origin', async () => {
       const id = fixture.documents[0]!.id;
@@ -191,7 +242,9 @@ describe('OpenAPI', () => {
     expect(doc.paths['/documents/{id}']?.patch?.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/documents/{id}']?.delete?.parameters?.map((p) => p.name)).toEqual(['id', 'dry_run']);
     expect(doc.paths['/sources']?.get).toBeDefined();
-    for (const name of ['DocumentList', 'DocumentUpdate', 'DocumentUpdated', 'DocumentDeleted', 'SourcesResponse']) expect(doc.components.schemas[name], name).toBeDefined();
+    expect(doc.paths['/sources/rename']?.post?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/sources/merge']?.post?.security).toEqual([{ bearer: [] }]);
+    for (const name of ['DocumentList', 'DocumentUpdate', 'DocumentUpdated', 'DocumentDeleted', 'SourcesResponse', 'SourceRename', 'SourceRenamed', 'SourceMerge', 'SourcesMerged']) expect(doc.components.schemas[name], name).toBeDefined();
     const by = (doc.paths['/compare']?.get?.parameters as { name: string; schema: { enum?: string[] } }[]).find((p) => p.name === 'by');
     expect(by?.schema.enum).toEqual(['source', 'actor', 'actor_type', 'document']);
   });
