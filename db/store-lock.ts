@@ -283,7 +283,8 @@ function serverMessage(dataDir: string, h: LockHolder): string {
   const api = h.url ?? 'its URL';
   return (
     `the embedded store in ${dataDir} is in use by ${describe(h)}${h.url ? `, serving ${h.url}` : ''}. ` +
-    `PGlite serves one process at a time: add documents through the server's API (POST ${api}/documents) and query it there, ` +
+    `PGlite serves one process at a time: use the server's API instead (POST ${api}/documents adds a document; PATCH and DELETE ${api}/documents/ID, ` +
+    `POST ${api}/sources/rename and ${api}/sources/merge correct the corpus; the queries answer there too), ` +
     `or stop the server first, or set DATABASE_URL to share a Postgres server between processes.`
   );
 }

@@ -435,7 +435,7 @@ describe('the rest', () => {
     expect(res.status).toBe(200);
     const doc = JSON.parse(await res.text()) as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; required: boolean }[] }>> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/axes', '/compare', '/documents', '/documents/{id}', '/evidence', '/openapi.json', '/scorers', '/similar', '/sources', '/status']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/axes', '/compare', '/documents', '/documents/{id}', '/evidence', '/openapi.json', '/scorers', '/similar', '/sources', '/sources/merge', '/sources/rename', '/status']);
     expect(doc.paths['/compare']!.get!.parameters!.map((p) => p.name)).toEqual(['axis', 'scorer', 'by', 'sources', 'documents', 'from', 'to', 'lang', 'seed', 'iterations']);
     expect(doc.paths['/evidence']!.get!.parameters!.filter((p) => p.required).map((p) => p.name)).toEqual(['source', 'axis', 'pole']);
     expect(doc.paths['/similar']!.get!.parameters!.map((p) => p.name)).toContain('other_sources');

@@ -110,7 +110,8 @@ describe('acquireStoreLock', () => {
     const err = await acquireStoreLock(dir, { waitMs: 60_000, onNotice: (m) => notices.push(m) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreLockedError);
     expect((err as Error).message).toContain('`stance serve --port 8787`');
-    expect((err as Error).message).toContain('POST http://127.0.0.1:8787/documents');
+    expect((err as Error).message).toContain('POST http://127.0.0.1:8787/documents adds a document');
+    expect((err as Error).message).toContain('POST http://127.0.0.1:8787/sources/rename and http://127.0.0.1:8787/sources/merge correct the corpus');
     expect(notices).toEqual([]);
   });
 
