@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -19,12 +18,14 @@ import { listScorers } from '../app/scorers/listing.ts';
 import { defaultScorerName } from '../app/scorers/index.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
 import { documentDetails, intakeDocument } from './documents.ts';
-import { findSource, listSources, mergeSources, renameSource, SourceError, UnknownSourceError } from '../app/sources.ts';
+import { findSource, listSources, SourceError } from '../app/sources.ts';
 import { deleteDocuments, documentUpdateSchema, listDocuments, updateDocument } from '../app/documents.ts';
 import type { RemovedJobs } from '../workers/remove-jobs.ts';
 import { openApiDocument } from './openapi.ts';
 import { compareQuery, describeApiIssues, documentListQuery, evidenceQuery, parseRowId, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
-import { documentBodySchema, sourceMergeBodySchema, sourceRenameBodySchema } from './schemas.ts';
+import { documentBodySchema } from './schemas.ts';
+import { ApiError, jsonBody, requireToken, smallBody, zodIssues } from './http.ts';
+import { registerSourceRoutes } from './source-routes.ts';
 import { corsForAllowedOrigins, guardWrites } from './write-guard.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
 import { WEB_ROOT } from './web/layout.ts';
@@ -51,17 +52,6 @@ export interface AppDeps {
 /** Largest request body: the document limit plus room for JSON escaping and metadata (a quarter, at least 64 KiB). */
 export function bodyLimitBytes(maxDocBytes: number): number {
   return maxDocBytes + Math.max(64 * 1024, Math.ceil(maxDocBytes / 4));
-}
-
-/** A 4xx/5xx answer: `{error, issues?}`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    message: string,
-    readonly issues?: ApiIssue[],
-  ) {
-    super(message);
-  }
 }
 
 const badParameters = (issues: ApiIssue[]) => new ApiError(400, `invalid parameters: ${describeApiIssues(issues)}`, issues);
@@ -161,44 +151,9 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/sources', async (c) => c.json({ sources: await listSources(env.db) }));
 
-  // Renaming and merging sources while the server holds the store (the CLI cannot open an
-  // embedded store the server holds). A name that denotes no source is 404; a change the store's
-  // names do not allow (taken, the same source, unchanged) is 409.
-  const smallBody = (what: string) => bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: `request body over 64 KiB: ${what} is small` }, 413) });
-  const sourceChange = async <T>(change: () => Promise<T>): Promise<T> => {
-    try {
-      return await change();
-    } catch (err) {
-      if (err instanceof ZodError) {
-        // The new name breaks the rules of a source given at ingest (length, control characters).
-        const issues = zodIssues(err).map((i) => ({ ...i, path: ['to'] }));
-        throw new ApiError(400, `invalid name: ${describeApiIssues(issues)}`, issues);
-      }
-      if (err instanceof UnknownSourceError) throw new ApiError(404, err.message);
-      if (err instanceof SourceError) throw new ApiError(409, err.message);
-      throw err;
-    }
-  };
-  const sourceBody = async <S extends z.ZodType>(c: Context, schema: S, example: string): Promise<z.output<S>> => {
-    const body = schema.safeParse(await jsonBody(c, `the body must be a JSON object: ${example} (see /openapi.json)`));
-    if (!body.success) {
-      const issues = zodIssues(body.error);
-      throw new ApiError(400, `invalid request: ${describeApiIssues(issues)}; expected ${example}`, issues);
-    }
-    return body.data;
-  };
+  registerSourceRoutes(app, env.db, deps.config.apiToken);
 
-  app.post('/sources/rename', requireToken(deps.config.apiToken), smallBody('a rename'), async (c) => {
-    const body = await sourceBody(c, sourceRenameBodySchema, '{"from": "old name", "to": "new name"}');
-    return c.json(await sourceChange(() => renameSource(env.db, body.from, body.to)));
-  });
-
-  app.post('/sources/merge', requireToken(deps.config.apiToken), smallBody('a merge'), async (c) => {
-    const body = await sourceBody(c, sourceMergeBodySchema, '{"from": "source to merge away", "into": "source that stays"}');
-    return c.json(await sourceChange(() => mergeSources(env.db, body.from, body.into)));
-  });
-
-  app.patch('/documents/:id', requireToken(deps.config.apiToken), bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'request body over 64 KiB: a metadata correction is small' }, 413) }), async (c) => {
+  app.patch('/documents/:id', requireToken(deps.config.apiToken), smallBody('a metadata correction'), async (c) => {
     const id = documentIdParam(c);
     const raw = await jsonBody(c, 'the body must be a JSON object of the fields to change: {"title": "...", "date": "2013-10-17", ...} (null clears a field; see /openapi.json)');
     const body = documentUpdateSchema.safeParse(raw);
@@ -287,41 +242,10 @@ export function createApp(deps: AppDeps): Hono {
   return app;
 }
 
-/** A zod error's issues in the API's terms. */
-function zodIssues(err: ZodError): ApiIssue[] {
-  return err.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
-}
-
-/** The request body as JSON, or a 400 saying what the body should be. */
-async function jsonBody(c: Context, expected: string): Promise<unknown> {
-  try {
-    return JSON.parse(await c.req.text());
-  } catch {
-    throw new ApiError(400, expected);
-  }
-}
-
 /** The :id of a document route, or a 400. */
 function documentIdParam(c: Context): number {
   const raw = c.req.param('id') ?? '';
   const id = parseRowId(raw);
   if (id === undefined) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
   return id;
-}
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Writes need `Authorization: Bearer <token>` when a token is configured (compared in constant time). */
-export function requireToken(token: string | undefined, what = 'writes'): MiddlewareHandler {
-  const expected = token === undefined ? undefined : digest(token);
-  return async (c, next) => {
-    if (!expected) return next();
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
-      c.header('WWW-Authenticate', 'Bearer realm="stance"');
-      return c.json({ error: match ? 'wrong bearer token' : `${what} need an Authorization: Bearer <token> header (STANCE_API_TOKEN)` }, 401);
-    }
-    return next();
-  };
 }

@@ -7,7 +7,7 @@ import type { DocumentRow } from '../app/documents.ts';
 import type { MergeResult, RenameResult, SourceListing } from '../app/sources.ts';
 import { DOCUMENT_STATUSES } from '../db/schema/index.ts';
 import { FORMATS } from '../pipeline/formats.ts';
-import { documentMetaSchema } from '../pipeline/document-meta.ts';
+import { documentMetaSchema, sourceNameField } from '../pipeline/document-meta.ts';
 import { FIELD_LIMITS } from '../pipeline/limits.ts';
 
 /**
@@ -273,14 +273,15 @@ export const sourcesResponseSchema = z.strictObject({
   sources: z.array(z.strictObject({ name: z.string(), actor_type: z.string().nullable(), documents: int, aliases: z.array(z.string()) })),
 });
 
+// Names follow the rules of a source given at ingest (length, no control characters).
 export const sourceRenameBodySchema = z.strictObject({
-  from: z.string().min(1).describe('the current name, or an alias of it'),
-  to: z.string().min(1).describe('the new name; must not name another source (merge then)'),
+  from: sourceNameField('from').describe('the current name, or an alias of it'),
+  to: sourceNameField('to').describe('the new name; must not name another source (merge then)'),
 });
 
 export const sourceMergeBodySchema = z.strictObject({
-  from: z.string().min(1).describe('the source to merge away (name or alias)'),
-  into: z.string().min(1).describe('the source that stays (name or alias)'),
+  from: sourceNameField('from').describe('the source to merge away (name or alias)'),
+  into: sourceNameField('into').describe('the source that stays (name or alias)'),
 });
 
 export const sourceRenameResponseSchema = z.strictObject({

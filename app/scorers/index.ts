@@ -3,7 +3,7 @@ import { lexiconScorer } from './lexicon.ts';
 import { nliScorer, prototypeScorer } from './model-scorers.ts';
 import { parseScorerName, ScorerNameError } from './names.ts';
 import { ensembleScorer, trainedScorer } from './trained.ts';
-import type { ScorerConfig, ScorerDescriptor, ScorerRef, StoredScorer } from './types.ts';
+import type { ModelRole, ScorerConfig, ScorerDescriptor, ScorerRef, StoredScorer } from './types.ts';
 import { NothingScoredError } from '../lookup.ts';
 import { ArtifactError } from '../../pipeline/train/artifact.ts';
 
@@ -24,6 +24,11 @@ export const SCORERS: readonly ScorerDescriptor[] = [nliScorer, prototypeScorer,
 /** Parses a scorer name ("nli", "lexicon", "trained:dev") against the known kinds; ScorerNameError lists them. */
 export function scorerByName(name: string): { ref: ScorerRef; descriptor: ScorerDescriptor } {
   return parseScorerName(name, SCORERS);
+}
+
+/** The pretrained models a named scorer needs: its kind's, or one instance's (an ensemble's model members). */
+export async function modelsNeededBy(db: Db, named: { ref: ScorerRef; descriptor: ScorerDescriptor }): Promise<readonly ModelRole[]> {
+  return (await named.descriptor.instanceNeeds?.(db, named.ref)) ?? named.descriptor.needsModels;
 }
 
 /** Every scorer name there is now, in order of preference: plain kinds, and each instance of a parameterised kind. */

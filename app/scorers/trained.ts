@@ -238,6 +238,10 @@ function modelDescriptor(kind: ModelKind, summary: string): ScorerDescriptor {
     kind,
     summary,
     needsModels: [],
+    instanceNeeds: async (db, ref) => {
+      const { artifact } = await loadInstance(db, kind, ref.param as string);
+      return artifact.kind === 'ensemble' ? ensembleNeeds(artifact) : [];
+    },
     parameterised: true,
     readsEmbeddings: false,
     instances: (db) => instanceNames(db, kind),

@@ -74,6 +74,11 @@ export interface ScorerDescriptor {
   summary: string;
   /** Pretrained models it needs; [] means it runs on any machine. */
   needsModels: readonly ModelRole[];
+  /**
+   * The pretrained models one instance needs when that is more than the kind's needsModels: an
+   * ensemble with nli or prototype members needs their models. Absent: needsModels.
+   */
+  instanceNeeds?(db: Db, ref: ScorerRef): Promise<readonly ModelRole[]>;
   /** True for kinds named "kind:<name>" (one instance per trained artifact, ensemble, ...). */
   parameterised: boolean;
   /** True when chunk embeddings must be stored before it scores (the embed step runs first). */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { asc } from 'drizzle-orm';
 import { chunks } from '../../db/schema/index.ts';
-import { allScorerRefs, scorerByName } from '../../app/scorers/index.ts';
+import { allScorerRefs, modelsNeededBy, scorerByName } from '../../app/scorers/index.ts';
 import { embedChunks, runScorerNames, scoreChunks } from '../../app/steps.ts';
 import { selectAxes } from '../../pipeline/axes.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
@@ -50,8 +50,9 @@ export function registerRescore(program: Command): void {
           return;
         }
         // A named scorer that needs models fails when they do not load, and one that needs none does
-        // not load them; without a name, whatever can run does.
-        const models = named ? (named.descriptor.needsModels.length > 0 ? 'require' : 'skip') : 'try';
+        // not load them (an ensemble needs its model members'); without a name, whatever can run does.
+        const needs = named ? await modelsNeededBy(database.db, named) : undefined;
+        const models = needs === undefined ? 'try' : needs.length > 0 ? 'require' : 'skip';
         const runtime = await openInlineRuntime(database, { models });
         try {
           const ctx = { ...runtime.ctx, axes: selectAxes(runtime.axes, flags.axis) };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { writeGoldSubset } from '../helpers/gold-subset.ts';
 import { runCliInProcess } from '../helpers/in-process-cli.ts';
 import { repoPath } from '../helpers/paths.ts';
 
@@ -140,6 +141,24 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(c.scored['trained:small']).toBe(c.chunks);
     const compared = JSON.parse((await runCliInProcess(['compare', '--axis', 'security_rights', '--scorer', 'trained:small', '--json'], store)).stdout) as { scorer: string };
     expect(compared.scorer).toBe(`trained:small:${(JSON.parse(second.stdout) as { version: string }).version}`);
+  });
+
+  it('rescores an ensemble with an nli member only with the models it needs: refused without them, scored with them', async () => {
+    const store = ownStore();
+    // The test fixtures' tiny models stand in for the real ones (they are not trained: only the plumbing is checked).
+    const withModels = { ...store, STANCE_MODELS_DIR: repoPath('test/fixtures/models'), STANCE_EMBED_MODEL: 'tiny-lexical-embed', STANCE_NLI_MODEL: 'tiny-random-nli' };
+    // Stacked on a few dev documents of the gold set: the test is about which models rescore loads, not about the fit.
+    const set = join(store.STANCE_DATA_DIR, 'gold-small.jsonl');
+    writeGoldSubset(set, 3, 0);
+    const trained = await runCliInProcess(['train', '--ensemble', 'withnli', '--members', 'lexicon,nli', '--set', set, '--json'], withModels);
+    expect(trained.code, trained.stderr).toBe(0);
+    const refused = await runCliInProcess(['rescore', '--scorer', 'ensemble:withnli', '--json'], store);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cannot load the embedding model "Xenova\/all-MiniLM-L6-v2"/);
+    const scored = await runCliInProcess(['rescore', '--scorer', 'ensemble:withnli', '--json'], withModels);
+    expect(scored.code, scored.stderr).toBe(0);
+    const counts = JSON.parse(scored.stdout) as Rescored;
+    expect(counts.scored['ensemble:withnli']).toBe(counts.chunks);
   });
 
   it('rejects an unknown scorer naming the known ones (exit 2), and a scorer with nothing scored says what to run', async () => {

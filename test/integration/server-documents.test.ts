@@ -131,6 +131,8 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
     });
 
     it('merges a source into another: its documents move and its name becomes an alias', async () => {
+      // Document Three has no actor type of its own: after the merge it keeps its old source's.
+      await db.execute(sql`update documents set actor_type = null where title = 'Three'`);
       const r = await call('POST', '/sources/merge', { body: { from: 'NGO', into: 'ITU' }, headers: auth });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(sourceMergeResponseSchema.parse(r.body)).toEqual({ from: 'NGO', into: 'ITU', documents_moved: 1, aliases: ['NGO'] });
@@ -138,6 +140,16 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
       // The moved document keeps the actor type of the source it came from.
       const three = documentListResponseSchema.parse((await call('GET', '/documents?source=ITU')).body).documents.find((d) => d.title === 'Three');
       expect(three?.actor_type).toBe('civil society');
+    });
+
+    it('needs the token and JSON, from no foreign origin', async () => {
+      for (const [path, body] of [['/sources/rename', { from: 'NGO', to: 'Renamed' }], ['/sources/merge', { from: 'NGO', into: 'ITU' }]] as const) {
+        expect((await call('POST', path, { body, headers: { authorization: 'Bearer wrong' } })).status, path).toBe(401);
+        const form = await app.request(path, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: JSON.stringify(body) });
+        expect(form.status, path).toBe(415);
+        expect((await call('POST', path, { body, headers: { ...auth, origin: 'https://evil.example' } })).status, path).toBe(403);
+      }
+      expect(sourcesResponseSchema.parse((await call('GET', '/sources')).body).sources.map((x) => x.name)).toEqual(['ITU', 'NGO']);
     });
 
     it('answers 404 for an unknown source, 409 for a name taken or the same source, 400 for a bad body, and changes nothing', async () => {
@@ -150,7 +162,9 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
         ['/sources/rename', { from: 'NGO' }, 400, /invalid request: .*to.*expected \{"from": "old name", "to": "new name"\}/],
         ['/sources/merge', { from: 'NGO', into: 'ITU', force: true }, 400, /force/],
         ['/sources/rename', 'not json', 400, /the body must be a JSON object/],
-        ['/sources/rename', { from: 'NGO', to: 'a\u0007b' }, 400, /^invalid name: to: source holds a control character \(U\+0007 at position 2\); remove it$/],
+        ['/sources/rename', { from: 'NGO', to: 'a\u0007b' }, 400, /^invalid request: to: to holds a control character \(U\+0007 at position 2\); remove it; expected/],
+        ['/sources/merge', { from: 'NGO\u0000', into: 'ITU' }, 400, /^invalid request: from: from holds a control character \(U\+0000/],
+        ['/sources/rename', { from: 'NGO', to: '   ' }, 400, /to: to is empty: give a source name/],
       ];
       for (const [path, body, status, message] of cases) {
         const r = await call('POST', path, { body, headers: auth });

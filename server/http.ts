@@ -1,0 +1,55 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import type { ApiIssue } from './params.ts';
+
+// What the API's routes share: the error answer, reading a JSON body, the token check.
+
+/** A 4xx/5xx answer: `{error, issues?}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly issues?: ApiIssue[],
+  ) {
+    super(message);
+  }
+}
+
+/** A zod error's issues in the API's terms. */
+export function zodIssues(err: ZodError): ApiIssue[] {
+  return err.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
+}
+
+/** The request body as JSON, or a 400 saying what the body should be. */
+export async function jsonBody(c: Context, expected: string): Promise<unknown> {
+  try {
+    return JSON.parse(await c.req.text());
+  } catch {
+    throw new ApiError(400, expected);
+  }
+}
+
+/** A limit for the small JSON bodies of corrections (64 KiB), with a 413 that says what is small. */
+export function smallBody(what: string): MiddlewareHandler {
+  return bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: `request body over 64 KiB: ${what} is small` }, 413) });
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Writes need `Authorization: Bearer <token>` when a token is configured (compared in constant time). */
+export function requireToken(token: string | undefined, what = 'writes'): MiddlewareHandler {
+  const expected = token === undefined ? undefined : digest(token);
+  return async (c, next) => {
+    if (!expected) return next();
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+      c.header('WWW-Authenticate', 'Bearer realm="stance"');
+      return c.json({ error: match ? 'wrong bearer token' : `${what} need an Authorization: Bearer <token> header (STANCE_API_TOKEN)` }, 401);
+    }
+    return next();
+  };
+}
