@@ -47,11 +47,14 @@ export async function redisAvailable(): Promise<boolean> {
   }, `Redis at ${TEST_REDIS_URL}`);
 }
 
-/** A fresh, empty database of its own for one test file; drop() removes it. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A fresh database of its own for one test file; drop() removes it. Empty, or a copy of
+ * `template` (a database no one is connected to, such as the run's migrated one).
+ */
+export async function createTestDatabase(opts: { template?: string } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `stance_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  await admin.unsafe(`create database ${name}${opts.template ? ` template ${opts.template}` : ''}`);
   await admin.end();
   const url = new URL(TEST_POSTGRES_URL);
   url.pathname = `/${name}`;
