@@ -47,11 +47,17 @@ export async function redisAvailable(): Promise<boolean> {
   }, `Redis at ${TEST_REDIS_URL}`);
 }
 
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop: () => Promise<void>;
+}
+
 /**
  * A fresh database of its own for one test file; drop() removes it. Empty, or a copy of
  * `template` (a database no one is connected to, such as the run's migrated one).
  */
-export async function createTestDatabase(opts: { template?: string } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(opts: { template?: string } = {}): Promise<TestDatabase> {
   const name = `stance_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}${opts.template ? ` template ${opts.template}` : ''}`);
@@ -59,6 +65,7 @@ export async function createTestDatabase(opts: { template?: string } = {}): Prom
   const url = new URL(TEST_POSTGRES_URL);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     drop: async () => {
       const a = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCompare, type QueryEnv } from '../../app/compare/service.ts';
 import { NO_ACTOR_TYPE } from '../../app/compare/selection.ts';
 import { deleteDocuments, listDocuments, updateDocument } from '../../app/documents.ts';
 import { ingestDocuments } from '../../app/ingest.ts';
 import { canonicalNames, listSources, mergeSources, recordAliases, renameSource, SourceError } from '../../app/sources.ts';
 import { queryRows, type Db } from '../../db/client.ts';
-import { openTestStore, STORE_KINDS, storeAvailable, type TestStore } from '../helpers/backends.ts';
+import { filledStore, STORE_KINDS, storeAvailable, type FilledStore, type TestStore } from '../helpers/backends.ts';
 import { buildScoreFixture, FIXTURE_AXES, FIXTURE_MODELS, type FixtureChunk, type ScoreFixture } from '../helpers/score-fixture.ts';
 
 const s = (score: number, relevance: number, label: string) => ({ score, relevance, label });
@@ -45,21 +45,30 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
   let fixture: ScoreFixture;
   let env: QueryEnv;
 
-  // A store of its own for every test: most of them change it (update, merge, rename, delete).
-  beforeEach(async () => {
+  // A store of its own for every test, as most of them change it (update, merge, rename, delete):
+  // a copy of one filled per kind.
+  let filled: FilledStore<ScoreFixture> | undefined;
+  beforeAll(async () => {
     if (!storeAvailable(kind)) return;
-    store = await openTestStore(kind);
+    filled = await filledStore(kind, (fillDb) =>
+      buildScoreFixture(fillDb, {
+        axes: FIXTURE_AXES,
+        documents: [
+          { source: 'ITU', actorType: 'intergovernmental', title: 'Speech one', date: '2013', language: 'en', chunks: [chunk('States decide on the Internet.', -0.8, [1, 0, 0]), chunk('Governments lead on policy.', -0.6, [0.9, 0.1, 0])] },
+          { source: 'ITU', actorType: 'intergovernmental', actor: 'Secretary-General', title: 'Speech two', date: '2015', language: 'fr', chunks: [chunk('All parties have a seat.', 0.4, [0, 1, 0])] },
+          { source: 'NGO', actorType: 'civil society', title: 'Statement', date: '2020', language: 'en', chunks: [chunk('Civil society must be heard.', 0.7, [0, 0, 1]), chunk('Rights come first here.', 0.5, [0, 0.2, 1])] },
+          { source: 'Old NGO name', title: 'Old statement', date: '2010', language: 'en', chunks: [chunk('An early civil society text.', 0.3, [0.1, 0.1, 1])] },
+          { source: 'Failed', title: 'Broken', status: 'failed', error: 'something broke', chunks: [chunk('A text that failed.', 0, [1, 1, 1])] },
+        ],
+      }),
+    );
+  }, 120_000);
+  afterAll(async () => filled?.remove());
+  beforeEach(async () => {
+    if (!filled) return;
+    store = await filled.open();
     db = store.database.db;
-    fixture = await buildScoreFixture(db, {
-      axes: FIXTURE_AXES,
-      documents: [
-        { source: 'ITU', actorType: 'intergovernmental', title: 'Speech one', date: '2013', language: 'en', chunks: [chunk('States decide on the Internet.', -0.8, [1, 0, 0]), chunk('Governments lead on policy.', -0.6, [0.9, 0.1, 0])] },
-        { source: 'ITU', actorType: 'intergovernmental', actor: 'Secretary-General', title: 'Speech two', date: '2015', language: 'fr', chunks: [chunk('All parties have a seat.', 0.4, [0, 1, 0])] },
-        { source: 'NGO', actorType: 'civil society', title: 'Statement', date: '2020', language: 'en', chunks: [chunk('Civil society must be heard.', 0.7, [0, 0, 1]), chunk('Rights come first here.', 0.5, [0, 0.2, 1])] },
-        { source: 'Old NGO name', title: 'Old statement', date: '2010', language: 'en', chunks: [chunk('An early civil society text.', 0.3, [0.1, 0.1, 1])] },
-        { source: 'Failed', title: 'Broken', status: 'failed', error: 'something broke', chunks: [chunk('A text that failed.', 0, [1, 1, 1])] },
-      ],
-    });
+    fixture = filled.value;
     env = { db, config: FIXTURE_MODELS, axes: FIXTURE_AXES };
   }, 120_000);
   afterEach(async () => store?.close());

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deleteDocuments } from '../../app/documents.ts';
 import { queryRows, type Db } from '../../db/client.ts';
 import { createApp } from '../../server/app.ts';
@@ -16,7 +16,7 @@ import {
   sourceRenameResponseSchema,
   sourcesResponseSchema,
 } from '../../server/schemas.ts';
-import { openTestStore, STORE_KINDS, storeAvailable, type TestStore } from '../helpers/backends.ts';
+import { filledStore, STORE_KINDS, storeAvailable, type FilledStore, type TestStore } from '../helpers/backends.ts';
 import { buildScoreFixture, FIXTURE_AXES, type ScoreFixture } from '../helpers/score-fixture.ts';
 
 const TOKEN = 'docs-token';
@@ -30,20 +30,29 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
   let app: ReturnType<typeof createApp>;
   let removed: { id: number; queue_attempt: number }[][] = [];
 
-  // A store of its own for every test: several of them post, correct, alias or delete.
-  beforeEach(async () => {
+  // A store of its own for every test, as several of them post, correct, alias or delete: a copy
+  // of one filled per kind.
+  let filled: FilledStore<ScoreFixture> | undefined;
+  beforeAll(async () => {
     if (!storeAvailable(kind)) return;
+    filled = await filledStore(kind, (fillDb) =>
+      buildScoreFixture(fillDb, {
+        axes: FIXTURE_AXES,
+        documents: [
+          { source: 'ITU', actorType: 'intergovernmental', title: 'One', date: '2013', chunks: [{ text: 'States lead the way here.', scores: { gov: s(-0.5, 0.9, 'state') }, vector: [1, 0, 0] }] },
+          { source: 'ITU', actorType: 'state', title: 'Two', date: '2018', chunks: [{ text: 'All stakeholders decide together.', scores: { gov: s(0.6, 0.8, 'multi') }, vector: [0, 1, 0] }] },
+          { source: 'NGO', actorType: 'civil society', title: 'Three', status: 'failed', error: 'broke at postgres://user:secret@db/x', chunks: [{ text: 'Rights matter most of all.', scores: { gov: s(0.4, 0.7, 'multi') }, vector: [0, 0, 1] }] },
+        ],
+      }),
+    );
+  }, 120_000);
+  afterAll(async () => filled?.remove());
+  beforeEach(async () => {
+    if (!filled) return;
     removed = [];
-    store = await openTestStore(kind);
+    store = await filled.open();
     db = store.database.db;
-    fixture = await buildScoreFixture(db, {
-      axes: FIXTURE_AXES,
-      documents: [
-        { source: 'ITU', actorType: 'intergovernmental', title: 'One', date: '2013', chunks: [{ text: 'States lead the way here.', scores: { gov: s(-0.5, 0.9, 'state') }, vector: [1, 0, 0] }] },
-        { source: 'ITU', actorType: 'state', title: 'Two', date: '2018', chunks: [{ text: 'All stakeholders decide together.', scores: { gov: s(0.6, 0.8, 'multi') }, vector: [0, 1, 0] }] },
-        { source: 'NGO', actorType: 'civil society', title: 'Three', status: 'failed', error: 'broke at postgres://user:secret@db/x', chunks: [{ text: 'Rights matter most of all.', scores: { gov: s(0.4, 0.7, 'multi') }, vector: [0, 0, 1] }] },
-      ],
-    });
+    fixture = filled.value;
     app = createApp({
       env: { db, config: fixture.models, axes: FIXTURE_AXES },
       config: { apiToken: TOKEN, maxDocBytes: 10_000 },

@@ -32,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const migrated = await openDatabase({ databaseUrl: pg.url, dataDir: '/unused', migrations: 'apply' });
     await migrated.close();
   }
-  project.provide('postgresTemplate', pg ? new URL(pg.url).pathname.slice(1) : '');
+  project.provide('postgresTemplate', pg?.name ?? '');
   return async () => {
     rmSync(dir, { recursive: true, force: true });
     await pg?.drop();
