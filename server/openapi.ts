@@ -67,6 +67,12 @@ export interface OpenApiOptions {
 export function openApiDocument(opts: OpenApiOptions): JsonObject {
   const badParams = error('bad parameters: `error` says what, `issues` lists each problem by parameter');
   const notScored = error('nothing scored yet for this scorer or axis version (run `stance process` or `stance rescore`)');
+  // Every write: the bearer token when one is configured, and the answers of the write guard.
+  const secured = opts.tokenRequired ? { security: [{ bearer: [] }] } : {};
+  const writeRefused = {
+    401: error('missing or wrong bearer token'),
+    403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -137,13 +143,12 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         post: {
           summary: 'Rename a source; the old name becomes an alias, so manifests and POSTs that use it still land here (`stance sources rename`)',
           operationId: 'rename_source',
-          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          ...secured,
           requestBody: { required: true, content: { 'application/json': { schema: ref('SourceRename') } } },
           responses: {
             200: json('SourceRenamed', 'the source under its new name, with its aliases'),
             400: error('malformed JSON, a missing or unknown field, or a name that ingest would refuse'),
-            401: error('missing or wrong bearer token'),
-            403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+            ...writeRefused,
             404: error('`from` names no source; the message lists the known ones'),
             409: error('`to` already names another source or alias (merge them instead), or is the current name'),
             415: error('a Content-Type other than application/json'),
@@ -154,13 +159,12 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         post: {
           summary: "Merge source `from` into `into` in one transaction: its documents and aliases move, and its name becomes an alias of `into` (`stance sources merge`)",
           operationId: 'merge_sources',
-          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          ...secured,
           requestBody: { required: true, content: { 'application/json': { schema: ref('SourceMerge') } } },
           responses: {
             200: json('SourcesMerged', 'how many documents moved, and the aliases of `into` now'),
             400: error('malformed JSON, or a missing or unknown field'),
-            401: error('missing or wrong bearer token'),
-            403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+            ...writeRefused,
             404: error('`from` or `into` names no source; the message lists the known ones'),
             409: error('`from` and `into` are already the same source'),
             415: error('a Content-Type other than application/json'),
@@ -177,14 +181,13 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         post: {
           summary: 'Add a document; it is queued for processing (workers when REDIS_URL is set, else `stance process`)',
           operationId: 'create_document',
-          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          ...secured,
           requestBody: { required: true, content: { 'application/json': { schema: ref('DocumentBody') } } },
           responses: {
             201: json('DocumentCreated', 'stored and queued; Location is /documents/{id}'),
             200: json('DocumentDuplicate', 'the same text is already stored: nothing created'),
             400: error('malformed JSON, bad fields or metadata'),
-            401: error('missing or wrong bearer token'),
-            403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+            ...writeRefused,
             415: error('a Content-Type other than application/json or multipart/form-data'),
             413: error(`body over ${opts.maxBodyBytes} bytes, or document over STANCE_MAX_DOC_BYTES`),
             422: error('the document cannot be ingested (empty, binary, unsupported type)'),
@@ -202,14 +205,13 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         patch: {
           summary: "Correct a document's metadata (title, date, url, language, actor, actor_type, kind; null clears one); chunks and scores stay, updated_at is set",
           operationId: 'update_document',
-          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          ...secured,
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
           requestBody: { required: true, content: { 'application/json': { schema: ref('DocumentUpdate') } } },
           responses: {
             200: json('DocumentUpdated', 'the document as it now is, and the fields changed'),
             400: error('malformed JSON, an unknown field, nothing to change, or a field that ingest would refuse'),
-            401: error('missing or wrong bearer token'),
-            403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+            ...writeRefused,
             404: error('no such document'),
             415: error('a Content-Type other than application/json'),
           },
@@ -217,7 +219,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
         delete: {
           summary: 'Delete a document with its chunks, embeddings and scores (one transaction), and its queue jobs when the server has a queue',
           operationId: 'delete_document',
-          ...(opts.tokenRequired ? { security: [{ bearer: [] }] } : {}),
+          ...secured,
           parameters: [
             { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
             { name: 'dry_run', in: 'query', required: false, description: 'true: only say what would be deleted', schema: { type: 'boolean' } },
@@ -225,8 +227,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
           responses: {
             200: json('DocumentDeleted', 'what was (or, with dry_run, would be) deleted'),
             400: error('id is not a positive whole number, or dry_run is not true/false'),
-            401: error('missing or wrong bearer token'),
-            403: error("an Origin header that is neither the server's own nor in STANCE_ALLOWED_ORIGINS"),
+            ...writeRefused,
             404: error('no such document'),
           },
         },
