@@ -24,7 +24,7 @@ import type { RemovedJobs } from '../workers/remove-jobs.ts';
 import { openApiDocument } from './openapi.ts';
 import { compareQuery, describeApiIssues, documentListQuery, evidenceQuery, parseRowId, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
 import { documentBodySchema } from './schemas.ts';
-import { ApiError, jsonBody, requireToken, smallBody, zodIssues } from './http.ts';
+import { ApiError, requireToken, schemaBody, smallBody, zodIssues } from './http.ts';
 import { registerSourceRoutes } from './source-routes.ts';
 import { corsForAllowedOrigins, guardWrites } from './write-guard.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
@@ -155,13 +155,8 @@ export function createApp(deps: AppDeps): Hono {
 
   app.patch('/documents/:id', requireToken(deps.config.apiToken), smallBody('a metadata correction'), async (c) => {
     const id = documentIdParam(c);
-    const raw = await jsonBody(c, 'the body must be a JSON object of the fields to change: {"title": "...", "date": "2013-10-17", ...} (null clears a field; see /openapi.json)');
-    const body = documentUpdateSchema.safeParse(raw);
-    if (!body.success) {
-      const issues = zodIssues(body.error);
-      throw new ApiError(400, `invalid update: ${describeApiIssues(issues)}`, issues);
-    }
-    const result = await updateDocument(env.db, id, body.data);
+    const body = await schemaBody(c, documentUpdateSchema, 'the body must be a JSON object of the fields to change: {"title": "...", "date": "2013-10-17", ...} (null clears a field; see /openapi.json)', (d) => `invalid update: ${d}`);
+    const result = await updateDocument(env.db, id, body);
     if (!result) throw new ApiError(404, `document ${id} does not exist`);
     return c.json(result);
   });
@@ -205,13 +200,8 @@ export function createApp(deps: AppDeps): Hono {
         ),
     }),
     async (c) => {
-      const raw = await jsonBody(c, 'the body must be a JSON object: {"text": "...", "source": "...", ...} (see /openapi.json)');
-      const body = documentBodySchema.safeParse(raw);
-      if (!body.success) {
-        const issues = zodIssues(body.error);
-        throw new ApiError(400, `invalid document: ${describeApiIssues(issues)}`, issues);
-      }
-      const result = await intakeDocument(env.db, body.data, deps.config.maxDocBytes);
+      const body = await schemaBody(c, documentBodySchema, 'the body must be a JSON object: {"text": "...", "source": "...", ...} (see /openapi.json)', (d) => `invalid document: ${d}`);
+      const result = await intakeDocument(env.db, body, deps.config.maxDocBytes);
       if (result.outcome === 'refused') throw new ApiError(result.httpStatus, result.message);
       // A duplicate still queued (e.g. after a failed enqueue) is queued again: job ids make that a no-op otherwise.
       const toQueue = result.outcome === 'created' || result.status === 'queued';

@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodError } from 'zod';
-import type { ApiIssue } from './params.ts';
+import type { z, ZodError } from 'zod';
+import { describeApiIssues, type ApiIssue } from './params.ts';
 
 // What the API's routes share: the error answer, reading a JSON body, the token check.
 
@@ -21,6 +21,19 @@ export class ApiError extends Error {
 /** A zod error's issues in the API's terms. */
 export function zodIssues(err: ZodError): ApiIssue[] {
   return err.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
+}
+
+/**
+ * The request body as JSON checked by `schema`, or a 400: `malformed` when it is no JSON, else
+ * `invalid(issues described)` with the issues listed.
+ */
+export async function schemaBody<S extends z.ZodType>(c: Context, schema: S, malformed: string, invalid: (described: string) => string): Promise<z.output<S>> {
+  const body = schema.safeParse(await jsonBody(c, malformed));
+  if (!body.success) {
+    const issues = zodIssues(body.error);
+    throw new ApiError(400, invalid(describeApiIssues(issues)), issues);
+  }
+  return body.data;
 }
 
 /** The request body as JSON, or a 400 saying what the body should be. */

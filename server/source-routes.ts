@@ -2,8 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { mergeSources, renameSource, SourceError, UnknownSourceError } from '../app/sources.ts';
 import type { Db } from '../db/client.ts';
-import { ApiError, jsonBody, requireToken, smallBody, zodIssues } from './http.ts';
-import { describeApiIssues } from './params.ts';
+import { ApiError, requireToken, schemaBody, smallBody } from './http.ts';
 import { sourceMergeBodySchema, sourceRenameBodySchema } from './schemas.ts';
 
 /**
@@ -14,24 +13,18 @@ import { sourceMergeBodySchema, sourceRenameBodySchema } from './schemas.ts';
  */
 export function registerSourceRoutes(app: Hono, db: Db, apiToken: string | undefined): void {
   app.post('/sources/rename', requireToken(apiToken), smallBody('a rename'), async (c) => {
-    const body = await readBody(c, sourceRenameBodySchema, '{"from": "old name", "to": "new name"}');
+    const body = await sourceBody(c, sourceRenameBodySchema, '{"from": "old name", "to": "new name"}');
     return c.json(await sourceChange(() => renameSource(db, body.from, body.to)));
   });
 
   app.post('/sources/merge', requireToken(apiToken), smallBody('a merge'), async (c) => {
-    const body = await readBody(c, sourceMergeBodySchema, '{"from": "source to merge away", "into": "source that stays"}');
+    const body = await sourceBody(c, sourceMergeBodySchema, '{"from": "source to merge away", "into": "source that stays"}');
     return c.json(await sourceChange(() => mergeSources(db, body.from, body.into)));
   });
 }
 
-async function readBody<S extends z.ZodType>(c: Context, schema: S, example: string): Promise<z.output<S>> {
-  const body = schema.safeParse(await jsonBody(c, `the body must be a JSON object: ${example} (see /openapi.json)`));
-  if (!body.success) {
-    const issues = zodIssues(body.error);
-    throw new ApiError(400, `invalid request: ${describeApiIssues(issues)}; expected ${example}`, issues);
-  }
-  return body.data;
-}
+const sourceBody = <S extends z.ZodType>(c: Context, schema: S, example: string) =>
+  schemaBody(c, schema, `the body must be a JSON object: ${example} (see /openapi.json)`, (d) => `invalid request: ${d}; expected ${example}`);
 
 async function sourceChange<T>(change: () => Promise<T>): Promise<T> {
   try {
