@@ -82,14 +82,14 @@ const metadataSchema = z
   .record(z.string(), z.unknown())
   .refine((m) => metadataProblem(m) === undefined, { error: (iss) => metadataProblem(iss.input as Record<string, unknown>) ?? 'bad metadata' });
 
-/** A source name under another field (a rename's new name, a merge's sources): the rules of `source`. */
-export function sourceNameField(field: string) {
-  return z.string({ error: `${field} is required: a source name` }).pipe(boundedText(field, FIELD_LIMITS.source).min(1, `${field} is empty: give a source name`));
+/** A source name (a document's source, a rename's new name, a merge's sources): required, bounded, no control characters. */
+export function sourceNameField(field: string, missing = `${field} is required: a source name`, empty = `${field} is empty: give a source name`) {
+  return z.string({ error: missing }).pipe(boundedText(field, FIELD_LIMITS.source).min(1, empty));
 }
 
 /** Metadata a researcher gives with a document; only the source is required. Limits: pipeline/limits.ts. */
 export const documentMetaSchema = z.object({
-  source: z.string({ error: SOURCE_REQUIRED }).pipe(boundedText('source', FIELD_LIMITS.source).min(1, SOURCE_REQUIRED)),
+  source: sourceNameField('source', SOURCE_REQUIRED, SOURCE_REQUIRED),
   actor: optionalText('actor', FIELD_LIMITS.actor),
   actorType: optionalText('actor_type', FIELD_LIMITS.actorType),
   title: optionalText('title', FIELD_LIMITS.title),
