@@ -1,6 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { freshDataDir, openTempPglite } from './db.ts';
@@ -78,16 +76,8 @@ export async function filledStore<T>(kind: StoreKind, fill: (db: Database['db'])
     return {
       value,
       open: async () => {
-        const copy = mkdtempSync(join(tmpdir(), 'stance-test-'));
-        cpSync(join(dataDir, 'pgdata'), join(copy, 'pgdata'), { recursive: true });
-        const database = await openDatabase({ dataDir: copy });
-        return {
-          database,
-          close: async () => {
-            await database.close();
-            rmSync(copy, { recursive: true, force: true });
-          },
-        };
+        const { database, cleanup } = await openTempPglite(dataDir);
+        return { database, close: cleanup };
       },
       remove: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
     };

@@ -25,7 +25,11 @@ async function templateDir(): Promise<string> {
 
 /** Puts an empty, migrated store into dataDir (a folder that holds none yet). */
 export async function copyEmptyStore(dataDir: string): Promise<void> {
-  cpSync(join(await templateDir(), 'pgdata'), join(dataDir, 'pgdata'), { recursive: true });
+  copyStoreInto(await templateDir(), dataDir);
+}
+
+function copyStoreInto(from: string, dataDir: string): void {
+  cpSync(join(from, 'pgdata'), join(dataDir, 'pgdata'), { recursive: true });
 }
 
 /** A temporary STANCE_DATA_DIR holding an empty, migrated store (for the CLI); the caller removes it. */
@@ -35,9 +39,13 @@ export async function freshDataDir(): Promise<string> {
   return dataDir;
 }
 
-/** An embedded PGlite store in a temporary folder, migrated; cleanup() closes and deletes it. */
-export async function openTempPglite(): Promise<{ database: Database; dataDir: string; cleanup: () => Promise<void> }> {
-  const dataDir = await freshDataDir();
+/**
+ * An embedded PGlite store in a temporary folder: a copy of the store in the data dir `from`
+ * (closed), else an empty, migrated one; cleanup() closes and deletes it.
+ */
+export async function openTempPglite(from?: string): Promise<{ database: Database; dataDir: string; cleanup: () => Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stance-test-'));
+  copyStoreInto(from ?? (await templateDir()), dataDir);
   const database = await openDatabase({ dataDir });
   return {
     database,

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import postgres from 'postgres';
 import { openDatabase } from '../../db/client.ts';
-import { createTestDatabase, TEST_POSTGRES_URL } from '../helpers/services.ts';
+import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
 
 // Creating a PGlite store runs initdb and every migration: seconds of CPU. Nineteen test files
 // need empty stores, and each made its own template once; one template for the whole run, made
@@ -23,11 +22,14 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Asked first, so nothing is left behind when it fails the run: outside CI a missing server
+  // leaves the template out (its tests skip); in CI it throws.
+  const hasPostgres = await postgresAvailable();
   const dir = mkdtempSync(join(tmpdir(), 'stance-template-run-'));
   const database = await openDatabase({ dataDir: dir });
   await database.close();
   project.provide('pgliteTemplate', dir);
-  const pg = (await postgresReachable()) ? await createTestDatabase() : undefined;
+  const pg = hasPostgres ? await createTestDatabase() : undefined;
   if (pg) {
     const migrated = await openDatabase({ databaseUrl: pg.url, dataDir: '/unused', migrations: 'apply' });
     await migrated.close();
@@ -37,17 +39,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rmSync(dir, { recursive: true, force: true });
     await pg?.drop();
   };
-}
-
-/** Whether Postgres answers; the tests themselves say what is missing (services.ts). */
-async function postgresReachable(): Promise<boolean> {
-  const sql = postgres(TEST_POSTGRES_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
 }
