@@ -6,7 +6,7 @@ import { documents, sources } from '../db/schema/index.ts';
 import { describeIssues, documentMetaSchema, type DocumentMeta } from '../pipeline/document-meta.ts';
 import { formatBytes, prepareDocument, type InputProblem } from '../pipeline/prepare-document.ts';
 import { describeItemFailure, type ItemFailure } from './ingest-errors.ts';
-import { findSource } from './sources.ts';
+import { findSource, lockSourceNames } from './sources.ts';
 
 /** What happened to one input: stored, already there, or refused with the reason. */
 export type IngestOutcome =
@@ -153,6 +153,8 @@ async function insertDocument(
  */
 async function sourceFor(tx: Db, meta: DocumentMeta): Promise<{ source: { id: number; name: string }; notes: string[] }> {
   const notes: string[] = [];
+  // Shared: ingests go side by side, while a rename or merge of sources waits for them (app/sources.ts).
+  await lockSourceNames(tx, 'shared');
   let source = await findSource(tx, meta.source);
   if (!source) {
     await tx.insert(sources).values({ name: meta.source, actorType: meta.actorType }).onConflictDoNothing();

@@ -19,6 +19,22 @@ export class UnknownSourceError extends SourceError {
   override name = 'UnknownSourceError';
 }
 
+/**
+ * Renames and merges check names and then change them; on Postgres two of them at once (or one
+ * beside an ingest that files a document under a name being changed) could both pass the checks
+ * and then fail on a constraint, or fail a merge on a document filed meanwhile under the source it
+ * deletes. So every transaction that changes which names denote which source holds this
+ * transaction-level advisory lock exclusively, and ingest holds it shared while it finds or
+ * creates a document's source: ingests run side by side, a rename or merge waits for the ingests
+ * in flight and then runs alone. (PGlite has one connection: the lock is always free there.)
+ */
+const SOURCE_NAMES_LOCK = 7_411_002_001;
+
+/** Takes the source-names lock for the rest of the transaction `tx` (see SOURCE_NAMES_LOCK). */
+export async function lockSourceNames(tx: Db, mode: 'exclusive' | 'shared'): Promise<void> {
+  await tx.execute(mode === 'exclusive' ? sql`select pg_advisory_xact_lock(${SOURCE_NAMES_LOCK})` : sql`select pg_advisory_xact_lock_shared(${SOURCE_NAMES_LOCK})`);
+}
+
 export interface SourceListing {
   name: string;
   actor_type: string | null;
@@ -94,6 +110,7 @@ export interface MergeResult {
  */
 export async function mergeSources(db: Db, from: string, into: string): Promise<MergeResult> {
   return db.transaction(async (tx) => {
+    await lockSourceNames(tx, 'exclusive');
     const a = await requireSource(tx, from);
     const b = await requireSource(tx, into);
     if (a.id === b.id) throw new SourceError(`"${from}" and "${into}" are already the same source ("${b.name}")`);
@@ -115,6 +132,7 @@ export async function renameSource(db: Db, oldName: string, newName: string): Pr
   // The same rules as a source given at ingest (length, control characters).
   newName = documentMetaSchema.shape.source.parse(newName);
   return db.transaction(async (tx) => {
+    await lockSourceNames(tx, 'exclusive');
     const src = await requireSource(tx, oldName);
     const taken = await findSource(tx, newName);
     if (taken && taken.id !== src.id) throw new SourceError(`"${newName}" is already ${taken.name === newName ? 'a source' : `an alias of "${taken.name}"`}; merge them instead (\`stance sources merge "${src.name}" "${taken.name}"\`, or POST /sources/merge)`);
@@ -143,29 +161,34 @@ export type AliasOutcome =
  */
 export async function recordAliases(db: Db, aliases: Record<string, string>): Promise<AliasOutcome[]> {
   const out: AliasOutcome[] = [];
+  // One transaction per alias, under the source-names lock: what is read below is still true when it is acted on.
   for (const [alias, canonical] of Object.entries(aliases)) {
-    const target = await findSource(db, canonical);
-    const current = await findSource(db, alias);
-    if (!target) {
-      if (current?.name === alias) {
-        await renameSource(db, alias, canonical);
-        out.push({ alias, source: canonical, action: 'renamed' });
-      }
-      continue;
-    }
-    if (current?.id === target.id) {
-      out.push({ alias, source: target.name, action: 'unchanged' });
-    } else if (current && current.name === alias) {
-      const merged = await mergeSources(db, alias, target.name);
-      out.push({ alias, source: target.name, action: 'merged', documents_moved: merged.documents_moved });
-    } else if (current) {
-      out.push({ alias, source: target.name, action: 'skipped', reason: `"${alias}" is already an alias of "${current.name}"; \`stance sources merge\` moves it` });
-    } else {
-      await db.insert(sourceAliases).values({ alias, sourceId: target.id }).onConflictDoNothing();
-      out.push({ alias, source: target.name, action: 'added' });
-    }
+    const outcome = await db.transaction(async (tx) => {
+      await lockSourceNames(tx, 'exclusive');
+      return recordAlias(tx, alias, canonical);
+    });
+    if (outcome) out.push(outcome);
   }
   return out;
+}
+
+/** One alias of recordAliases; undefined when it waits for its canonical source's first document. */
+async function recordAlias(tx: Db, alias: string, canonical: string): Promise<AliasOutcome | undefined> {
+  const target = await findSource(tx, canonical);
+  const current = await findSource(tx, alias);
+  if (!target) {
+    if (current?.name !== alias) return undefined;
+    await renameSource(tx, alias, canonical);
+    return { alias, source: canonical, action: 'renamed' };
+  }
+  if (current?.id === target.id) return { alias, source: target.name, action: 'unchanged' };
+  if (current && current.name === alias) {
+    const merged = await mergeSources(tx, alias, target.name);
+    return { alias, source: target.name, action: 'merged', documents_moved: merged.documents_moved };
+  }
+  if (current) return { alias, source: target.name, action: 'skipped', reason: `"${alias}" is already an alias of "${current.name}"; \`stance sources merge\` moves it` };
+  await tx.insert(sourceAliases).values({ alias, sourceId: target.id }).onConflictDoNothing();
+  return { alias, source: target.name, action: 'added' };
 }
 
 /** The canonical names of the given names (a source's own name, or the source an alias names); unknown names are kept. */
