@@ -39,7 +39,8 @@ import { prepareDocument } from '../pipeline/prepare-document.ts';
 import { producerConnection, workerConnection } from '../workers/connection.ts';
 import { startInferencePool } from '../workers/inference-pool.ts';
 import { openProducer } from '../workers/producer.ts';
-import { DEFAULT_WORKER_CONCURRENCY, startWorkers } from '../workers/run-workers.ts';
+import { startWorkers } from '../workers/run-workers.ts';
+import { DEFAULT_WORKER_CONCURRENCY } from '../workers/catalog.ts';
 import { DEFAULT_MODELS_DIR, EMBED_MODEL, ensureBenchModels, NLI_MODEL, SetupError } from './bench-models.ts';
 import { sql } from 'drizzle-orm';
 

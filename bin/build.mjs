@@ -8,17 +8,27 @@
 // before starting when a source file is newer than the bundle, so an edit is never run stale and
 // there is no build step to remember. `node bin/build.mjs` builds by hand; `--check` only says
 // whether the bundle is up to date (exit 1 if not).
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');
-/** Entry points and the file each becomes; the thread's name is what workers/inference-client.ts loads. */
-const ENTRIES = [
-  { source: 'cli/main.ts', out: 'stance.mjs' },
-  { source: 'workers/inference-thread.ts', out: 'thread-entry.mjs' },
+/**
+ * Entry points and the file each becomes; the thread's name is what workers/inference-client.ts
+ * loads. The CLI is split: what a command imports with `await import()` (the HTTP server, the
+ * queue, the Parquet writer...) goes into chunk files beside it and loads only when that command
+ * runs, so `stance --help` or `stance compare` do not load what `stance serve` needs.
+ */
+export const ENTRIES = [
+  { source: 'cli/main.ts', out: 'stance.mjs', splitting: true },
+  { source: 'workers/inference-thread.ts', out: 'thread-entry.mjs', splitting: false },
 ];
+/** Chunk files of the split CLI; in dist/ itself, so `new URL('./thread-entry.mjs', import.meta.url)` finds the thread from any of them. */
+const CHUNK_NAMES = 'chunk-[hash]';
+const CHUNK_FILE = /^chunk-[A-Z0-9]+\.mjs(\.map)?$/;
+// A process started before a rebuild may still import its chunks lazily: old ones stay this long.
+const STALE_CHUNK_MS = 60 * 60 * 1000;
 /** The project files each bundle was built from, with the build time: what the staleness check reads. */
 const INPUTS_FILE = join(DIST, 'inputs.json');
 
@@ -45,33 +55,59 @@ export function bundleIsFresh() {
   return true;
 }
 
+/** Bundles one entry in memory (esbuild, write: false): its output files and metafile. */
+export async function bundle(entry) {
+  const { build: esbuild } = await import('esbuild');
+  return esbuild({
+    entryPoints: [{ in: join(ROOT, entry.source), out: entry.out.replace(/\.mjs$/, '') }],
+    outdir: DIST,
+    outExtension: { '.js': '.mjs' },
+    splitting: entry.splitting,
+    chunkNames: CHUNK_NAMES,
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    // dist/*.map is read only under NODE_OPTIONS=--enable-source-maps (stack traces then name the
+    // TypeScript files); without it, the map costs nothing at start.
+    sourcemap: 'linked',
+    metafile: true,
+    absWorkingDir: ROOT,
+    logLevel: 'warning',
+  });
+}
+
 /** Builds both bundles and records what they were built from. */
 export async function build() {
-  const { build: esbuild } = await import('esbuild');
   mkdirSync(DIST, { recursive: true });
   const startedAt = Date.now();
   const inputs = new Set();
+  const written = new Set();
   for (const entry of ENTRIES) {
-    const result = await esbuild({
-      entryPoints: [join(ROOT, entry.source)],
-      outfile: join(DIST, entry.out),
-      write: false,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      // dist/*.map is read only under NODE_OPTIONS=--enable-source-maps (stack traces then name the
-      // TypeScript files); without it, the map costs nothing at start.
-      sourcemap: 'linked',
-      metafile: true,
-      absWorkingDir: ROOT,
-      logLevel: 'warning',
-    });
+    const result = await bundle(entry);
     for (const input of Object.keys(result.metafile.inputs)) inputs.add(input);
-    for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+    // Chunks first: a command starting meanwhile that reads the new entry finds every chunk it names.
+    const isChunk = (f) => CHUNK_FILE.test(relative(DIST, f.path));
+    for (const file of [...result.outputFiles.filter(isChunk), ...result.outputFiles.filter((f) => !isChunk(f))]) writeAtomically(file.path, file.contents);
+    for (const file of result.outputFiles) written.add(relative(DIST, file.path));
   }
   writeAtomically(INPUTS_FILE, `${JSON.stringify({ built_at_ms: startedAt, inputs: [...inputs].sort() }, null, 1)}\n`);
+  removeStaleChunks(DIST, written, Date.now());
+}
+
+/** Removes the chunk files in dir that a build did not write (`written`), once they are an hour old at `now`. */
+export function removeStaleChunks(dir, written, now) {
+  for (const name of readdirSync(dir)) {
+    if (!CHUNK_FILE.test(name) || written.has(name)) continue;
+    const path = join(dir, name);
+    try {
+      if (now - statSync(path).mtimeMs > STALE_CHUNK_MS) rmSync(path, { force: true });
+    } catch {
+      // Removed meanwhile by a concurrent build.
+    }
+  }
 }
 
 /** Written under a temporary name, then renamed: a concurrent start never reads half a file. */

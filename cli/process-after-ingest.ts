@@ -2,10 +2,9 @@ import type { Config } from '../config/config.ts';
 import { openDatabase, type Database, type Db } from '../db/client.ts';
 import { processInline, unfinishedDocumentIds, type InlineResult } from '../app/run-inline.ts';
 import { enqueueDocuments, requeueStuck, type RequeueOptions, type RequeueOutcome } from '../app/requeue.ts';
-import { openProducer, type Producer } from '../workers/producer.ts';
-import { producerConnection, ready } from '../workers/connection.ts';
+import type { Producer } from '../workers/producer.ts';
 import { databaseIncarnation } from '../db/incarnation.ts';
-import { removeDocumentJobs, type RemovedJobs } from '../workers/remove-jobs.ts';
+import type { RemovedJobs } from '../workers/remove-jobs.ts';
 import { say } from './output.ts';
 import { progressReporter } from './progress.ts';
 import { openInlineRuntime } from './runtime.ts';
@@ -18,6 +17,8 @@ export class QueueError extends Error {
 /** Runs fn with a producer on REDIS_URL; Redis trouble becomes a QueueError that says what to do. */
 export async function withProducer<T>(config: Config, fn: (producer: Producer) => Promise<T>): Promise<T> {
   if (!config.redisUrl) throw new Error('withProducer needs REDIS_URL');
+  // The queue's modules (BullMQ, ioredis) load when a command talks to Redis, not at every start.
+  const [{ openProducer }, { producerConnection, ready }] = await Promise.all([import('../workers/producer.ts'), import('../workers/connection.ts')]);
   const connection = producerConnection(config.redisUrl);
   try {
     // Check Redis before opening queues on it: queues would log every failed reconnect.
@@ -83,5 +84,6 @@ export async function processQueuedInline(database: Database, opts: { failed?: b
 export async function removeJobsOfDeleted(config: Config, db: Db, docs: { id: number; queue_attempt: number }[]): Promise<RemovedJobs[]> {
   if (docs.length === 0) return [];
   const incarnation = await databaseIncarnation(db);
+  const { removeDocumentJobs } = await import('../workers/remove-jobs.ts');
   return withProducer(config, (producer) => removeDocumentJobs(producer.queues, incarnation, docs));
 }

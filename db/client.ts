@@ -1,13 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import type { drizzle as DrizzlePglite } from 'drizzle-orm/pglite';
+import type { migrate as MigratePglite } from 'drizzle-orm/pglite/migrator';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 import { redactUrl } from '../pipeline/redact.ts';
 import { acquireStoreLock, type StoreLock, type StoreLockOptions } from './store-lock.ts';
@@ -54,7 +51,7 @@ export interface OpenOptions {
 
 /** Opens Postgres when a URL is given, else the embedded PGlite store under dataDir. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  const database = opts.databaseUrl ? openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir, opts.lock);
+  const database = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(opts.dataDir, opts.lock);
   const mode = opts.migrations ?? (database.kind === 'pglite' ? 'apply' : 'require');
   try {
     if (mode === 'apply') {
@@ -75,7 +72,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return database;
 }
 
-function openPostgres(url: string): Database {
+// Each driver loads when a store of its kind is opened: a command loads one of them, and commands
+// that open no store (--help, axes) none.
+async function openPostgres(url: string): Promise<Database> {
+  const [{ default: postgres }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
+    import('postgres'),
+    import('drizzle-orm/postgres-js'),
+    import('drizzle-orm/postgres-js/migrator'),
+  ]);
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
@@ -105,7 +109,12 @@ async function openPglite(dataDir: string, lockOptions: StoreLockOptions | undef
   // Before PGlite touches the files: a second process on the same folder would lose writes.
   const lock = await acquireStoreLock(dataDir, lockOptions);
   let client: PGlite;
+  let drizzlePglite: typeof DrizzlePglite;
+  let migratePglite: typeof MigratePglite;
   try {
+    const [{ PGlite }, driver, migrator] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);
+    drizzlePglite = driver.drizzle;
+    migratePglite = migrator.migrate;
     client = await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] });
   } catch (err) {
     lock.release();

@@ -1,5 +1,20 @@
-import { convert } from 'html-to-text';
-import { Parser } from 'htmlparser2';
+import { createRequire } from 'node:module';
+import type * as HtmlToText from 'html-to-text';
+import type * as HtmlParser2 from 'htmlparser2';
+import { projectFile } from '../config/project-files.ts';
+
+// The HTML libraries load on the first HTML document rather than at every start of `stance` (they
+// took about 40 ms of it). Both ship CommonJS builds, so a synchronous require serves the
+// synchronous functions below.
+const requireHere = createRequire(projectFile('package.json'));
+let htmlLibraries: { convert: typeof HtmlToText.convert; Parser: typeof HtmlParser2.Parser } | undefined;
+function loadHtml() {
+  htmlLibraries ??= {
+    convert: (requireHere('html-to-text') as typeof HtmlToText).convert,
+    Parser: (requireHere('htmlparser2') as typeof HtmlParser2).Parser,
+  };
+  return htmlLibraries;
+}
 
 export const FORMATS = ['text', 'markdown', 'html'] as const;
 export type DocumentFormat = (typeof FORMATS)[number];
@@ -22,8 +37,8 @@ export function formatForFile(fileName: string): DocumentFormat | undefined {
 }
 
 /** HTML to plain text: scripts, styles, navigation and images dropped; links keep their words only. */
-export function htmlToText(html: string): string {
-  return convert(html, {
+export function htmlToText(text: string): string {
+  return loadHtml().convert(text, {
     wordwrap: false,
     selectors: [
       { selector: 'a', options: { ignoreHref: true } },
@@ -79,7 +94,7 @@ class TooDeep extends Error {}
 export function htmlNestingDepth(html: string, limit: number): number {
   let depth = 0;
   let max = 0;
-  const parser = new Parser(
+  const parser = new (loadHtml().Parser)(
     {
       onopentag: () => {
         depth++;

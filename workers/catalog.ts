@@ -2,6 +2,13 @@ import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { scorerByName } from '../app/scorers/index.ts';
 
+/**
+ * Jobs `stance worker` runs at once per queue by default: two, so that one inference job's
+ * database reads and writes overlap the other's forward passes (both share the inference pool,
+ * whose scheduler keeps every session busy); at most one job is in flight beside the current one.
+ */
+export const DEFAULT_WORKER_CONCURRENCY = 2;
+
 const id = z.number().int().positive();
 const chunkIds = z.array(id).min(1).max(10_000);
 // A scorer name of app/scorers ("nli", "lexicon", "trained:dev"); the message lists the known ones.

@@ -11,13 +11,6 @@ import { makeHandlers } from './handlers.ts';
 import { runOfJobId } from './job-ids.ts';
 import type { Producer } from './producer.ts';
 
-/**
- * Jobs `stance worker` runs at once per queue by default: two, so that one inference job's
- * database reads and writes overlap the other's forward passes (both share the inference pool,
- * whose scheduler keeps every session busy); at most one job is in flight beside the current one.
- */
-export const DEFAULT_WORKER_CONCURRENCY = 2;
-
 export interface WorkerOptions {
   connection: Redis;
   prefix: string;

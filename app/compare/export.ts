@@ -2,7 +2,6 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { parquetWriteFile } from 'hyparquet-writer';
 import { queryRows, type Db } from '../../db/client.ts';
 import { csvLine } from '../../pipeline/csv.ts';
 import type { Comparison } from './compare.ts';
@@ -138,6 +137,8 @@ async function writeTable(dir: string, table: Table, format: ExportFormat): Prom
   }
   const data: (string | number | null)[][] = table.columns.map(() => []);
   for await (const rows of table.pages) for (const r of rows) table.columns.forEach((c, i) => data[i]?.push(typed(r[i], c.type)));
+  // Loaded here: only a Parquet export needs it.
+  const { parquetWriteFile } = await import('hyparquet-writer');
   parquetWriteFile({
     filename: path,
     columnData: table.columns.map((c, i) => ({ name: c.name, data: data[i] ?? [], type: PARQUET_TYPE[c.type], nullable: true })),

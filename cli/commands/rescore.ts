@@ -8,8 +8,6 @@ import { ConfigError, loadConfig } from '../../config/config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { storeOptions } from '../context.ts';
 import { CHUNKS_PER_JOB } from '../../workers/catalog.ts';
-import { openProducer } from '../../workers/producer.ts';
-import { producerConnection, ready } from '../../workers/connection.ts';
 import { printJson, say } from '../output.ts';
 import { stepProgress } from '../progress.ts';
 import { configuredAxes, openInlineRuntime } from '../runtime.ts';
@@ -81,6 +79,8 @@ export function registerRescore(program: Command): void {
 }
 
 async function queueRescore(url: string, prefix: string, chunkIds: number[], kinds: string[], axes: string[] | undefined): Promise<number> {
+  // The queue's modules (BullMQ, ioredis) load when a command talks to Redis, not at every start.
+  const [{ openProducer }, { producerConnection, ready }] = await Promise.all([import('../../workers/producer.ts'), import('../../workers/connection.ts')]);
   const connection = producerConnection(url);
   const producer = openProducer(connection, prefix);
   let n = 0;

@@ -3,7 +3,6 @@ import { documentsInProgress } from '../../app/document-progress.ts';
 import { documentStatus, failedDocuments } from '../../app/status.ts';
 import { stuckDocuments, type StuckDocument } from '../../app/stuck.ts';
 import { DOCUMENT_STATUSES } from '../../db/schema/index.ts';
-import { idleQueueWarning, queueCounts } from '../../workers/queue-counts.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 import { withProducer } from '../process-after-ingest.ts';
@@ -32,10 +31,7 @@ export function registerStatus(program: Command): void {
         failed: await failedDocuments(db),
         // The database part is worth showing even when Redis is down.
         ...(config.redisUrl
-          ? await queueCounts(config.redisUrl, config.queuePrefix).then(
-              (queues) => ({ queues, queues_error: null, workers_warning: idleQueueWarning(waiting, queues) }),
-              (err: Error) => ({ queues: null, queues_error: err.message, workers_warning: null }),
-            )
+          ? await queueState(config.redisUrl, config.queuePrefix, waiting)
           : { queues: null, queues_error: null, workers_warning: null }),
         };
       });
@@ -69,4 +65,14 @@ export function registerStatus(program: Command): void {
       for (const f of result.failed) console.log(`failed: document ${f.id} (${f.title ?? f.file_name ?? ''}): ${f.error ?? ''}`);
       if (result.failed.length) console.log('Retry failed documents with `stance retry ID...` or `stance process --failed`.');
     });
+}
+
+/** The queue's counts, or the error that kept them from being read. */
+async function queueState(url: string, prefix: string, waiting: number) {
+  // BullMQ loads here, when there is a queue to count, not at every start of `stance`.
+  const { idleQueueWarning, queueCounts } = await import('../../workers/queue-counts.ts');
+  return queueCounts(url, prefix).then(
+    (queues) => ({ queues, queues_error: null, workers_warning: idleQueueWarning(waiting, queues) }),
+    (err: Error) => ({ queues: null, queues_error: err.message, workers_warning: null }),
+  );
 }

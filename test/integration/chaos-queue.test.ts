@@ -189,7 +189,7 @@ describe('queue recovery under faults (own Redis and Postgres)', () => {
     const failed = await db<{ id: number; error: string }[]>`select id, error from documents where status = 'failed' order by id`;
     await db.end();
     for (const f of failed) {
-      expect(f.error).toMatch(/connection failed to 127\.0\.0\.1:\d+ \((ECONNREFUSED|CONNECTION_\w+|ECONNRESET)\)|database unavailable \(57P0\d/);
+      expect(f.error).toMatch(/connection failed to 127\.0\.0\.1:\d+ \((ECONNREFUSED|CONNECT_TIMEOUT|CONNECTION_\w+|ECONNRESET)\)|database unavailable \(57P0\d/);
       expect(f.error).not.toMatch(/select|insert|update|params|Failed query/i);
     }
 

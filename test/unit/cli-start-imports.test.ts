@@ -1,0 +1,91 @@
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bundle, ENTRIES, removeStaleChunks } from '../../bin/build.mjs';
+
+// What every start of `stance` loads: the packages the CLI bundle imports statically, through its
+// entry and the chunks the entry imports. The queue, the HTTP server, the drivers, the Parquet
+// writer, the HTML libraries and the models load only in the commands that use them (a second or
+// so of module loading that --help, compare or status never need; README, "Throughput").
+const LOADED_ON_DEMAND = [
+  'bullmq',
+  'ioredis',
+  'hono',
+  '@hono/node-server',
+  'pino',
+  'postgres',
+  '@electric-sql/pglite',
+  'drizzle-orm/pglite',
+  'drizzle-orm/postgres-js',
+  'hyparquet-writer',
+  'html-to-text',
+  'htmlparser2',
+  '@huggingface/transformers',
+  'onnxruntime-node',
+];
+
+interface MetaOutput {
+  imports: { path: string; kind: string; external?: boolean }[];
+}
+
+/** Packages reached from the entry through static imports only (a dynamic import() is where loading on demand starts). */
+function staticPackages(outputs: Record<string, MetaOutput>, entry: string): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imp of outputs[file]?.imports ?? []) {
+      if (imp.kind !== 'import-statement') continue;
+      if (imp.external) packages.add(imp.path);
+      else walk(imp.path);
+    }
+  };
+  walk(entry);
+  return packages;
+}
+
+describe('the stance command at start', () => {
+  it('loads none of the packages that only some commands need', async () => {
+    const cli = ENTRIES.find((e) => e.out === 'stance.mjs');
+    expect(cli).toBeDefined();
+    const result = await bundle(cli as (typeof ENTRIES)[number]);
+    const outputs = result.metafile.outputs as Record<string, MetaOutput>;
+    const entry = Object.keys(outputs).find((f) => f.endsWith('/stance.mjs'));
+    expect(entry).toBeDefined();
+    const loaded = staticPackages(outputs, entry as string);
+    // The walk does see packages: the ones every command needs.
+    expect(loaded).toContain('commander');
+    expect(loaded).toContain('zod');
+    expect([...loaded].filter((p) => LOADED_ON_DEMAND.some((d) => p === d || p.startsWith(`${d}/`)))).toEqual([]);
+    // ...and they are still in the bundle, behind import(): a command that needs them finds them.
+    const imported = new Set(Object.values(outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
+    for (const p of ['bullmq', 'hono', 'postgres', '@electric-sql/pglite', 'hyparquet-writer', '@huggingface/transformers']) expect(imported, p).toContain(p);
+  });
+});
+
+describe('stale chunks of earlier builds', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('go once they are an hour old; this build’s chunks, recent ones and other files stay', () => {
+    dir = mkdtempSync(join(tmpdir(), 'stance-dist-'));
+    const now = Date.now();
+    const file = (name: string, ageMs: number) => {
+      writeFileSync(join(dir as string, name), '');
+      const t = (now - ageMs) / 1000;
+      utimesSync(join(dir as string, name), t, t);
+    };
+    file('chunk-OLDAAAAA.mjs', 2 * 3600_000);
+    file('chunk-OLDAAAAA.mjs.map', 2 * 3600_000);
+    file('chunk-RECENT11.mjs', 10 * 60_000);
+    file('chunk-CURRENT1.mjs', 2 * 3600_000);
+    file('stance.mjs', 2 * 3600_000);
+    file('inputs.json', 2 * 3600_000);
+    removeStaleChunks(dir, new Set(['chunk-CURRENT1.mjs', 'stance.mjs']), now);
+    expect(readdirSync(dir).sort()).toEqual(['chunk-CURRENT1.mjs', 'chunk-RECENT11.mjs', 'inputs.json', 'stance.mjs']);
+  });
+});
