@@ -4,6 +4,7 @@ import type { FeatureExtractionPipeline, PreTrainedModel, PreTrainedTokenizer, P
 import { canonicalJson } from './axes.ts';
 import { createHash } from 'node:crypto';
 import type { Dtype } from '../config/config.ts';
+import { ModelFileCache } from './model-files.ts';
 
 /** Where and how models are loaded; shared by both models of a process. */
 export interface ModelSettings {
@@ -55,15 +56,17 @@ async function configure(settings: ModelSettings): Promise<Transformers> {
   const transformers = await import('@huggingface/transformers');
   const { env } = transformers;
   // transformers.js keeps these settings globally; every load of a process goes through here.
-  if (settings.modelsDir) {
-    env.localModelPath = settings.modelsDir.endsWith('/') ? settings.modelsDir : `${settings.modelsDir}/`;
-    env.allowLocalModels = true;
-    env.allowRemoteModels = false;
-  } else {
-    env.allowLocalModels = false;
-    env.allowRemoteModels = true;
-    env.cacheDir = settings.cacheDir;
-  }
+  // Model files come through our cache, from the local folder or from the downloads folder
+  // (pipeline/model-files.ts: transformers.js's own read every model file twice). It answers for
+  // env.localModelPath, so that points at the same folder either way; only with a models folder
+  // does transformers.js read local files by itself (allowLocalModels) when the cache has none.
+  const dir = settings.modelsDir ?? settings.cacheDir;
+  env.localModelPath = dir.endsWith('/') ? dir : `${dir}/`;
+  env.allowLocalModels = settings.modelsDir !== undefined;
+  env.allowRemoteModels = settings.modelsDir === undefined;
+  env.cacheDir = settings.cacheDir;
+  env.useCustomCache = true;
+  env.customCache = new ModelFileCache(dir);
   return transformers;
 }
 
