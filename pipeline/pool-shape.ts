@@ -7,8 +7,8 @@
  * every session holds its own copy of the NLI model (the first also the embedding model). So by
  * default: as many sessions as cores, up to MAX_DEFAULT_SESSIONS, and the remaining cores as
  * intra-op threads of each. On 2 cores that
- * is 2 sessions x 1 thread, which `npm run bench` measured at 4.99 chunks/s end to end against 3.96
- * for 1 x 2 (README, "Throughput").
+ * is 2 sessions x 1 thread, which `npm run bench` measured at 12.43 chunks/s end to end against 7.85
+ * for 1 x 2 at a 50% gate pass rate (README, "Throughput").
  */
 export interface PoolShape {
   sessions: number;
