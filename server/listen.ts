@@ -19,7 +19,11 @@ export interface RunningServer {
 /** Listens on host:port (port 0 picks a free port) and resolves once the socket is bound. */
 export function startServer(app: Hono, opts: { host: string; port: number }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, (info: AddressInfo) => {
+    // overrideGlobalObjects: false: by default @hono/node-server replaces the process's global
+    // Request and Response for good, after which a Response from fetch() is no longer
+    // `instanceof Response` (transformers.js then stopped caching the model files it downloads
+    // in a process that had served).
+    const server = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port, overrideGlobalObjects: false }, (info: AddressInfo) => {
       server.off('error', reject);
       const host = info.address.includes(':') ? `[${info.address}]` : info.address;
       resolve({

@@ -16,6 +16,7 @@ let countWordPiece: (s: string) => number = () => {
 
 beforeAll(async () => {
   env.localModelPath = MODELS_DIR;
+  env.allowLocalModels = true;
   env.allowRemoteModels = false;
   const tok = await AutoTokenizer.from_pretrained('tiny-random-nli');
   countWordPiece = (s) => tok.encode(s, { add_special_tokens: false }).length;

@@ -132,6 +132,7 @@ describe('long words and the token budget', () => {
   let countWordPiece: (s: string) => number = () => 0;
   beforeAll(async () => {
     env.localModelPath = FIXTURE_MODELS_DIR;
+    env.allowLocalModels = true;
     env.allowRemoteModels = false;
     const tok = await AutoTokenizer.from_pretrained('tiny-random-nli');
     countWordPiece = (s) => tok.encode(s, { add_special_tokens: false }).length;

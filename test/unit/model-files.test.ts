@@ -102,7 +102,9 @@ describe('loading the models', () => {
     let hits: string[];
     let cacheDir: string;
     let remoteHost: string;
-    let previousHost: string;
+    // transformers.js keeps its settings in one global object: what hub mode changes is put back after.
+    const SETTINGS = ['allowLocalModels', 'allowRemoteModels', 'localModelPath', 'cacheDir', 'useCustomCache', 'customCache', 'remoteHost'] as const;
+    let previous: Record<string, unknown>;
 
     beforeAll(async () => {
       hits = [];
@@ -122,12 +124,12 @@ describe('loading the models', () => {
       remoteHost = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       cacheDir = mkdtempSync(join(tmpdir(), 'stance-hub-cache-'));
       const { env } = await import('@huggingface/transformers');
-      previousHost = env.remoteHost;
+      previous = Object.fromEntries(SETTINGS.map((k) => [k, env[k]]));
       env.remoteHost = remoteHost;
     });
     afterAll(async () => {
       const { env } = await import('@huggingface/transformers');
-      env.remoteHost = previousHost;
+      Object.assign(env, previous);
       await new Promise((resolve) => server.close(resolve));
       rmSync(cacheDir, { recursive: true, force: true });
     });
