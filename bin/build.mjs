@@ -27,8 +27,10 @@ export const ENTRIES = [
 /** Chunk files of the split CLI; in dist/ itself, so `new URL('./thread-entry.mjs', import.meta.url)` finds the thread from any of them. */
 const CHUNK_NAMES = 'chunk-[hash]';
 const CHUNK_FILE = /^chunk-[A-Z0-9]+\.mjs(\.map)?$/;
-// A process started before a rebuild may still import its chunks lazily: old ones stay this long.
-const STALE_CHUNK_MS = 60 * 60 * 1000;
+// A process started before a rebuild (a `stance serve` left running while the sources are edited)
+// may still import one of its chunks: old ones stay a day. The long-running commands load what
+// they use at start (serve checks Redis at start, which loads the queue's modules).
+const STALE_CHUNK_MS = 24 * 60 * 60 * 1000;
 /** The project files each bundle was built from, with the build time: what the staleness check reads. */
 const INPUTS_FILE = join(DIST, 'inputs.json');
 
@@ -97,7 +99,7 @@ export async function build() {
   removeStaleChunks(DIST, written, Date.now());
 }
 
-/** Removes the chunk files in dir that a build did not write (`written`), once they are an hour old at `now`. */
+/** Removes the chunk files in dir that a build did not write (`written`), once they are a day old at `now`. */
 export function removeStaleChunks(dir, written, now) {
   for (const name of readdirSync(dir)) {
     if (!CHUNK_FILE.test(name) || written.has(name)) continue;

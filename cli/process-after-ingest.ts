@@ -4,7 +4,7 @@ import { processInline, unfinishedDocumentIds, type InlineResult } from '../app/
 import { enqueueDocuments, requeueStuck, type RequeueOptions, type RequeueOutcome } from '../app/requeue.ts';
 import type { Producer } from '../workers/producer.ts';
 import { databaseIncarnation } from '../db/incarnation.ts';
-import type { RemovedJobs } from '../workers/remove-jobs.ts';
+import { removeDocumentJobs, type RemovedJobs } from '../workers/remove-jobs.ts';
 import { say } from './output.ts';
 import { progressReporter } from './progress.ts';
 import { openInlineRuntime } from './runtime.ts';
@@ -84,6 +84,5 @@ export async function processQueuedInline(database: Database, opts: { failed?: b
 export async function removeJobsOfDeleted(config: Config, db: Db, docs: { id: number; queue_attempt: number }[]): Promise<RemovedJobs[]> {
   if (docs.length === 0) return [];
   const incarnation = await databaseIncarnation(db);
-  const { removeDocumentJobs } = await import('../workers/remove-jobs.ts');
   return withProducer(config, (producer) => removeDocumentJobs(producer.queues, incarnation, docs));
 }

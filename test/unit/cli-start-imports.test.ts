@@ -71,7 +71,7 @@ describe('stale chunks of earlier builds', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('go once they are an hour old; this build’s chunks, recent ones and other files stay', () => {
+  it('go once they are a day old; this build’s chunks, recent ones and other files stay', () => {
     dir = mkdtempSync(join(tmpdir(), 'stance-dist-'));
     const now = Date.now();
     const file = (name: string, ageMs: number) => {
@@ -79,12 +79,12 @@ describe('stale chunks of earlier builds', () => {
       const t = (now - ageMs) / 1000;
       utimesSync(join(dir as string, name), t, t);
     };
-    file('chunk-OLDAAAAA.mjs', 2 * 3600_000);
-    file('chunk-OLDAAAAA.mjs.map', 2 * 3600_000);
-    file('chunk-RECENT11.mjs', 10 * 60_000);
-    file('chunk-CURRENT1.mjs', 2 * 3600_000);
-    file('stance.mjs', 2 * 3600_000);
-    file('inputs.json', 2 * 3600_000);
+    file('chunk-OLDAAAAA.mjs', 25 * 3600_000);
+    file('chunk-OLDAAAAA.mjs.map', 25 * 3600_000);
+    file('chunk-RECENT11.mjs', 23 * 3600_000);
+    file('chunk-CURRENT1.mjs', 25 * 3600_000);
+    file('stance.mjs', 25 * 3600_000);
+    file('inputs.json', 25 * 3600_000);
     removeStaleChunks(dir, new Set(['chunk-CURRENT1.mjs', 'stance.mjs']), now);
     expect(readdirSync(dir).sort()).toEqual(['chunk-CURRENT1.mjs', 'chunk-RECENT11.mjs', 'inputs.json', 'stance.mjs']);
   });
