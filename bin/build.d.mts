@@ -9,7 +9,7 @@ export interface Entry {
 export const ROOT: string;
 export const DIST: string;
 export const ENTRIES: Entry[];
-export function bundleIsFresh(): boolean;
+export function bundleIsFresh(dist?: string): boolean;
 export function bundle(entry: Entry): Promise<BuildResult & { metafile: Metafile; outputFiles: OutputFile[] }>;
 export function build(): Promise<void>;
 export function removeStaleChunks(dir: string, written: Set<string>, now: number): void;

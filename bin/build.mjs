@@ -35,17 +35,20 @@ const STALE_CHUNK_MS = 24 * 60 * 60 * 1000;
 const INPUTS_FILE = join(DIST, 'inputs.json');
 
 /** True when every bundle exists and no file it was built from changed since (or disappeared). */
-export function bundleIsFresh() {
-  if (!existsSync(INPUTS_FILE)) return false;
+export function bundleIsFresh(dist = DIST) {
+  const inputsFile = join(dist, 'inputs.json');
+  if (!existsSync(inputsFile)) return false;
   let recorded;
   try {
-    recorded = JSON.parse(readFileSync(INPUTS_FILE, 'utf8'));
+    recorded = JSON.parse(readFileSync(inputsFile, 'utf8'));
   } catch {
     return false;
   }
-  if (!ENTRIES.every((e) => existsSync(join(DIST, e.out)))) return false;
+  if (!ENTRIES.every((e) => existsSync(join(dist, e.out)))) return false;
   const builtAt = recorded.built_at_ms;
-  if (typeof builtAt !== 'number' || !Array.isArray(recorded.inputs)) return false;
+  if (typeof builtAt !== 'number' || !Array.isArray(recorded.inputs) || !Array.isArray(recorded.outputs)) return false;
+  // Every file the build wrote, chunks included: a missing chunk means a rebuild, not a failed import.
+  if (!recorded.outputs.every((name) => existsSync(join(dist, name)))) return false;
   for (const input of recorded.inputs) {
     try {
       if (statSync(join(ROOT, input)).mtimeMs > builtAt) return false;
@@ -95,7 +98,7 @@ export async function build() {
     for (const file of [...result.outputFiles.filter(isChunk), ...result.outputFiles.filter((f) => !isChunk(f))]) writeAtomically(file.path, file.contents);
     for (const file of result.outputFiles) written.add(relative(DIST, file.path));
   }
-  writeAtomically(INPUTS_FILE, `${JSON.stringify({ built_at_ms: startedAt, inputs: [...inputs].sort() }, null, 1)}\n`);
+  writeAtomically(INPUTS_FILE, `${JSON.stringify({ built_at_ms: startedAt, inputs: [...inputs].sort(), outputs: [...written].sort() }, null, 1)}\n`);
   removeStaleChunks(DIST, written, Date.now());
 }
 

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { threadId } from 'node:worker_threads';
 
 /**
  * Where transformers.js finds model files: a local folder of models (STANCE_MODELS_DIR), or the
@@ -26,12 +28,18 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
  * serves.
  */
 export class ModelFileCache {
-  /** dir: the models folder, or the folder of hub downloads. */
-  constructor(private readonly dir: string) {}
+  /**
+   * dir: the models folder, or the folder of hub downloads; remoteHost: transformers.js's
+   * env.remoteHost, whose path (a mirror's prefix) is not part of a file's place.
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly remoteHost = 'https://huggingface.co/',
+  ) {}
 
   /** The file a key denotes, and whether it was asked for by URL; undefined for a key outside the folder. */
   locate(key: string): { file: string; byUrl: boolean } | undefined {
-    const url = hubUrl(key);
+    const url = hubUrl(key, this.remoteHost);
     if (url) return { file: join(this.dir, url.model, ...(url.revision === 'main' ? [] : [url.revision]), url.file), byUrl: true };
     if (!isAbsolute(key)) return undefined;
     const inside = relative(this.dir, key);
@@ -56,7 +64,8 @@ export class ModelFileCache {
     const file = this.locate(key)?.file;
     if (!file || !response.body) return;
     await mkdir(dirname(file), { recursive: true });
-    const tmp = `${file}.tmp.${process.pid}.${Date.now()}`;
+    // The session threads of a pool download the same files at once: each writes its own copy.
+    const tmp = `${file}.tmp.${process.pid}.${threadId}.${randomUUID()}`;
     const total = Number(response.headers.get('content-length') ?? 0);
     let loaded = 0;
     const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
@@ -108,12 +117,16 @@ function lazyFileStream(file: string): ReadableStream<Uint8Array> {
   }, { highWaterMark: 0 });
 }
 
-/** The model, revision and file of a hub URL (https://host/<model>/resolve/<revision>/<file>), or undefined. */
-function hubUrl(key: string): { model: string; revision: string; file: string } | undefined {
+/** The model, revision and file of a hub URL (<remoteHost><model>/resolve/<revision>/<file>), or undefined. */
+function hubUrl(key: string, remoteHost: string): { model: string; revision: string; file: string } | undefined {
   if (!/^https?:\/\//.test(key)) return undefined;
   let path: string;
   try {
-    path = decodeURIComponent(new URL(key).pathname);
+    const url = new URL(key);
+    const host = new URL(remoteHost);
+    // Under a mirror's prefix (https://mirror/hf/<model>/...) the prefix is not part of the model's name.
+    const prefix = url.origin === host.origin && url.pathname.startsWith(host.pathname) ? host.pathname : '/';
+    path = decodeURIComponent(url.pathname.slice(prefix.length - 1));
   } catch {
     return undefined;
   }

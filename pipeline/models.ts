@@ -66,7 +66,7 @@ async function configure(settings: ModelSettings): Promise<Transformers> {
   env.allowRemoteModels = settings.modelsDir === undefined;
   env.cacheDir = settings.cacheDir;
   env.useCustomCache = true;
-  env.customCache = new ModelFileCache(dir);
+  env.customCache = new ModelFileCache(dir, env.remoteHost);
   return transformers;
 }
 

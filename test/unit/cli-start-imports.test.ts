@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundle, ENTRIES, removeStaleChunks } from '../../bin/build.mjs';
+import { bundle, bundleIsFresh, ENTRIES, removeStaleChunks } from '../../bin/build.mjs';
 
 // What every start of `stance` loads: the packages the CLI bundle imports statically, through its
 // entry and the chunks the entry imports. The queue, the HTTP server, the drivers, the Parquet
@@ -87,5 +87,20 @@ describe('stale chunks of earlier builds', () => {
     file('inputs.json', 25 * 3600_000);
     removeStaleChunks(dir, new Set(['chunk-CURRENT1.mjs', 'stance.mjs']), now);
     expect(readdirSync(dir).sort()).toEqual(['chunk-CURRENT1.mjs', 'chunk-RECENT11.mjs', 'inputs.json', 'stance.mjs']);
+  });
+});
+
+describe('a bundle missing one of its chunks', () => {
+  it('is not fresh, so the next start rebuilds it instead of failing on the import', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'stance-dist-'));
+    try {
+      for (const name of ['stance.mjs', 'thread-entry.mjs', 'chunk-ABCDEFGH.mjs']) writeFileSync(join(dist, name), '');
+      writeFileSync(join(dist, 'inputs.json'), JSON.stringify({ built_at_ms: Date.now(), inputs: [], outputs: ['chunk-ABCDEFGH.mjs', 'stance.mjs', 'thread-entry.mjs'] }));
+      expect(bundleIsFresh(dist)).toBe(true);
+      rmSync(join(dist, 'chunk-ABCDEFGH.mjs'));
+      expect(bundleIsFresh(dist)).toBe(false);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 });

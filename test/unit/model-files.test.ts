@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs, { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFileCache } from '../../pipeline/model-files.ts';
 import { loadEmbedder, loadNli, type ModelSettings } from '../../pipeline/models.ts';
-import { FIXTURE_MODELS_DIR } from '../helpers/paths.ts';
+import { FIXTURE_MODELS_DIR, repoPath } from '../helpers/paths.ts';
 
 const HUB = 'https://huggingface.co';
 
@@ -62,6 +63,24 @@ describe('ModelFileCache', () => {
     expect(existsSync(join(cacheDir, 'org', 'm', 'v2', 'config.json'))).toBe(true);
   });
 
+  it('takes the same file downloaded by several session threads at once: every download completes, the file is whole', async () => {
+    const cacheDir = join(dir, 'concurrent');
+    const cache = new ModelFileCache(cacheDir);
+    const url = `${HUB}/org/m/resolve/main/onnx/model.onnx`;
+    const weights = 'w'.repeat(200_000);
+    // In one process (as threads are), started in the same millisecond: one temporary name each.
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => cache.put(url, new Response(weights))));
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    expect(readFileSync(join(cacheDir, 'org', 'm', 'onnx', 'model.onnx'), 'utf8')).toBe(weights);
+    expect(fs.readdirSync(join(cacheDir, 'org', 'm', 'onnx'))).toEqual(['model.onnx']);
+  });
+
+  it('places a file from a mirror under its model, whatever the mirror’s path prefix', () => {
+    const cache = new ModelFileCache(join(dir, 'cache'), 'https://mirror.example/hf/');
+    expect(cache.locate('https://mirror.example/hf/org/m/resolve/main/config.json')?.file).toBe(join(dir, 'cache', 'org', 'm', 'config.json'));
+    expect(cache.locate(`${HUB}/org/m/resolve/main/config.json`)?.file).toBe(join(dir, 'cache', 'org', 'm', 'config.json'));
+  });
+
   it('leaves no half-written file when a download breaks off', async () => {
     const cacheDir = join(dir, 'broken');
     const cache = new ModelFileCache(cacheDir);
@@ -110,7 +129,7 @@ describe('loading the models', () => {
       hits = [];
       // Serves test/fixtures/models as the hub does: /<model>/resolve/main/<file>.
       server = createServer((req, res) => {
-        const m = /^\/([^/]+)\/resolve\/main\/(.+)$/.exec(decodeURIComponent(req.url ?? ''));
+        const m = /^\/(.+?)\/resolve\/main\/(.+)$/.exec(decodeURIComponent(req.url ?? ''));
         const file = m ? join(FIXTURE_MODELS_DIR, m[1] as string, m[2] as string) : '';
         hits.push(req.url ?? '');
         if (!m || !existsSync(file) || file.includes('..')) {
@@ -143,12 +162,23 @@ describe('loading the models', () => {
       expect(readFileSync(join(cacheDir, 'tiny-random-nli', 'onnx', 'model.onnx')).equals(readFileSync(join(FIXTURE_MODELS_DIR, 'tiny-random-nli', 'onnx', 'model.onnx')))).toBe(true);
       expect(progress.some((m) => /downloading tiny-random-nli\/.*100%/.test(m))).toBe(true);
       const downloads = hits.length;
-      const again = await loadNli('tiny-random-nli', { ...settings, onProgress: undefined });
+      const pair: [string, string][] = [['The ITU governs.', 'This is about governance.']];
+      const [a] = await first.logits(pair);
+      // The second load in a fresh process (transformers.js remembers file metadata within one):
+      // everything comes from the cache, the hub gets no request.
+      const script = `
+        const { env } = await import('@huggingface/transformers');
+        env.remoteHost = ${JSON.stringify(remoteHost)};
+        const { loadNli } = await import(${JSON.stringify(repoPath('pipeline/models.ts'))});
+        const nli = await loadNli('tiny-random-nli', { modelsDir: undefined, cacheDir: ${JSON.stringify(cacheDir)}, dtype: 'fp32', threads: 1, onProgress: () => {} });
+        const [b] = await nli.logits(${JSON.stringify(pair)});
+        process.stdout.write(JSON.stringify([...b]));`;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoPath('.'), encoding: 'utf8', timeout: 60_000 });
+      expect(child.stderr).not.toMatch(/Error|fetch failed/);
+      expect(child.status).toBe(0);
       expect(hits.length).toBe(downloads);
       // The same model either way: the same logits for the same pair.
-      const [a] = await first.logits([['The ITU governs.', 'This is about governance.']]);
-      const [b] = await again.logits([['The ITU governs.', 'This is about governance.']]);
-      expect([...(b as Float32Array)]).toEqual([...(a as Float32Array)]);
+      expect(JSON.parse(child.stdout) as number[]).toEqual([...(a as Float32Array)]);
     });
   });
 });
