@@ -88,7 +88,7 @@ export async function checkSourcesKnown(db: Db, names: readonly string[] | undef
 async function unknownSources(db: Db, missing: string[]): Promise<UnknownSourceError> {
   const known = (await db.select({ name: sources.name }).from(sources).orderBy(sources.name)).map((r) => r.name);
   const what = missing.length === 1 ? `unknown source "${missing[0]}"` : `unknown sources ${missing.map((m) => `"${m}"`).join(', ')}`;
-  return new UnknownSourceError(known.length ? `${what}; known sources: ${known.join(', ')}` : `${what}: the store has no documents yet (stance ingest)`);
+  return new UnknownSourceError(known.length ? `${what}; known sources: ${known.join(', ')}` : `${what}: the store has no documents yet (add them with \`stance ingest\` or POST /documents)`);
 }
 
 export interface RenameResult {

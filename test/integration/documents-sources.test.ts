@@ -4,9 +4,9 @@ import { runCompare, type QueryEnv } from '../../app/compare/service.ts';
 import { NO_ACTOR_TYPE } from '../../app/compare/selection.ts';
 import { deleteDocuments, listDocuments, updateDocument } from '../../app/documents.ts';
 import { ingestDocuments } from '../../app/ingest.ts';
-import { canonicalNames, listSources, mergeSources, recordAliases, renameSource, SourceError } from '../../app/sources.ts';
+import { canonicalNames, listSources, mergeSources, recordAliases, renameSource, requireSource, SourceError } from '../../app/sources.ts';
 import { queryRows, type Db } from '../../db/client.ts';
-import { filledStore, STORE_KINDS, storeAvailable, type FilledStore, type TestStore } from '../helpers/backends.ts';
+import { filledStore, openTestStore, STORE_KINDS, storeAvailable, type FilledStore, type TestStore } from '../helpers/backends.ts';
 import { buildScoreFixture, FIXTURE_AXES, FIXTURE_MODELS, type FixtureChunk, type ScoreFixture } from '../helpers/score-fixture.ts';
 
 const s = (score: number, relevance: number, label: string) => ({ score, relevance, label });
@@ -139,6 +139,15 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
       await expect(mergeSources(db, 'NGO', 'Old NGO name')).rejects.toThrow(/already the same source/);
       await expect(mergeSources(db, 'Nobody', 'NGO')).rejects.toThrow(SourceError);
       await expect(mergeSources(db, 'Nobody', 'NGO')).rejects.toThrow(/unknown source "Nobody"; known sources: .*ITU/);
+    });
+
+    it('on an empty store, says how documents get in: from the command line or over HTTP', async () => {
+      const empty = await openTestStore(kind);
+      try {
+        await expect(requireSource(empty.database.db, 'ITU')).rejects.toThrow('unknown source "ITU": the store has no documents yet (add them with `stance ingest` or POST /documents)');
+      } finally {
+        await empty.close();
+      }
     });
 
     it('renames a source, keeping the old name as an alias, and refuses a name that is taken', async () => {
