@@ -32,11 +32,12 @@ const CHUNK_FILE = /^chunk-[A-Z0-9]+\.mjs(\.map)?$/;
 // they use at start (serve checks Redis at start, which loads the queue's modules).
 const STALE_CHUNK_MS = 24 * 60 * 60 * 1000;
 /** The project files each bundle was built from, with the build time: what the staleness check reads. */
-const INPUTS_FILE = join(DIST, 'inputs.json');
+const INPUTS_NAME = 'inputs.json';
+const INPUTS_FILE = join(DIST, INPUTS_NAME);
 
 /** True when every bundle exists and no file it was built from changed since (or disappeared). */
 export function bundleIsFresh(dist = DIST) {
-  const inputsFile = join(dist, 'inputs.json');
+  const inputsFile = join(dist, INPUTS_NAME);
   if (!existsSync(inputsFile)) return false;
   let recorded;
   try {

@@ -37,8 +37,8 @@ export function formatForFile(fileName: string): DocumentFormat | undefined {
 }
 
 /** HTML to plain text: scripts, styles, navigation and images dropped; links keep their words only. */
-export function htmlToText(text: string): string {
-  return loadHtml().convert(text, {
+export function htmlToText(html: string): string {
+  return loadHtml().convert(html, {
     wordwrap: false,
     selectors: [
       { selector: 'a', options: { ignoreHref: true } },

@@ -95,26 +95,30 @@ function lazyFileStream(file: string): ReadableStream<Uint8Array> {
     await handle?.close();
     handle = undefined;
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        handle ??= await open(file, 'r');
-        const buffer = new Uint8Array(READ_CHUNK);
-        const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, null);
-        if (bytesRead === 0) {
+  // highWaterMark 0: no read ahead (by default a stream pulls its first chunk as soon as it is made).
+  const noReadAhead = { highWaterMark: 0 };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          handle ??= await open(file, 'r');
+          const buffer = new Uint8Array(READ_CHUNK);
+          const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, null);
+          if (bytesRead === 0) {
+            await close();
+            controller.close();
+          } else {
+            controller.enqueue(buffer.subarray(0, bytesRead));
+          }
+        } catch (err) {
           await close();
-          controller.close();
-        } else {
-          controller.enqueue(buffer.subarray(0, bytesRead));
+          controller.error(err);
         }
-      } catch (err) {
-        await close();
-        controller.error(err);
-      }
+      },
+      cancel: close,
     },
-    cancel: close,
-    // No read ahead: by default a stream pulls its first chunk as soon as it is made.
-  }, { highWaterMark: 0 });
+    noReadAhead,
+  );
 }
 
 /** The model, revision and file of a hub URL (<remoteHost><model>/resolve/<revision>/<file>), or undefined. */
