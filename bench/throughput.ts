@@ -42,6 +42,7 @@ import { openProducer } from '../workers/producer.ts';
 import { startWorkers } from '../workers/run-workers.ts';
 import { DEFAULT_WORKER_CONCURRENCY } from '../workers/catalog.ts';
 import { DEFAULT_MODELS_DIR, EMBED_MODEL, ensureBenchModels, NLI_MODEL, SetupError } from './bench-models.ts';
+import { runTodayCheckout, TODAY_COMMIT, todayCheckoutProblem } from './today-checkout.ts';
 import { sql } from 'drizzle-orm';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
@@ -81,6 +82,9 @@ Options:
                      of its own is created and dropped
   --redis URL        for (d) (default $REDIS_URL or ${DEFAULT_REDIS})
   --skip LIST        parts to leave out: a,b,c-pglite,c-postgres,d,today,shapes
+  --today-checkout DIR  also time the inline runner of commit ${TODAY_COMMIT.slice(0, 7)} (the last before
+                     issue 12's work) from a checkout of it with its own npm ci: today's runner
+                     as it was, next to the emulation above (bench/today-checkout.ts says how)
   --repeat N         run every measurement N times, in rounds (default 1); prints the median of each
                      and the median of each round's ratios, which drift less than single runs
                      (a virtual machine's speed drifts by 10-20% over minutes)
@@ -102,6 +106,7 @@ interface Options {
   skip: Set<string>;
   cpuProfDir: string | undefined;
   repeat: number;
+  todayCheckout: string | undefined;
   json: boolean;
 }
 
@@ -150,6 +155,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       skip: { type: 'string' },
       'cpu-prof': { type: 'string' },
       repeat: { type: 'string' },
+      'today-checkout': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -170,6 +176,9 @@ function parseOptions(argv: string[]): Options | 'help' {
   const unknown = [...skip].filter((s) => !parts.includes(s));
   if (unknown.length) throw new UsageError(`--skip: unknown part(s) ${unknown.join(', ')}; the parts are ${parts.join(', ')}`);
   const env = process.env;
+  const todayCheckout = values['today-checkout'] === undefined ? undefined : resolve(values['today-checkout']);
+  const checkoutProblem = todayCheckout === undefined ? undefined : todayCheckoutProblem(todayCheckout);
+  if (checkoutProblem) throw new UsageError(checkoutProblem);
   return {
     chunks,
     rates,
@@ -183,6 +192,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     skip,
     repeat: int(values.repeat, 'repeat', 1),
     cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    todayCheckout,
     json: values.json ?? false,
   };
 }
@@ -534,6 +544,9 @@ async function runChildMode(argv: string[]): Promise<void> {
   else if (mode === 'inline') {
     const rate = rest[0] === 'off' ? undefined : Number(rest[0]);
     result = await childInline(work, rate, parseShape(rest[1] as string), rest[2] === 'pglite' ? undefined : rest[2], rest[3] ? Number(rest[3]) : undefined, rest[4] ? Number(rest[4]) : undefined);
+  } else if (mode === 'today-checkout') {
+    const r = await runTodayCheckout(work, rest[0] as string);
+    result = { chunks: r.chunks, seconds: round(r.seconds, 3), chunks_per_s: round(r.chunks / r.seconds), peak_rss_mb: peakRssMb(), event_loop_p99_ms: round(r.event_loop_p99_ms, 1) };
   } else if (mode === 'worker') {
     await childWorker(work, Number(rest[0]), parseShape(rest[1] as string), rest[2] as string, rest[3] as string, rest[4] as string);
     return;
@@ -596,6 +609,7 @@ async function main(): Promise<number> {
       rounds.push(results);
       if (!opts.skip.has('b')) await measure('b_naive_zero_shot', ['naive', workFile, String(opts.naiveChunks)]);
       if (!opts.skip.has('today')) await measure('c_today_inline_pglite', ['inline', workFile, 'off', '1x1', 'pglite', String(NLI_BATCH_SIZE), String(TODAY_EMBED_BATCH)]);
+      if (opts.todayCheckout !== undefined) await measure('c_today_checkout_inline_pglite', ['today-checkout', workFile, opts.todayCheckout]);
       for (const rate of opts.rates) {
         const pct = `${Math.round(rate * 100)}pct`;
         if (!opts.skip.has('a')) await measure(`a_bare_ort_${pct}`, ['bare', workFile, String(rate), shapeText(shape)]);
@@ -652,9 +666,11 @@ function ratiosOf(results: Record<string, Measured>, rates: number[]): Record<st
     const a = results[`a_bare_ort_${pct}`];
     const b = results.b_naive_zero_shot;
     const today = results.c_today_inline_pglite;
+    const todayCheckout = results.c_today_checkout_inline_pglite;
     if (c && a) ratios[`c_over_a_${pct}`] = round(c.chunks_per_s / a.chunks_per_s, 3);
     if (c && b) ratios[`c_over_b_${pct}`] = round(c.chunks_per_s / b.chunks_per_s, 3);
     if (c && today) ratios[`c_over_today_${pct}`] = round(c.chunks_per_s / today.chunks_per_s, 3);
+    if (c && todayCheckout) ratios[`c_over_today_checkout_${pct}`] = round(c.chunks_per_s / todayCheckout.chunks_per_s, 3);
   }
   return ratios;
 }
@@ -687,7 +703,7 @@ function formatReport(r: Report): string {
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   lines.push(fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt), '');
   lines.push(`ratios: ${Object.entries(r.ratios).map(([k, v]) => `${k} ${v}`).join(', ') || 'none (parts skipped)'}`);
-  lines.push('a = bare ONNX Runtime (the limit), b = zero-shot pipeline per chunk and axis, c = inline runner end to end, d = queue path; today = gate off, 1 x 1, NLI batch 16, embedding batch 32.');
+  lines.push(`a = bare ONNX Runtime (the limit), b = zero-shot pipeline per chunk and axis, c = inline runner end to end, d = queue path; today = gate off, 1 x 1, NLI batch 16, embedding batch 32; today_checkout = the inline runner of ${TODAY_COMMIT.slice(0, 7)} itself.`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -79,7 +79,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
       title: 'stance',
       version: '0.1.0',
       description:
-        'Policy stances of sources on Internet and ICT governance axes: positions with bootstrap intervals, evidence passages, similar passages, and document intake. Reads are open; writes need `Authorization: Bearer <STANCE_API_TOKEN>` when a token is configured.',
+        'Policy stances of sources on Internet and ICT governance axes: positions with bootstrap intervals, evidence passages, similar passages, and document intake. Reads are open; writes need `Authorization: Bearer <STANCE_API_TOKEN>` when a token is configured. The web page for analysts is served under /ui (HTML for people, not part of this API: its routes may change with the page).',
     },
     paths: {
       '/compare': {
