@@ -27,15 +27,24 @@ const LOADED_ON_DEMAND = [
 
 interface MetaOutput {
   imports: { path: string; kind: string; external?: boolean }[];
+  inputs: Record<string, unknown>;
 }
 
-/** Packages reached from the entry through static imports only (a dynamic import() is where loading on demand starts). */
+/**
+ * Packages reached from the entry through static imports only (a dynamic import() is where
+ * loading on demand starts): imports left to node_modules by their name ("bullmq"), and package
+ * files compiled into a reached output by their path below node_modules ("drizzle-orm/pglite/driver.js").
+ */
 function staticPackages(outputs: Record<string, MetaOutput>, entry: string): Set<string> {
   const packages = new Set<string>();
   const seen = new Set<string>();
   const walk = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
+    for (const input of Object.keys(outputs[file]?.inputs ?? {})) {
+      const inPackage = input.split('node_modules/').at(1);
+      if (input.includes('node_modules/') && inPackage) packages.add(inPackage);
+    }
     for (const imp of outputs[file]?.imports ?? []) {
       if (imp.kind !== 'import-statement') continue;
       if (imp.external) packages.add(imp.path);
@@ -55,13 +64,18 @@ describe('the stance command at start', () => {
     const entry = Object.keys(outputs).find((f) => f.endsWith('/stance.mjs'));
     expect(entry).toBeDefined();
     const loaded = staticPackages(outputs, entry as string);
-    // The walk does see packages: the ones every command needs.
+    const has = (name: string) => [...loaded].some((p) => p === name || p.startsWith(`${name}/`));
+    // The walk does see packages, left in node_modules or compiled in: the ones every command needs.
     expect(loaded).toContain('commander');
-    expect(loaded).toContain('zod');
+    expect(has('zod')).toBe(true);
+    expect(has('drizzle-orm')).toBe(true);
     expect([...loaded].filter((p) => LOADED_ON_DEMAND.some((d) => p === d || p.startsWith(`${d}/`)))).toEqual([]);
     // ...and they are still in the bundle, behind import(): a command that needs them finds them.
     const imported = new Set(Object.values(outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
     for (const p of ['bullmq', 'hono', 'postgres', '@electric-sql/pglite', 'hyparquet-writer', '@huggingface/transformers']) expect(imported, p).toContain(p);
+    // The drivers' drizzle adapters are compiled in with drizzle-orm, behind import() too.
+    const compiledIn = new Set(Object.values(outputs).flatMap((o) => Object.keys(o.inputs)));
+    for (const p of ['drizzle-orm/pglite/', 'drizzle-orm/postgres-js/']) expect([...compiledIn].some((i) => i.includes(`node_modules/${p}`)), p).toBe(true);
   });
 });
 
