@@ -91,3 +91,71 @@ export function float32AsText(x: number): number {
   }
   return Number(f.toPrecision(9));
 }
+
+/** A row-major float32 matrix of `size` rows, with the chunk id of each row. */
+export interface RowMatrix {
+  data: Float32Array;
+  dim: number;
+  size: number;
+  ids: Int32Array;
+}
+
+/**
+ * The k rows with the highest dotFloat32 with the query, best first, ties by lower id: exactly
+ * what scoring every row with dotFloat32 into a TopK gives, in about a third of the time. The
+ * float32 dot is one long chain of dependent roundings, so it runs one addition at a time. A first
+ * pass computes each row's dot in double precision with four independent sums instead, which the
+ * CPU overlaps. Both are within `gap` of the true dot: a float32 dot of n terms errs by at most
+ * n u / (1 - n u) x sum |a_j q_j| (u = 2^-24; Higham, Accuracy and Stability of Numerical
+ * Algorithms, 3.1), and sum |a_j q_j| <= |a| |q| (Cauchy-Schwarz), so a row's float32 dot is within
+ * 2 x gap of its double dot (doubled again for margin; the double sum's own error is negligible).
+ * If T is the k-th best double dot, the k-th best float32 dot is at least T - gap', so only rows
+ * whose double dot reaches T - 2 gap' can be in the result: only they get the float32 dot.
+ * `maxRowNorm` bounds |a| over the rows; `include(i)` says whether row i may be returned.
+ */
+export function nearestRows(m: RowMatrix, query: Float32Array, k: number, maxRowNorm: number, include: (row: number) => boolean): Scored[] {
+  const { data, dim, size, ids } = m;
+  if (k <= 0 || size === 0) return [];
+  const approx = new Float64Array(size);
+  const kept = new TopK(k);
+  for (let i = 0; i < size; i++) {
+    if (!include(i)) {
+      approx[i] = Number.NaN;
+      continue;
+    }
+    approx[i] = dotFloat64(data, i * dim, dim, query);
+    kept.offer(i, approx[i] as number);
+  }
+  const best = kept.sorted();
+  let queryNorm = 0;
+  for (let j = 0; j < dim; j++) queryNorm += (query[j] as number) * (query[j] as number);
+  const nu = dim * 2 ** -24;
+  const gap = 4 * (nu / (1 - nu)) * maxRowNorm * Math.sqrt(queryNorm);
+  // Fewer than k rows, or a non-finite value anywhere: no threshold, every included row is scored exactly.
+  const kth = best.length < k ? undefined : best[k - 1]?.score;
+  const threshold = kth !== undefined && Number.isFinite(kth) && Number.isFinite(gap) ? kth - 2 * gap : -Infinity;
+  const top = new TopK(k);
+  for (let i = 0; i < size; i++) {
+    const a = approx[i] as number;
+    if (Number.isNaN(a) ? !include(i) : a < threshold) continue;
+    top.offer(ids[i] as number, dotFloat32(data, i, dim, query));
+  }
+  return top.sorted();
+}
+
+// Dot product in double precision with four running sums (independent additions the CPU overlaps).
+function dotFloat64(data: Float32Array, offset: number, dim: number, q: Float32Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < dim; j += 4) {
+    s0 += (data[offset + j] as number) * (q[j] as number);
+    s1 += (data[offset + j + 1] as number) * (q[j + 1] as number);
+    s2 += (data[offset + j + 2] as number) * (q[j + 2] as number);
+    s3 += (data[offset + j + 3] as number) * (q[j + 3] as number);
+  }
+  for (; j < dim; j++) s0 += (data[offset + j] as number) * (q[j] as number);
+  return s0 + s1 + s2 + s3;
+}

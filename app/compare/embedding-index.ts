@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
-import { dotFloat32, TopK, type Scored } from '../../pipeline/top-k.ts';
+import { nearestRows, type Scored } from '../../pipeline/top-k.ts';
 
 // Rows per load query: bounds the memory of one result set while the index fills.
 const LOAD_PAGE = 10_000;
@@ -20,6 +20,8 @@ export class EmbeddingIndex {
   private size = 0;
   private idSum = 0;
   private maxId = 0;
+  /** The largest L2 norm of a loaded row: bounds the rounding error of the scan (nearestRows). */
+  private maxNorm = 0;
   private lastCheck = -Infinity;
   private refreshing: Promise<void> | undefined;
 
@@ -54,6 +56,7 @@ export class EmbeddingIndex {
     this.size = 0;
     this.idSum = 0;
     this.maxId = 0;
+    this.maxNorm = 0;
     await this.loadAfter(0);
   }
 
@@ -82,6 +85,10 @@ export class EmbeddingIndex {
     this.ids[this.size] = chunkId;
     this.sources[this.size] = sourceId;
     this.data.set(vector, this.size * this.dim);
+    let squares = 0;
+    for (const x of vector) squares += x * x;
+    // NaN when the vector holds one: the scan then scores every row the exact way.
+    this.maxNorm = Number.isNaN(squares) ? Number.NaN : Math.max(this.maxNorm, Math.sqrt(squares));
     this.size++;
     this.idSum += chunkId;
     this.maxId = Math.max(this.maxId, chunkId);
@@ -107,13 +114,9 @@ export class EmbeddingIndex {
     if (this.size === 0) return [];
     if (query.length !== this.dim) throw new Error(`the query has ${query.length} dimensions, the stored embeddings ${this.dim}`);
     const q = Float32Array.from(query, (x) => (Number.isFinite(x) ? x : 0));
-    const top = new TopK(k);
-    for (let i = 0; i < this.size; i++) {
-      const id = this.ids[i] as number;
-      if (id === skip.skipId || this.sources[i] === skip.skipSourceId) continue;
-      top.offer(id, dotFloat32(this.data, i, this.dim, q));
-    }
-    return top.sorted();
+    const { ids, sources } = this;
+    const include = (i: number) => ids[i] !== skip.skipId && sources[i] !== skip.skipSourceId;
+    return nearestRows({ data: this.data, dim: this.dim, size: this.size, ids }, q, k, this.maxNorm, include);
   }
 }
 

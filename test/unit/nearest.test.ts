@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseNearest } from '../../app/compare/nearest.ts';
 import { readFloat4Array } from '../../app/compare/embedding-index.ts';
 import { createRng } from '../../pipeline/stats/random.ts';
-import { dotFloat32, float32AsText, TopK } from '../../pipeline/top-k.ts';
+import { dotFloat32, float32AsText, nearestRows, TopK, type RowMatrix } from '../../pipeline/top-k.ts';
 
 describe('chooseNearest', () => {
   it('uses pgvector in a server only where it is installed, else memory; the CLI always scans in SQL', () => {
@@ -62,5 +62,73 @@ describe('float32 arithmetic of the in-memory scan', () => {
       buf.writeFloatBE(v, 24 + i * 8);
     });
     expect(Array.from(readFloat4Array(buf))).toEqual(values);
+  });
+});
+
+describe('nearestRows: the two-pass scan of stance serve', () => {
+  // What it must equal: every included row scored with the float32 dot, into one TopK.
+  const bruteForce = (m: RowMatrix, q: Float32Array, k: number, include: (i: number) => boolean) => {
+    const top = new TopK(k);
+    for (let i = 0; i < m.size; i++) if (include(i)) top.offer(m.ids[i]!, dotFloat32(m.data, i, m.dim, q));
+    return top.sorted();
+  };
+  const unit = (v: number[]) => {
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  const matrix = (rows: number[][], ids = rows.map((_, i) => 1000 + i)): RowMatrix => ({
+    data: Float32Array.from(rows.flat()),
+    dim: rows[0]!.length,
+    size: rows.length,
+    ids: Int32Array.from(ids),
+  });
+  const maxNorm = (m: RowMatrix) => {
+    let max = 0;
+    for (let i = 0; i < m.size; i++) {
+      let s = 0;
+      for (let j = 0; j < m.dim; j++) s += m.data[i * m.dim + j]! ** 2;
+      max = Math.max(max, Math.sqrt(s));
+    }
+    return max;
+  };
+
+  it('returns what scoring every row in float32 returns, on random unit vectors, with rows skipped', () => {
+    const rng = createRng(11);
+    const dim = 384;
+    const rows = Array.from({ length: 2000 }, () => unit(Array.from({ length: dim }, () => rng.next() - 0.5)));
+    const m = matrix(rows);
+    for (let t = 0; t < 8; t++) {
+      const q = Float32Array.from(unit(Array.from({ length: dim }, () => rng.next() - 0.5)));
+      const skipped = new Set(Array.from({ length: 300 }, () => Math.floor(rng.next() * m.size)));
+      const include = (i: number) => !skipped.has(i);
+      for (const k of [1, 10, 100]) expect(nearestRows(m, q, k, maxNorm(m), include)).toEqual(bruteForce(m, q, k, include));
+    }
+  });
+
+  it('keeps rows whose float32 dot beats the k-th although their double dot does not (near-ties a few ulps apart)', () => {
+    // 400 copies of one vector, each with one component moved by a few float32 ulps: their dots
+    // with the query differ in the last bits, where the float32 and double orders disagree.
+    const rng = createRng(5);
+    const dim = 64;
+    const base = unit(Array.from({ length: dim }, () => rng.next() - 0.5));
+    const rows = Array.from({ length: 400 }, (_, i) => base.map((x, j) => (j === i % dim ? x * (1 + (rng.next() - 0.5) * 4e-7) : x)));
+    const m = matrix(rows);
+    const q = Float32Array.from(base);
+    const all = () => true;
+    let orderDiffers = false;
+    const exact = Array.from({ length: m.size }, (_, i) => dotFloat32(m.data, i, dim, q));
+    const double = rows.map((r) => r.reduce((s, x, j) => s + Math.fround(x) * q[j]!, 0));
+    for (let i = 1; i < m.size && !orderDiffers; i++) orderDiffers = Math.sign(exact[i]! - exact[0]!) !== Math.sign(double[i]! - double[0]!);
+    expect(orderDiffers).toBe(true); // the case is real: a one-pass double scan would rank these rows otherwise
+    for (const k of [1, 7, 50]) expect(nearestRows(m, q, k, maxNorm(m), all)).toEqual(bruteForce(m, q, k, all));
+  });
+
+  it('scores every row exactly when k reaches the row count, a row holds NaN, or nothing is asked', () => {
+    const m = matrix([unit([1, 2, 3, 4]), unit([4, 3, 2, 1]), [Number.NaN, 0, 0, 0], unit([1, 1, 1, 1])]);
+    const q = Float32Array.from(unit([1, 2, 2, 1]));
+    const all = () => true;
+    expect(nearestRows(m, q, 10, maxNorm(m), all)).toEqual(bruteForce(m, q, 10, all));
+    expect(nearestRows(m, q, 2, Number.NaN, all)).toEqual(bruteForce(m, q, 2, all));
+    expect(nearestRows(m, q, 0, maxNorm(m), all)).toEqual([]);
   });
 });
