@@ -118,13 +118,17 @@ export function nearestRows(m: RowMatrix, query: Float32Array, k: number, maxRow
   if (k <= 0 || size === 0) return [];
   const approx = new Float64Array(size);
   const kept = new TopK(k);
+  let sawNaN = false;
   for (let i = 0; i < size; i++) {
     if (!include(i)) {
       approx[i] = Number.NaN;
       continue;
     }
-    approx[i] = dotFloat64(data, i * dim, dim, query);
-    kept.offer(i, approx[i] as number);
+    const a = dotFloat64(data, i * dim, dim, query);
+    approx[i] = a;
+    // NaN has no place in an order: such a row is scored exactly below, and nothing is cut.
+    if (Number.isNaN(a)) sawNaN = true;
+    else kept.offer(i, a);
   }
   const best = kept.sorted();
   let queryNorm = 0;
@@ -133,7 +137,7 @@ export function nearestRows(m: RowMatrix, query: Float32Array, k: number, maxRow
   const gap = 4 * (nu / (1 - nu)) * maxRowNorm * Math.sqrt(queryNorm);
   // Fewer than k rows, or a non-finite value anywhere: no threshold, every included row is scored exactly.
   const kth = best.length < k ? undefined : best[k - 1]?.score;
-  const threshold = kth !== undefined && Number.isFinite(kth) && Number.isFinite(gap) ? kth - 2 * gap : -Infinity;
+  const threshold = !sawNaN && kth !== undefined && Number.isFinite(kth) && Number.isFinite(gap) ? kth - 2 * gap : -Infinity;
   const top = new TopK(k);
   for (let i = 0; i < size; i++) {
     const a = approx[i] as number;

@@ -129,6 +129,8 @@ describe('nearestRows: the two-pass scan of stance serve', () => {
     const all = () => true;
     expect(nearestRows(m, q, 10, maxNorm(m), all)).toEqual(bruteForce(m, q, 10, all));
     expect(nearestRows(m, q, 2, Number.NaN, all)).toEqual(bruteForce(m, q, 2, all));
+    // A bound that leaves out the NaN row (a caller's slip) still cuts nothing.
+    expect(nearestRows(m, q, 2, 1, all)).toEqual(bruteForce(m, q, 2, all));
     expect(nearestRows(m, q, 0, maxNorm(m), all)).toEqual([]);
   });
 });
