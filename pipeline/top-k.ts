@@ -105,13 +105,15 @@ export interface RowMatrix {
  * what scoring every row with dotFloat32 into a TopK gives, in about a third of the time. The
  * float32 dot is one long chain of dependent roundings, so it runs one addition at a time. A first
  * pass computes each row's dot in double precision with four independent sums instead, which the
- * CPU overlaps. Both are within `gap` of the true dot: a float32 dot of n terms errs by at most
- * n u / (1 - n u) x sum |a_j q_j| (u = 2^-24; Higham, Accuracy and Stability of Numerical
- * Algorithms, 3.1), and sum |a_j q_j| <= |a| |q| (Cauchy-Schwarz), so a row's float32 dot is within
- * 2 x gap of its double dot (doubled again for margin; the double sum's own error is negligible).
- * If T is the k-th best double dot, the k-th best float32 dot is at least T - gap', so only rows
- * whose double dot reaches T - 2 gap' can be in the result: only they get the float32 dot.
- * `maxRowNorm` bounds |a| over the rows; `include(i)` says whether row i may be returned.
+ * CPU overlaps; only rows that can still be in the result get the float32 dot.
+ *
+ * Why the cut is safe: a float32 dot of n terms errs by at most g = n u / (1 - n u) x sum |a_j q_j|
+ * (u = 2^-24; Higham, Accuracy and Stability of Numerical Algorithms, 3.1), and sum |a_j q_j| <=
+ * |a| |q| (Cauchy-Schwarz); the double dot's own error is negligible next to it. So a row's float32
+ * dot F is within g of its double dot A, and `gap` = 4 g (margin). If T is the k-th best A, k rows
+ * have F >= T - gap, so the k-th best F is at least T - gap; a row can only be in the result with
+ * F at least that, i.e. with A >= T - 2 gap. `maxRowNorm` bounds |a| over the rows; `include(i)`
+ * says whether row i may be returned.
  */
 export function nearestRows(m: RowMatrix, query: Float32Array, k: number, maxRowNorm: number, include: (row: number) => boolean): Scored[] {
   const { data, dim, size, ids } = m;

@@ -42,7 +42,8 @@ function staticPackages(outputs: Record<string, MetaOutput>, entry: string): Set
     if (seen.has(file)) return;
     seen.add(file);
     for (const input of Object.keys(outputs[file]?.inputs ?? {})) {
-      const inPackage = input.split('node_modules/').at(1);
+      // The innermost node_modules names the package the file belongs to (nested installs).
+      const inPackage = input.split('node_modules/').at(-1);
       if (input.includes('node_modules/') && inPackage) packages.add(inPackage);
     }
     for (const imp of outputs[file]?.imports ?? []) {
