@@ -5,6 +5,7 @@ import { canonicalJson } from './axes.ts';
 import { createHash } from 'node:crypto';
 import type { Dtype } from '../config/config.ts';
 import { ModelFileCache } from './model-files.ts';
+import { memoizeSegments } from './tokenizer-memo.ts';
 
 /** Where and how models are loaded; shared by both models of a process. */
 export interface ModelSettings {
@@ -140,6 +141,8 @@ export async function loadNli(name: string, settings: ModelSettings): Promise<Nl
   } catch (err) {
     throw describeFailure('NLI', name, settings, err);
   }
+  // Each chunk is the premise of every hypothesis: its tokens are computed once, not once a pair.
+  memoizeSegments(tokenizer);
   const config = model.config as unknown as { id2label?: Record<string, string>; max_position_embeddings?: number };
   const maxTokens = Math.min(config.max_position_embeddings ?? 512, tokenizer.model_max_length ?? 512, 512);
   return {
