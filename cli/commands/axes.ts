@@ -3,12 +3,13 @@ import { loadConfig } from '../../config/config.ts';
 import { DEFAULT_AXES_FILE } from '../../pipeline/load-axes.ts';
 import { formatTable, printJson } from '../output.ts';
 import { configuredAxes } from '../runtime.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance axes`: the stance axes in use, with their versions. */
 export function registerAxes(program: Command): void {
   program
     .command('axes')
-    .description('list the stance axes (from STANCE_AXES_FILE or config/axes.json) with their versions')
+    .description(summaryOf('axes'))
     .option('--json', 'print the full definitions as JSON')
     .action((opts: { json?: boolean }) => {
       const config = loadConfig();

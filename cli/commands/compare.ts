@@ -11,6 +11,7 @@ import { scorerOptionHelp } from '../scorer-option.ts';
 import { idListOption, intOption, dateLanguageOptions } from '../options.ts';
 import { formatTable, printJson } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
+import { summaryOf } from '../command-index.ts';
 
 interface CompareFlags {
   axis?: string;
@@ -31,7 +32,7 @@ interface CompareFlags {
 /** `stance compare`: positions with 95% bootstrap intervals and pairwise differences. */
 export function registerCompare(program: Command): void {
   dateLanguageOptions(program.command('compare'))
-    .description('where each source (or document, or actor) stands on an axis, with 95% bootstrap intervals and pairwise differences')
+    .description(summaryOf('compare'))
     .option('-a, --axis <slug>', 'the axis (default: every axis)')
     .option('--sources <names...>', 'only these sources')
     .option('--documents <ids...>', 'only these document ids', idListOption('--documents'))

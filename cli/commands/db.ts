@@ -3,10 +3,11 @@ import { loadConfig } from '../../config/config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { storeOptions } from '../context.ts';
 import { printJson, say } from '../output.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance db migrate|status`: apply or inspect the committed migrations. */
 export function registerDb(program: Command): void {
-  const db = program.command('db').description('manage the database schema');
+  const db = program.command('db').description(summaryOf('db'));
   db.command('migrate')
     .description('apply the committed migrations (the embedded database does this by itself)')
     .option('--json', 'print the result as JSON')

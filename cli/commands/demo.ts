@@ -5,6 +5,8 @@ import { withDatabase } from '../context.ts';
 import { describeDetails } from '../scorer-option.ts';
 import { configuredAxes } from '../runtime.ts';
 import { projectFile } from '../../config/project-files.ts';
+import { summaryOf } from '../command-index.ts';
+import { programWith } from '../program.ts';
 
 const SEED_MANIFEST = projectFile('seeds/manifest.json');
 const QUOTE_CHARS = 220;
@@ -13,11 +15,12 @@ const QUOTE_CHARS = 220;
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('the main job: ingest and score the seed corpus (seeds/manifest.json), compare its sources, and quote evidence for each pole')
+    .description(summaryOf('demo'))
     .action(async () => {
-      await program.parseAsync(['ingest', '--manifest', SEED_MANIFEST], { from: 'user' });
+      // The run's program has only this command loaded; each step runs in a program with its own.
+      await (await programWith(['ingest'])).parseAsync(['ingest', '--manifest', SEED_MANIFEST], { from: 'user' });
       if (process.exitCode) return;
-      await program.parseAsync(['compare'], { from: 'user' });
+      await (await programWith(['compare'])).parseAsync(['compare'], { from: 'user' });
       if (process.exitCode) return;
       await printEvidence();
     });

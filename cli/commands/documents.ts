@@ -6,6 +6,7 @@ import { withDatabase } from '../context.ts';
 import { documentIdArgs, intOption, dateLanguageOptions } from '../options.ts';
 import { formatTable, printJson, say } from '../output.ts';
 import { removeJobsOfDeleted } from '../process-after-ingest.ts';
+import { summaryOf } from '../command-index.ts';
 
 interface ListFlags {
   source?: string[];
@@ -37,7 +38,7 @@ export function registerDocuments(program: Command): void {
   const cmd = dateLanguageOptions(program.command('documents'))
     // Its own options (--json, --source) come before a subcommand; after one they are the subcommand's.
     .enablePositionalOptions()
-    .description('list stored documents (paged, filterable); `documents update` corrects metadata, `documents delete` removes documents')
+    .description(summaryOf('documents'))
     .option('--source <names...>', 'only documents of these sources (names or aliases)')
     .option('--status <status>', `only documents in this status: ${DOCUMENT_STATUSES.join(', ')}`)
     .option('--limit <n>', 'documents per page (default 50, at most 1000)', intOption('--limit'))

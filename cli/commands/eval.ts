@@ -36,6 +36,7 @@ import {
   usesSyntheticModels,
   type EvalSplit,
 } from './eval-shared.ts';
+import { summaryOf } from '../command-index.ts';
 
 interface EvalFlags {
   set?: string;
@@ -73,7 +74,7 @@ const CONFIDENCE_NOTE =
 export function registerEval(program: Command): void {
   const evalCommand = program
     .command('eval')
-    .description('evaluate the stance labels against a hand-tagged gold set (see eval/README.md)')
+    .description(summaryOf('eval'))
     .option('--set <file>', 'gold set in JSON Lines (e.g. eval/gold.jsonl)')
     .option('-s, --scorer <name>', 'scorer (`stance scorers` lists them), several comma-separated, or all (default: nli)')
     .option('--split <split>', `items to score: ${EVAL_SPLITS.join(', ')} (default: test)`)

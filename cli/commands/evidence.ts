@@ -5,12 +5,13 @@ import { describeDetails, scorerOptionHelp } from '../scorer-option.ts';
 import { intOption } from '../options.ts';
 import { printJson } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance evidence`: the passages of a source most strongly on one pole, quoted exactly. */
 export function registerEvidence(program: Command): void {
   program
     .command('evidence')
-    .description("the passages of a source that most strongly take one pole of an axis, quoted from the stored text")
+    .description(summaryOf('evidence'))
     .requiredOption('--source <name>', 'the source, e.g. "ITU"')
     .requiredOption('-a, --axis <slug>', 'the axis')
     .requiredOption('-p, --pole <slug>', 'the pole, e.g. sovereignty')

@@ -5,12 +5,13 @@ import { scorersWithScores } from '../../app/scorers/index.ts';
 import { withDatabase } from '../context.ts';
 import { printJson, say } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance export`: tables for R, pandas or a spreadsheet. */
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('write documents, chunks (every chunk with its scores and document metadata), positions and pairs to a folder, as CSV, JSON Lines or Parquet')
+    .description(summaryOf('export'))
     .requiredOption('-o, --out <dir>', 'the folder to write to (created if missing)')
     .option('-s, --scorer <name>', 'positions and pairs of this scorer only (default: every scorer with scores; chunks always has all)')
     .addOption(new Option('--format <format>', 'file format').choices(EXPORT_FORMATS).default('csv'))

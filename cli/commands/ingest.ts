@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../../config/config.ts';
 import { withDatabase } from '../context.ts';
 import { processQueuedInline, queueDocuments } from '../process-after-ingest.ts';
 import { printJson, say } from '../output.ts';
+import { summaryOf } from '../command-index.ts';
 
 interface IngestFlags {
   source?: string;
@@ -29,7 +30,7 @@ interface IngestFlags {
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('add documents (.txt, .md, .html) with their metadata to the store')
+    .description(summaryOf('ingest'))
     .argument('[files...]', 'text, Markdown or HTML files')
     .option('-s, --source <name>', 'the source the files speak for (required with files), e.g. "ITU"; with --manifest, the source of entries that name none')
     .option('--actor <name>', 'the speaker or author within the source')

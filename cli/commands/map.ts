@@ -10,12 +10,13 @@ import { scorerOptionHelp } from '../scorer-option.ts';
 import { printJson, say } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
 import { intOption, UsageError } from '../options.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance map`: groups placed on two axes with their 95% intervals, as an SVG file. */
 export function registerMap(program: Command): void {
   program
     .command('map')
-    .description('draw the groups on two axes (x and y) with 95% interval whiskers, as SVG')
+    .description(summaryOf('map'))
     .requiredOption('-o, --out <file>', 'the SVG file to write, e.g. map.svg')
     .option('-x, --x-axis <slug>', 'axis for x (default: the first axis)')
     .option('-y, --y-axis <slug>', 'axis for y (default: the second axis)')

@@ -5,14 +5,13 @@ import { ConfigError, type Config } from '../../config/config.ts';
 import { withDatabase } from '../context.ts';
 import { printJson, say } from '../output.ts';
 import { processQueuedInline, requeueForWorkers } from '../process-after-ingest.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance process`: finish what is waiting or stuck (after `ingest --no-process`, a crash, an outage). */
 export function registerProcess(program: Command): void {
   program
     .command('process')
-    .description(
-      'process queued documents and stuck ones (processing with no live job): inline, or by queueing them for the workers when REDIS_URL is set; --failed also retries failed ones',
-    )
+    .description(summaryOf('process'))
     .option('--failed', 'also retry the documents whose processing failed')
     .option('--json', 'print what was done per document as JSON')
     .action(async (opts: { failed?: boolean; json?: boolean }) => {

@@ -11,6 +11,7 @@ import { CHUNKS_PER_JOB } from '../../workers/catalog.ts';
 import { printJson, say } from '../output.ts';
 import { stepProgress } from '../progress.ts';
 import { configuredAxes, openInlineRuntime } from '../runtime.ts';
+import { summaryOf } from '../command-index.ts';
 
 interface RescoreFlags {
   axis?: string[];
@@ -22,7 +23,7 @@ interface RescoreFlags {
 export function registerRescore(program: Command): void {
   program
     .command('rescore')
-    .description('score stored chunks with the current axes and models; only missing (chunk, axis version, scorer version) scores are computed')
+    .description(summaryOf('rescore'))
     .option('-a, --axis <slug...>', 'only these axes (default: all)')
     .option('-s, --scorer <name>', 'only this scorer (`stance scorers` lists them; default: every scorer this machine can run)')
     .option('--json', 'print counts as JSON')

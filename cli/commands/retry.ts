@@ -6,12 +6,13 @@ import { withDatabase } from '../context.ts';
 import { printJson, say } from '../output.ts';
 import { processQueuedInline, requeueForWorkers } from '../process-after-ingest.ts';
 import { inlineJson, reportInline, reportRequeue, requeueJson, requireServer } from './process.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance retry DOC...`: run failed or stuck documents again (re-ingesting them only says "duplicate"). */
 export function registerRetry(program: Command): void {
   program
     .command('retry')
-    .description('process the given failed or stuck documents again: inline, or through the queue when REDIS_URL is set')
+    .description(summaryOf('retry'))
     .argument('<document-id...>', 'document ids (see `stance status`)')
     .option('--json', 'print what was done per document as JSON')
     .action(async (args: string[], opts: { json?: boolean }) => {

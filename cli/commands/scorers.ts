@@ -3,12 +3,13 @@ import { defaultScorerName } from '../../app/scorers/index.ts';
 import { listScorers } from '../../app/scorers/listing.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance scorers`: every scorer with its version, whether it can run here, and its latest eval. */
 export function registerScorers(program: Command): void {
   program
     .command('scorers')
-    .description('list the scorers: kind, version, the models they need, whether they can run here, latest eval macro-F1')
+    .description(summaryOf('scorers'))
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
       await withDatabase(async (database, config) => {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { summaryOf } from '../command-index.ts';
 
 /** True for hosts only this machine can reach: localhost, 127.0.0.0/8, ::1. */
 export function isLoopback(host: string): boolean {
@@ -10,7 +11,7 @@ export function isLoopback(host: string): boolean {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('serve the queries (compare, evidence, similar, axes, status) and document intake as a JSON HTTP API (routes at /openapi.json), and the web pages at /ui')
+    .description(summaryOf('serve'))
     .option('--port <n>', 'port to listen on (default STANCE_PORT, 8787; 0 picks a free port)', parsePort)
     .option('--host <host>', 'interface to listen on (default STANCE_HOST, 127.0.0.1)')
     .addHelpText(

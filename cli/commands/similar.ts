@@ -5,12 +5,13 @@ import { describeDetails, scorerOptionHelp } from '../scorer-option.ts';
 import { idOption, intOption } from '../options.ts';
 import { printJson } from '../output.ts';
 import { queryEnvFor } from '../query-env.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance similar`: nearest passages by exact cosine, each with its stance on every axis. */
 export function registerSimilar(program: Command): void {
   program
     .command('similar')
-    .description('the stored passages closest in meaning to a text or a chunk (exact cosine), with their stance on every axis')
+    .description(summaryOf('similar'))
     .option('-t, --text <text>', 'a passage to search for (embedded with the embedding model)')
     .option('-c, --chunk <id>', 'a stored chunk id', idOption('--chunk'))
     .option('--other-sources', "only passages from sources other than the chunk's")

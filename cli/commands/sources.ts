@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { listSources, mergeSources, renameSource } from '../../app/sources.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson, say } from '../output.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance sources`: list sources with their aliases; merge and rename them. */
 export function registerSources(program: Command): void {
@@ -9,7 +10,7 @@ export function registerSources(program: Command): void {
     .command('sources')
     // Its own options (--json, --source) come before a subcommand; after one they are the subcommand's.
     .enablePositionalOptions()
-    .description('list the sources with their document counts, aliases and actor types; `sources merge` and `sources rename` change them')
+    .description(summaryOf('sources'))
     .option('--json', 'print as JSON: {sources: [{name, actor_type, documents, aliases}]}')
     .action(async (flags: { json?: boolean }) => {
       const list = await withDatabase(({ db }) => listSources(db));

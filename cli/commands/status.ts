@@ -6,12 +6,13 @@ import { DOCUMENT_STATUSES } from '../../db/schema/index.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 import { withProducer } from '../process-after-ingest.ts';
+import { summaryOf } from '../command-index.ts';
 
 /** `stance status`: documents by source and status, progress of unfinished ones, queue counts. */
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('show documents by source and processing status, the progress of unfinished documents and, with REDIS_URL, the queues')
+    .description(summaryOf('status'))
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
       const result = await withDatabase(async ({ db, location }, config) => {

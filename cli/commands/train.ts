@@ -18,6 +18,7 @@ import { formatTable, printJson, say } from '../output.ts';
 import { configuredAxes } from '../runtime.ts';
 import { fmt, isSyntheticModel, parseSplit, readGoldSetFile, userErrorAction } from './eval-shared.ts';
 import { runEnsembleTraining } from './train-ensemble.ts';
+import { summaryOf } from '../command-index.ts';
 
 interface TrainFlags {
   name?: string;
@@ -66,7 +67,7 @@ export function writeArtifact(file: string, artifact: ModelArtifact): void {
 export function registerTrain(program: Command): void {
   const train = program
     .command('train')
-    .description('train a classifier per axis (TF-IDF uni/bigrams + lexicon hits, multinomial logistic regression, C by grouped cross-validation) or, with --ensemble, a stacked ensemble; store it and/or write it to a file')
+    .description(summaryOf('train'))
     .option('--name <name>', 'name of the model to train (its scorer is trained:NAME)')
     .option('--ensemble <name>', 'train a stacked ensemble of --members instead (its scorer is ensemble:NAME)')
     .option('--members <list>', 'ensemble members, comma-separated, at least two: lexicon, nli, prototype, trained:NAME')
