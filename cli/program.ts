@@ -44,10 +44,19 @@ export async function programWith(names: readonly string[]): Promise<Command> {
   return program;
 }
 
-/** The program for one run (process.argv form): the command argv names, loaded (`stance help compare` names compare too). */
+/**
+ * The command a run names (process.argv form): its first operand, or the one after `help`
+ * (`stance help compare`). The program itself takes no option with a value, so every other
+ * argument before it is a flag (`-h`) or `--`.
+ */
+export function commandNamed(argv: string[]): string | undefined {
+  const [first, second] = argv.slice(2).filter((a) => !a.startsWith('-'));
+  return first === 'help' ? second : first;
+}
+
+/** The program for one run (process.argv form): the command argv names, loaded. */
 export function programFor(argv: string[]): Promise<Command> {
-  const [first, second] = argv.slice(2);
-  const named = first === 'help' ? second : first;
+  const named = commandNamed(argv);
   return programWith(named === undefined ? [] : [named]);
 }
 
@@ -56,6 +65,10 @@ export function programFor(argv: string[]): Promise<Command> {
  * can fix from the message (usage, unknown names, bad input), 1 for unexpected ones.
  */
 export async function runStance(argv: string[]): Promise<number> {
+  // A run of a command loads the error classes at start, not when it fails: a long run (serve,
+  // worker, a large inline process) may outlive the chunk files of its build (bin/build.mjs).
+  const userErrors = commandNamed(argv) === undefined ? undefined : import('./user-errors.ts');
+  userErrors?.catch(() => undefined);
   try {
     process.exitCode = undefined;
     await (await programFor(argv)).parseAsync(argv);
@@ -67,7 +80,7 @@ export async function runStance(argv: string[]): Promise<number> {
     // Commander has printed its message; --help and --version end with 0, a usage mistake is
     // a user error like any other (exit code 2), not the 1 commander would give.
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    const { userErrorMessage } = await import('./user-errors.ts');
+    const { userErrorMessage } = await (userErrors ?? import('./user-errors.ts'));
     const message = userErrorMessage(err);
     if (message !== undefined) {
       say(`stance: ${message}`);

@@ -1,7 +1,7 @@
 import { Help, type Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/command-index.ts';
-import { buildProgram, programFor } from '../../cli/program.ts';
+import { buildProgram, commandNamed, programFor } from '../../cli/program.ts';
 
 const argv = (...args: string[]) => ['node', 'stance', ...args];
 const named = (program: Command, name: string) => program.commands.find((c) => c.name() === name) as Command;
@@ -39,6 +39,16 @@ describe('the program of one run', () => {
         expect(other.commands, other.name()).toEqual([]);
       }
     }
+  });
+
+  it('finds the command after flags and `--`, or after `help`', async () => {
+    expect(commandNamed(argv('compare', '--axis', 'help'))).toBe('compare');
+    expect(commandNamed(argv('help', 'documents', 'update'))).toBe('documents');
+    expect(commandNamed(argv('-h', 'compare'))).toBe('compare');
+    expect(commandNamed(argv('--version'))).toBeUndefined();
+    // `stance -- axes` runs axes: loaded, with its action, not a listed name that would do nothing.
+    expect(commandNamed(argv('--', 'axes'))).toBe('axes');
+    expect(named(await programFor(argv('--', 'axes')), 'axes').options.map((o) => o.long)).toContain('--json');
   });
 
   it('loads subcommands with their command, and nothing for a name it does not know', async () => {
