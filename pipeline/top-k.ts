@@ -1,3 +1,5 @@
+import { dot } from './vectors.ts';
+
 /** A scored item: an id and its similarity. */
 export interface Scored {
   id: number;
@@ -133,10 +135,8 @@ export function nearestRows(m: RowMatrix, query: Float32Array, k: number, maxRow
     else kept.offer(i, a);
   }
   const best = kept.sorted();
-  let queryNorm = 0;
-  for (let j = 0; j < dim; j++) queryNorm += (query[j] as number) * (query[j] as number);
   const nu = dim * 2 ** -24;
-  const gap = 4 * (nu / (1 - nu)) * maxRowNorm * Math.sqrt(queryNorm);
+  const gap = 4 * (nu / (1 - nu)) * maxRowNorm * Math.sqrt(dot(query, query));
   // Fewer than k rows, or a non-finite value anywhere: no threshold, every included row is scored exactly.
   const kth = best.length < k ? undefined : best[k - 1]?.score;
   const threshold = !sawNaN && kth !== undefined && Number.isFinite(kth) && Number.isFinite(gap) ? kth - 2 * gap : -Infinity;

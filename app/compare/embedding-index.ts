@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
 import { nearestRows, type Scored } from '../../pipeline/top-k.ts';
+import { dot } from '../../pipeline/vectors.ts';
 
 // Rows per load query: bounds the memory of one result set while the index fills.
 const LOAD_PAGE = 10_000;
@@ -85,8 +86,7 @@ export class EmbeddingIndex {
     this.ids[this.size] = chunkId;
     this.sources[this.size] = sourceId;
     this.data.set(vector, this.size * this.dim);
-    let squares = 0;
-    for (const x of vector) squares += x * x;
+    const squares = dot(vector, vector);
     // NaN when the vector holds one: the scan then scores every row the exact way.
     this.maxNorm = Number.isNaN(squares) ? Number.NaN : Math.max(this.maxNorm, Math.sqrt(squares));
     this.size++;
