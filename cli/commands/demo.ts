@@ -7,6 +7,7 @@ import { configuredAxes } from '../runtime.ts';
 import { projectFile } from '../../config/project-files.ts';
 import { summaryOf } from '../command-index.ts';
 import { programWith } from '../program.ts';
+import { listScorers, type ScorerListing } from '../../app/scorers/listing.ts';
 
 const SEED_MANIFEST = projectFile('seeds/manifest.json');
 const QUOTE_CHARS = 220;
@@ -24,6 +25,21 @@ export function registerDemo(program: Command): void {
       if (process.exitCode) return;
       await printEvidence();
     });
+}
+
+/**
+ * A store filled before the models were available keeps its scores: the seed documents are then
+ * duplicates, nothing is scored again, and compare goes on reading a model-free scorer. Say so,
+ * and how to add the missing scores, rather than leave the user to think the models ran.
+ */
+export function unscoredModelNote(scorers: readonly ScorerListing[]): string | undefined {
+  const missing = scorers.filter((s) => s.available && !s.scored && s.needs_models.length > 0).map((s) => s.name);
+  if (missing.length === 0) return undefined;
+  return (
+    `note: ${missing.join(' and ')} can run on this machine (the models are here), but this store has no scores of ${missing.length > 1 ? 'their' : 'its'} current version: ` +
+    'its documents were scored before the models were available (or with other settings), and stored documents are not scored again. ' +
+    '`stance rescore` adds the missing scores (only those); compare then reads them.'
+  );
 }
 
 /** The strongest passage of each pole (any source), with the terms that made its label when the scorer keeps them. */
@@ -45,5 +61,7 @@ async function printEvidence(): Promise<void> {
         if (why) console.log(`  ${why}`);
       }
     }
+    const note = unscoredModelNote(await listScorers(database.db, config));
+    if (note) console.error(`\n${note}`);
   });
 }

@@ -161,6 +161,25 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(counts.scored['ensemble:withnli']).toBe(counts.chunks);
   });
 
+  it('run again once the models are here, says the stored documents lack their scores until `stance rescore`, and is quiet after it', async () => {
+    const store = ownStore();
+    // The tiny fixture models stand in for the real ones (only which scorer is read is checked).
+    const withModels = { ...store, STANCE_MODELS_DIR: repoPath('test/fixtures/models'), STANCE_EMBED_MODEL: 'tiny-lexical-embed', STANCE_NLI_MODEL: 'tiny-random-nli', STANCE_INFERENCE_SESSIONS: '1' };
+    const header = (stdout: string) => stdout.match(/^security_rights {2}\(.*scorer (\S+)$/m)?.[1] ?? '';
+    const again = await runCliInProcess(['demo'], withModels);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('0 created, 5 duplicates');
+    expect(again.stderr).toContain('note: nli and prototype can run on this machine (the models are here), but this store has no scores of their current version');
+    expect(again.stderr).toContain('`stance rescore` adds the missing scores');
+    expect(header(again.stdout)).toMatch(/^trained:default:/);
+    const rescored = await runCliInProcess(['rescore', '--json'], withModels);
+    expect(rescored.code, rescored.stderr).toBe(0);
+    const after = await runCliInProcess(['demo'], withModels);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stderr).not.toContain('note: ');
+    expect(header(after.stdout)).toMatch(/^nli:/);
+  });
+
   it('rejects an unknown scorer naming the known ones (exit 2), and a scorer with nothing scored says what to run', async () => {
     const bad = await runCliInProcess(['compare', '--scorer', 'bogus'], offline);
     expect(bad.code).toBe(2);
