@@ -188,7 +188,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
             200: json('DocumentDuplicate', 'the same text is already stored: nothing created'),
             400: error('malformed JSON, bad fields or metadata'),
             ...writeRefused,
-            415: error('a Content-Type other than application/json or multipart/form-data'),
+            415: error('a Content-Type other than application/json'),
             413: error(`body over ${opts.maxBodyBytes} bytes, or document over STANCE_MAX_DOC_BYTES`),
             422: error('the document cannot be ingested (empty, binary, unsupported type)'),
             503: error('stored but could not be queued (Redis down): POST it again to retry'),

@@ -4,15 +4,17 @@ import { cors } from 'hono/cors';
 /**
  * Writes closed to other web pages. A page on any site can make a browser POST here without a
  * preflight when the body is text/plain or a form (urlencoded or multipart), and the token is not
- * needed when none is configured. So non-GET requests must carry a media type a form cannot forge
- * without a preflight (application/json) or multipart (for uploads), and an Origin header, which
+ * needed when none is configured. So non-GET requests must carry a media type a form cannot send
+ * without a preflight (application/json, the only body the routes read), and an Origin header, which
  * browsers send with every cross-site write, must be this server's own or one listed in
  * STANCE_ALLOWED_ORIGINS. Clients that are not browsers (curl, scripts) send no Origin.
  * DELETE carries no body and no form can send it (a browser always preflights it), so it needs
  * no media type; the Origin check holds for it too.
  */
 
-const WRITE_MEDIA_TYPES = ['application/json', 'multipart/form-data'];
+// Every write route reads a JSON body; a form upload (multipart) would be accepted here and then
+// refused by the route as "not a JSON object", so it is refused here with the reason.
+const WRITE_MEDIA_TYPES = ['application/json'];
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BODYLESS_WRITES = new Set(['DELETE']);
 
@@ -35,7 +37,7 @@ export function guardWrites(allowedOrigins: readonly string[]): MiddlewareHandle
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!WRITE_MEDIA_TYPES.includes(mediaType)) {
       return c.json(
-        { error: `${c.req.method} ${c.req.path} takes Content-Type: application/json (or multipart/form-data), got ${mediaType ? `"${mediaType}"` : 'none'}; send the body as JSON with that header` },
+        { error: `${c.req.method} ${c.req.path} takes Content-Type: application/json, got ${mediaType ? `"${mediaType}"` : 'none'}; send the body as JSON with that header (a file's text goes in the "text" field)` },
         415,
       );
     }

@@ -16,7 +16,7 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'interface to listen on (default STANCE_HOST, 127.0.0.1)')
     .addHelpText(
       'after',
-      '\nWrites (POST /documents) need "Authorization: Bearer $STANCE_API_TOKEN" when STANCE_API_TOKEN is set; listening beyond 127.0.0.1/::1 requires it.\nWrites take only application/json or multipart/form-data, and a browser Origin must be the server\'s own or in STANCE_ALLOWED_ORIGINS.\nPosted documents are queued for the workers when REDIS_URL is set; otherwise they wait for `stance process`.\nExample: curl "http://127.0.0.1:8787/compare?axis=sovereignty_multistakeholder"',
+      '\nWrites (POST /documents) need "Authorization: Bearer $STANCE_API_TOKEN" when STANCE_API_TOKEN is set; listening beyond 127.0.0.1/::1 requires it.\nWrites take only application/json (a file goes in as the "text" field), and a browser Origin must be the server\'s own or in STANCE_ALLOWED_ORIGINS.\nPosted documents are queued for the workers when REDIS_URL is set; otherwise they wait for `stance process`.\nExample: curl "http://127.0.0.1:8787/compare?axis=sovereignty_multistakeholder"',
     )
     .action(async (flags: { port?: number; host?: string }) => {
       // Loaded when the command runs, not at every start of `stance` (hono, the server, pino).

@@ -5,7 +5,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, waitFor, type CliProcess } from '../helpers/cli.ts';
 import { repoPath, SEEDS_DIR } from '../helpers/paths.ts';
-import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
+import { FlowProducer, Queue } from 'bullmq';
+import { QUEUE_NAMES } from '../../workers/catalog.ts';
+import { workerConnection } from '../../workers/connection.ts';
+import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL, uniqueQueuePrefix } from '../helpers/services.ts';
 
 /**
  * The web pages in a real browser (Debian's chromium driven by playwright-core) against the real
@@ -25,7 +28,7 @@ const HOSTILE_TEXT = 'Governments must protect human rights online. <script>wind
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && (process.env.CI === 'true' || process.env.CI === '1')) throw new Error(`${CHROMIUM} is missing; .ci/run installs Debian's chromium`);
 if (!hasChromium) console.warn(`SKIPPING the browser tests: ${CHROMIUM} is missing (apt-get install chromium)`);
-const hasServices = hasChromium && (await postgresAvailable());
+const hasServices = hasChromium && (await postgresAvailable()) && (await redisAvailable());
 const dataDir = mkdtempSync(join(tmpdir(), 'stance-e2e-'));
 const reviewDir = join(dataDir, 'reviews');
 const modelsDir = join(dataDir, 'no-models');
@@ -234,5 +237,59 @@ describe.skipIf(!hasServices)('web pages in Chromium', { timeout: 120_000 }, () 
     expect(agreement.code, agreement.stderr).toBe(0);
     expect((JSON.parse(agreement.stdout) as { n_common: number }).n_common).toBe(1);
     await page.close();
+  });
+});
+
+describe.skipIf(!hasServices)('the queues page in Chromium, with Redis', { timeout: 120_000 }, () => {
+  it('shows per queue every count `stance status` shows, workers and jobs waiting for children included, as GET /ui/queues/counts gives them', async () => {
+    const db = await createTestDatabase();
+    const prefix = uniqueQueuePrefix();
+    const qenv = { ...env, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, STANCE_QUEUE_PREFIX: prefix };
+    let queued: CliProcess | undefined;
+    try {
+      for (const args of [['db', 'migrate'], ['ingest', join(dataDir, 'hostile.txt'), '--source', 'Queued source']]) {
+        const r = runCli(args, qenv);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      // A parent job with a child that no worker runs: it waits for its children. (No worker runs
+      // in this test, so these jobs are only counted.)
+      const connection = workerConnection(TEST_REDIS_URL);
+      const flows = new FlowProducer({ connection, prefix });
+      const queueName = QUEUE_NAMES[0] as string;
+      await flows.add({ name: 'e2e-parent', queueName, data: {}, children: [{ name: 'e2e-child', queueName, data: {} }] });
+      await flows.close();
+      connection.disconnect();
+      queued = startCli(['serve', '--port', '0'], qenv);
+      const queuedBase = await waitFor(() => /stance API on (http:\/\/\S+) /.exec(queued?.stderr() ?? '')?.[1], 'the server to listen');
+      const answer = (await (await fetch(`${queuedBase}/ui/queues/counts`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { queues: Record<string, Record<string, number>> };
+      expect(Object.values(answer.queues).some((c) => (c.waiting_children ?? 0) > 0)).toBe(true);
+
+      const page = await (browser as Browser).newPage({ viewport: { width: 1300, height: 900 } });
+      await page.goto(`${queuedBase}/ui/queues`);
+      await page.fill('#queue-token', TOKEN);
+      await page.click('button:has-text("Show counts")');
+      const table = page.locator('#queue-counts table');
+      await table.waitFor();
+      expect(await table.locator('thead th').allTextContents()).toEqual(['queue', 'waiting', 'active', 'delayed', 'waiting for children', 'completed', 'failed', 'workers']);
+      const keys = ['waiting', 'active', 'delayed', 'waiting_children', 'completed', 'failed', 'workers'];
+      const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent ?? '')));
+      expect(shown.map((r) => r[0]).sort()).toEqual(Object.keys(answer.queues).sort());
+      for (const [queue, ...cells] of shown) expect(cells, queue).toEqual(keys.map((k) => String(answer.queues[queue as string]?.[k])));
+      await page.screenshot({ path: join(SCREENSHOTS, 'queues.png'), fullPage: true });
+      await page.close();
+    } finally {
+      if (queued) {
+        queued.child.kill('SIGTERM');
+        await queued.done;
+      }
+      const connection = workerConnection(TEST_REDIS_URL);
+      for (const name of QUEUE_NAMES) {
+        const q = new Queue(name, { connection, prefix });
+        await q.obliterate({ force: true });
+        await q.close();
+      }
+      connection.disconnect();
+      await db.drop();
+    }
   });
 });

@@ -4,7 +4,16 @@ import { restoreToken, withToken } from './token.js';
 const box = document.getElementById('queue-counts');
 const tokenInput = document.getElementById('queue-token');
 restoreToken(tokenInput);
-const COLUMNS = ['waiting', 'active', 'delayed', 'waiting-children', 'completed', 'failed'];
+// The keys of GET /ui/queues/counts (workers/queue-counts.ts), headed as `stance status` heads them.
+const COLUMNS = [
+  ['waiting', 'waiting'],
+  ['active', 'active'],
+  ['delayed', 'delayed'],
+  ['waiting_children', 'waiting for children'],
+  ['completed', 'completed'],
+  ['failed', 'failed'],
+  ['workers', 'workers'],
+];
 
 function cell(tag, text) {
   const el = document.createElement(tag);
@@ -25,13 +34,13 @@ async function load() {
   const table = document.createElement('table');
   table.className = 'data';
   const head = document.createElement('tr');
-  for (const c of ['queue', ...COLUMNS]) head.append(cell('th', c));
+  for (const heading of ['queue', ...COLUMNS.map(([, h]) => h)]) head.append(cell('th', heading));
   table.createTHead().append(head);
   const body = table.createTBody();
   for (const [queue, counts] of Object.entries(answer.queues ?? {})) {
     const row = document.createElement('tr');
     row.append(cell('th', queue));
-    for (const c of COLUMNS) row.append(cell('td', counts?.[c] ?? 0));
+    for (const [key] of COLUMNS) row.append(cell('td', counts?.[key] ?? 0));
     body.append(row);
   }
   box.append(table, cell('p', `as of ${new Date().toLocaleTimeString()}`));
