@@ -144,6 +144,9 @@ describe.skipIf(!hasServices)('web pages in Chromium', { timeout: 120_000 }, () 
 
   it('adding a document through the form is refused without the token, and with it the document appears with its status', async () => {
     const { page } = await openPage('/ui/documents');
+    const count = async () => Number(/of (\d+)$/.exec(((await page.locator('#documents-pager span').textContent()) ?? '').trim())?.[1]);
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
     const title = 'E2E added document';
     await page.fill('textarea[name="text"]', 'The multistakeholder model must guide Internet governance. Civil society and the technical community belong at the table.');
     await page.fill('input[name="source"]', 'E2E source');
@@ -159,6 +162,8 @@ describe.skipIf(!hasServices)('web pages in Chromium', { timeout: 120_000 }, () 
     const row = page.locator(`#documents-body tr[data-id="${id}"]`);
     await expect.poll(() => row.textContent()).toContain(title);
     expect(await row.getAttribute('data-status')).toBe('queued');
+    // The count under the list follows the list, without a reload.
+    expect(await count()).toBe(before + 1);
     // Processing it elsewhere (`stance process`, as without Redis) shows on the open page by itself, no reload.
     const processed = runCli(['process'], env);
     expect(processed.code, processed.stderr).toBe(0);

@@ -20,7 +20,7 @@ export async function documentsPage(deps: WebDeps, query: Record<string, string[
 <section aria-labelledby="list-h"><h2 id="list-h">Documents${source !== undefined ? html` of ${source} <small>(<a href="${page('documents')}">all sources</a>)</small>` : ''}</h2>
 <p id="refresh-note" class="meta" aria-live="polite"></p>
 ${documentsTable(list.documents)}
-<div class="pager">${offset > 0 ? html`<a href="${link('documents', { source, offset: Math.max(0, offset - PAGE_SIZE) })}">← newer</a>` : ''}<span>${list.total === 0 ? 'no documents' : `${offset + 1}–${Math.min(offset + PAGE_SIZE, list.total)} of ${list.total}`}</span>${
+<div class="pager" id="documents-pager">${offset > 0 ? html`<a href="${link('documents', { source, offset: Math.max(0, offset - PAGE_SIZE) })}">← newer</a>` : ''}<span>${list.total === 0 ? 'no documents' : `${offset + 1}–${Math.min(offset + PAGE_SIZE, list.total)} of ${list.total}`}</span>${
     offset + PAGE_SIZE < list.total ? html`<a href="${link('documents', { source, offset: offset + PAGE_SIZE })}">older →</a>` : ''
   }</div></section>
 ${addForm(deps, sources)}`;

@@ -10,7 +10,8 @@ async function refresh() {
   const res = await fetch(location.href, { headers: { Accept: 'text/html' } });
   if (!res.ok) return;
   const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
-  for (const id of ['documents-body', 'summary']) {
+  // The pager too: its count ("1–7 of 7") changes with every document added.
+  for (const id of ['documents-body', 'summary', 'documents-pager']) {
     const fresh = doc.getElementById(id);
     const old = document.getElementById(id);
     if (fresh && old) old.replaceWith(fresh);
