@@ -60,7 +60,8 @@ const PLOT_RIGHT = PLOT.left + PLOT.size;
 const PLOT_BOTTOM = PLOT.top + PLOT.size;
 export const MAP_FONT_SIZE = 12;
 const LINE_HEIGHT = 16;
-const NOTE_CHARS_PER_LINE = 110;
+// The caption spans the canvas, not the plot: it starts at this margin and wraps by estimated width.
+const CAPTION_LEFT = 16;
 /** Longest group name drawn in full; longer ones end in an ellipsis (the full name is the label's <title>). */
 export const MAX_LABEL_CHARS = 24;
 /**
@@ -206,12 +207,15 @@ function leaderLine(x: number, y: number, box: Box): string {
   return `<line class="leader" x1="${n(x)}" y1="${n(y)}" x2="${n(tx)}" y2="${n(ty)}" stroke="#999" stroke-width="0.75"/>`;
 }
 
-/** Splits text into lines of at most `width` characters at spaces (longer words stay whole). */
+/**
+ * Splits text into lines at spaces, each at most `width` pixels wide by estimateTextWidth (a
+ * character count let lines of wide letters run off the canvas); longer words stay whole.
+ */
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
+    if (line !== '' && estimateTextWidth(`${line} ${word}`) > width) {
       lines.push(line);
       line = word;
     } else {
@@ -306,9 +310,9 @@ export function renderStanceMapSvg(input: StanceMapInput): string {
   const placements = placeLabels(points);
   const unlabelled = points.filter((_p, i) => placements[i] === undefined).map((p) => p.full);
   const captionLines = [
-    ...wrap(input.note, NOTE_CHARS_PER_LINE).map((text) => ({ text, italic: true })),
-    ...wrap(unplottedNote(input), NOTE_CHARS_PER_LINE).map((text) => ({ text, italic: false })),
-    ...wrap(unlabelled.length ? `Plotted without a label (no room; hover a point for its name, or draw fewer groups with --top or --sources): ${unlabelled.join('; ')}.` : '', NOTE_CHARS_PER_LINE).map((text) => ({ text, italic: false })),
+    ...wrap(input.note, WIDTH - 2 * CAPTION_LEFT).map((text) => ({ text, italic: true })),
+    ...wrap(unplottedNote(input), WIDTH - 2 * CAPTION_LEFT).map((text) => ({ text, italic: false })),
+    ...wrap(unlabelled.length ? `Plotted without a label (no room; hover a point for its name, or draw fewer groups with --top or --sources): ${unlabelled.join('; ')}.` : '', WIDTH - 2 * CAPTION_LEFT).map((text) => ({ text, italic: false })),
   ];
   const captionTop = PLOT_BOTTOM + 84;
   const height = captionTop + captionLines.length * LINE_HEIGHT + 8;
@@ -351,7 +355,7 @@ export function renderStanceMapSvg(input: StanceMapInput): string {
   });
   captionLines.forEach((line, i) => {
     const style = line.italic ? ' font-style="italic"' : '';
-    body.push(`<text class="caption" x="${PLOT.left}" y="${captionTop + i * LINE_HEIGHT}"${style} fill="#444">${escapeXml(line.text)}</text>`);
+    body.push(`<text class="caption" x="${CAPTION_LEFT}" y="${captionTop + i * LINE_HEIGHT}"${style} fill="#444">${escapeXml(line.text)}</text>`);
   });
 
   return [

@@ -297,4 +297,13 @@ describe('renderStanceMapSvg with many groups', () => {
     expect(caption).toContain('Plotted without a label');
     expect(caption).toContain(`${longName(149)} 149 (n=1)`);
   });
+
+  it('wraps a long caption so that every line fits the canvas, by the same width estimate as the labels', () => {
+    const crowd = Array.from({ length: 150 }, (_, i) => placed(`WIDE MEMBER STATE ${longName(i)} ${i}`, 0, 0, 0.05, 1));
+    const root = parseXml(renderStanceMapSvg({ ...input, groups: crowd, note: 'SYNTHETIC TEST MODELS WITH RANDOM WEIGHTS: THE MAP SHOWS THE MECHANICS ONLY, NOT ANY FINDING ABOUT THESE SOURCES OR TEXTS' }));
+    const width = num(root, 'width');
+    const lines = walk(root).filter((e) => e.attrs.get('class') === 'caption');
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(num(line, 'x') + estimateTextWidth(line.text), line.text).toBeLessThanOrEqual(width);
+  });
 });
