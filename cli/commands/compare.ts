@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Comparison } from '../../app/compare/compare.ts';
 import { runCompare } from '../../app/compare/service.ts';
 import { GROUP_BY } from '../../app/compare/selection.ts';
@@ -41,7 +41,7 @@ export function registerCompare(program: Command): void {
     .option('--seed <n>', 'seed of the bootstrap and permutation test (same seed, same numbers)', intOption('--seed'))
     .option('--iterations <n>', 'bootstrap replicates and permutations (default 2000)', intOption('--iterations'))
     .option('--json', 'print as JSON')
-    .option('--csv', 'print the group positions with their label counts as CSV (one row per group and axis)')
+    .addOption(new Option('--csv', 'print the group positions with their label counts as CSV (one row per group and axis)').conflicts('json'))
     .option('--pairs-csv <file>', 'also write the pairwise differences (diff, interval, p, methods) to this CSV file')
     .addHelpText(
       'after',

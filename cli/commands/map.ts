@@ -35,6 +35,7 @@ export function registerMap(program: Command): void {
         const ax = pick(flags.xAxis, flags.yAxis);
         const ay = pick(flags.yAxis, ax?.slug);
         if (!ax || !ay) throw new AxisError('a map needs two axes: give --x-axis and --y-axis (see `stance axes`)');
+        if (ax.slug === ay.slug) throw new UsageError(`--x-axis and --y-axis are both ${ax.slug}: a map needs two different axes (see \`stance axes\`)`);
         if (flags.top !== undefined && flags.top < 1) throw new UsageError(`--top takes a whole number from 1, got ${flags.top}`);
         const [cx] = await runCompare(env, { axis: ax.slug, scorer: flags.scorer, by: flags.by as never, sources: flags.sources });
         const [cy] = await runCompare(env, { axis: ay.slug, scorer: flags.scorer, by: flags.by as never, sources: flags.sources });

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { runSimilar } from '../../app/compare/service.ts';
 import { withDatabase } from '../context.ts';
 import { describeDetails, scorerOptionHelp } from '../scorer-option.ts';
@@ -14,7 +14,8 @@ export function registerSimilar(program: Command): void {
     .description(summaryOf('similar'))
     .option('-t, --text <text>', 'a passage to search for (embedded with the embedding model)')
     .option('-c, --chunk <id>', 'a stored chunk id', idOption('--chunk'))
-    .option('--other-sources', "only passages from sources other than the chunk's")
+    // Only a stored chunk has a source to leave out; with --text the flag would be ignored.
+    .addOption(new Option('--other-sources', "only passages from sources other than the chunk's (with --chunk)").conflicts('text'))
     .option('-s, --scorer <name>', scorerOptionHelp())
     .option('-k, --limit <n>', 'how many passages', intOption('--limit'), 5)
     .option('--json', 'print as JSON')

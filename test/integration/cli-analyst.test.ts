@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
@@ -188,6 +188,10 @@ describe.each(stores)('analyst commands on $name', { timeout: 120_000 }, ({ post
     const zero = await runInProcess(['map', '--out', join(work, 'zero.svg'), '--top', '0']);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('--top takes a whole number from 1');
+    const same = await runInProcess(['map', '--out', join(work, 'same.svg'), '--x-axis', 'gov', '--y-axis', 'gov', '--scorer', 'nli']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('--x-axis and --y-axis are both gov: a map needs two different axes');
+    expect(existsSync(join(work, 'same.svg'))).toBe(false);
   });
 
   it('an unknown source or axis exits 2 listing the known ones, in every command that takes one', async (ctx) => {

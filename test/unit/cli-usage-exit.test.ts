@@ -22,6 +22,16 @@ describe('usage errors from the argument parser', () => {
     expect(r.stderr).toContain("'-a, --axis <slug>' argument missing");
   });
 
+  it('exits 2 on flags that cannot go together, instead of obeying one and ignoring the other', async () => {
+    const formats = await runInProcess(['compare', '--csv', '--json']);
+    expect(formats.code).toBe(2);
+    expect(formats.stderr).toContain("option '--csv' cannot be used with option '--json'");
+    // --other-sources leaves out the sources of a stored chunk; a text has none.
+    const other = await runInProcess(['similar', '--text', 'state sovereignty', '--other-sources']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("option '--other-sources' cannot be used with option '-t, --text <text>'");
+  });
+
   it('still exits 0 for --help and --version', async () => {
     const help = await runInProcess(['compare', '--help']);
     expect(help.code).toBe(0);
