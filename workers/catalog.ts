@@ -1,6 +1,7 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { scorerByName } from '../app/scorers/index.ts';
+import { idSchema } from '../app/compare/selection.ts';
 
 /**
  * Jobs `stance worker` runs at once per queue by default: two, so that one inference job's
@@ -9,7 +10,9 @@ import { scorerByName } from '../app/scorers/index.ts';
  */
 export const DEFAULT_WORKER_CONCURRENCY = 2;
 
-const id = z.number().int().positive();
+// A row id as the database has them (integer columns): a larger one would pass as a number and
+// then fail in SQL, which the worker takes for a database fault and retries for minutes.
+const id = idSchema;
 const chunkIds = z.array(id).min(1).max(10_000);
 // A scorer name of app/scorers ("nli", "lexicon", "trained:dev"); the message lists the known ones.
 const scorerName = z.string().superRefine((name, ctx) => {

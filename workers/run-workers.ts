@@ -71,7 +71,7 @@ export function startWorkers(ctx: StepContext, opts: WorkerOptions): RunningWork
       worker.on('failed', (job, err) => void onFailed(ctx, log, job, err, { budgetMs: failureBudget, signal: stopping.signal }));
       worker.on('stalled', (jobId) => log.warn({ queue, jobId }, 'job stalled'));
       worker.on('error', (err) => log.error({ queue, err: err.message }, 'worker error'));
-      worker.on('completed', (job) => log.info({ queue, jobId: job.id, job: job.name, documentId: (job.data as { documentId?: number }).documentId }, 'job completed'));
+      worker.on('completed', (job) => log.info({ queue, jobId: job.id, job: job.name, documentId: payloadDocumentId(job.data) }, 'job completed'));
       return [queue, worker];
     }),
   ) as Record<QueueName, Worker>;
@@ -112,6 +112,28 @@ function startReconciler(ctx: StepContext, producer: Producer, log: Logger, sett
   return timer;
 }
 
+/** The documentId of a job's data, when the data is an object that has a numeric one (a job added by hand may hold anything, null included). */
+function payloadDocumentId(data: unknown): number | undefined {
+  const id = typeof data === 'object' && data !== null ? (data as { documentId?: unknown }).documentId : undefined;
+  return typeof id === 'number' ? id : undefined;
+}
+
+/**
+ * The document whose run a failed job belongs to, or undefined when it belongs to none: a job of
+ * stance's own names and ids (workers/job-ids.ts), whose payload names the same document when it
+ * names one. A job added to the queue by hand or by another program (an unknown name, an id of
+ * another form, a payload about another document) is not a run of the document: its failure must
+ * not mark a finished document failed.
+ */
+export function failedRunDocument(job: Pick<Job, 'id' | 'name' | 'data'>): number | undefined {
+  if (!isJobName(job.name)) return undefined;
+  const run = runOfJobId(job.id);
+  if (!run) return undefined;
+  const named = payloadDocumentId(job.data);
+  if (named !== undefined && named !== run.documentId) return undefined;
+  return run.documentId;
+}
+
 // A job that will not run again marks its document failed with the reason, so `stance status`
 // shows it. While the database is down the write is retried; if the budget runs out (or the worker
 // stops) the document stays queued/processing with no live job, and reconciliation re-queues it.
@@ -119,10 +141,14 @@ async function onFailed(ctx: StepContext, log: Logger, job: Job | undefined, err
   if (!job) return;
   // The job's own options, not the catalog's: the producer may have overridden them (STANCE_JOB_ATTEMPTS).
   const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-  const documentId = (job.data as { documentId?: unknown }).documentId;
+  const documentId = failedRunDocument(job);
   const message = `${job.name}: ${failureMessage(err)}`;
-  log.error({ queue: job.queueName, jobId: job.id, job: job.name, documentId, attempt: job.attemptsMade, final, err: message }, 'job failed');
-  if (!final || typeof documentId !== 'number') return;
+  log.error({ queue: job.queueName, jobId: job.id, job: job.name, documentId: documentId ?? payloadDocumentId(job.data), attempt: job.attemptsMade, final, err: message }, 'job failed');
+  if (!final) return;
+  if (documentId === undefined) {
+    log.warn({ queue: job.queueName, jobId: job.id, job: job.name }, 'failed job is not a run of any document (a name, id or payload stance does not make): no document status changed');
+    return;
+  }
   // A finish job fails because a child failed (failParentOnFailure); the child's own failure,
   // recorded by the worker that ran it, names the cause. Writing "child <queue key> failed" over it would not.
   if (job.name === 'finish-document' && /^child \S+ failed$/.test(err.message)) return;

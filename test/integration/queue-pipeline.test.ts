@@ -12,6 +12,8 @@ import { openDatabase, queryRows, type Database } from '../../db/client.ts';
 import { loadAxesFile } from '../../pipeline/load-axes.ts';
 import { documents, sources } from '../../db/schema/index.ts';
 import { PayloadError } from '../../workers/catalog.ts';
+import { databaseIncarnation } from '../../db/incarnation.ts';
+import { documentJobId } from '../../workers/job-ids.ts';
 import { producerConnection, workerConnection } from '../../workers/connection.ts';
 import { startInferenceThread } from '../../workers/inference-client.ts';
 import { openProducer, type Producer } from '../../workers/producer.ts';
@@ -220,7 +222,9 @@ describe.skipIf(!services)('queue pipeline failures on real Postgres and Redis',
       .values({ sourceId: src!.id, contentHash: 'empty-doc', format: 'text', text: '', byteLength: 0 })
       .returning({ id: documents.id });
     const failedAgain = new Promise<void>((resolve) => events[0]!.once('failed', () => resolve()));
-    await producer.enqueue('process-document', { documentId: doc!.id }, `doc-${doc!.id}`);
+    // The job id the product gives the document's first run: only a failure of the document's own run marks it failed.
+    const jobId = documentJobId({ incarnation: await databaseIncarnation(database.db), documentId: doc!.id, attempt: 0 });
+    await producer.enqueue('process-document', { documentId: doc!.id }, jobId);
     await failedAgain;
     let row: { status: string; error: string | null } | undefined;
     for (let i = 0; i < 50 && row?.status !== 'failed'; i++) {
@@ -229,8 +233,39 @@ describe.skipIf(!services)('queue pipeline failures on real Postgres and Redis',
     }
     expect(row?.status).toBe('failed');
     expect(row?.error).toMatch(/^process-document: document \d+ has no text to chunk/);
-    const job = await producer.queues.documents.getJob(`doc-${doc!.id}`);
+    const job = await producer.queues.documents.getJob(jobId);
     expect(job?.attemptsMade).toBe(1);
+  });
+
+  it('keeps running after jobs added by hand with a null payload, an unknown name or another shape, and leaves their documents as they were', async () => {
+    const { producer, events, database } = h!;
+    const [src] = await database.db.insert(sources).values({ name: 'Hand-made jobs' }).returning({ id: sources.id });
+    const insert = (hash: string, text: string, status: 'done' | 'queued') =>
+      database.db.insert(documents).values({ sourceId: src!.id, contentHash: hash, format: 'text', text, byteLength: text.length, status }).returning({ id: documents.id });
+    const [done] = await insert('hand-done', 'A finished document.', 'done');
+    const incarnation = await databaseIncarnation(database.db);
+    const failures: string[] = [];
+    const onFailed = ({ jobId }: { jobId: string }) => void failures.push(jobId);
+    events[0]!.on('failed', onFailed);
+    const documentsQueue = producer.queues.documents;
+    const handMade = [
+      await documentsQueue.add('process-document', null),
+      await documentsQueue.add('hasOwnProperty', { documentId: done!.id }),
+      await documentsQueue.add('process-document', { documentId: done!.id, extra: 1 }),
+    ];
+    // Then a document's own run that fails: once it is recorded, the worker has handled every failure before it.
+    const [broken] = await insert('hand-broken', '', 'queued');
+    await producer.enqueue('process-document', { documentId: broken!.id }, documentJobId({ incarnation, documentId: broken!.id, attempt: 0 }));
+    let status: string | undefined;
+    for (let i = 0; i < 100 && status !== 'failed'; i++) {
+      [{ status } = { status: undefined }] = await database.db.select({ status: documents.status }).from(documents).where(eq(documents.id, broken!.id));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    events[0]!.off('failed', onFailed);
+    expect(status).toBe('failed');
+    expect(failures).toEqual(expect.arrayContaining(handMade.map((j) => j.id as string)));
+    const [after] = await database.db.select({ status: documents.status, error: documents.error }).from(documents).where(eq(documents.id, done!.id));
+    expect(after).toEqual({ status: 'done', error: null });
   });
 });
 
