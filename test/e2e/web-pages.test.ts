@@ -5,10 +5,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, waitFor, type CliProcess } from '../helpers/cli.ts';
 import { repoPath, SEEDS_DIR } from '../helpers/paths.ts';
-import { FlowProducer, Queue } from 'bullmq';
+import { FlowProducer } from 'bullmq';
 import { QUEUE_NAMES } from '../../workers/catalog.ts';
 import { workerConnection } from '../../workers/connection.ts';
-import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL, uniqueQueuePrefix } from '../helpers/services.ts';
+import { createTestDatabase, obliterateQueues, postgresAvailable, redisAvailable, TEST_REDIS_URL, uniqueQueuePrefix } from '../helpers/services.ts';
 
 /**
  * The web pages in a real browser (Debian's chromium driven by playwright-core) against the real
@@ -287,13 +287,7 @@ describe.skipIf(!hasServices)('the queues page in Chromium, with Redis', { timeo
         queued.child.kill('SIGTERM');
         await queued.done;
       }
-      const connection = workerConnection(TEST_REDIS_URL);
-      for (const name of QUEUE_NAMES) {
-        const q = new Queue(name, { connection, prefix });
-        await q.obliterate({ force: true });
-        await q.close();
-      }
-      connection.disconnect();
+      await obliterateQueues(prefix);
       await db.drop();
     }
   });

@@ -79,3 +79,18 @@ export async function createTestDatabase(opts: { template?: string } = {}): Prom
 export function uniqueQueuePrefix(): string {
   return `stance-test-${randomBytes(5).toString('hex')}`;
 }
+
+/** Removes every job and key of a test's queue prefix, so Redis is left as the test found it. */
+export async function obliterateQueues(prefix: string): Promise<void> {
+  const [{ Queue }, { QUEUE_NAMES }, { workerConnection }] = await Promise.all([import('bullmq'), import('../../workers/catalog.ts'), import('../../workers/connection.ts')]);
+  const connection = workerConnection(TEST_REDIS_URL);
+  try {
+    for (const name of QUEUE_NAMES) {
+      const q = new Queue(name, { connection, prefix });
+      await q.obliterate({ force: true });
+      await q.close();
+    }
+  } finally {
+    connection.disconnect();
+  }
+}

@@ -1,12 +1,9 @@
 import { spawn } from 'node:child_process';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUE_NAMES } from '../../workers/catalog.ts';
-import { workerConnection } from '../../workers/connection.ts';
 import { runCli } from '../helpers/cli.ts';
 import { TINY_MODEL_ENV } from '../helpers/models.ts';
 import { repoPath } from '../helpers/paths.ts';
-import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL, uniqueQueuePrefix } from '../helpers/services.ts';
+import { createTestDatabase, obliterateQueues, postgresAvailable, redisAvailable, TEST_REDIS_URL, uniqueQueuePrefix } from '../helpers/services.ts';
 
 const services = (await postgresAvailable()) && (await redisAvailable());
 
@@ -27,13 +24,7 @@ describe.skipIf(!services)('stance with DATABASE_URL and REDIS_URL: queue, worke
     expect(runCli(['db', 'migrate'], env).code).toBe(0);
   });
   afterAll(async () => {
-    const connection = workerConnection(TEST_REDIS_URL);
-    for (const name of QUEUE_NAMES) {
-      const q = new Queue(name, { connection, prefix });
-      await q.obliterate({ force: true });
-      await q.close();
-    }
-    connection.disconnect();
+    await obliterateQueues(prefix);
     await testDb.drop();
   });
 
