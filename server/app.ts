@@ -15,7 +15,7 @@ import { AxisError } from '../pipeline/axes.ts';
 import { ScorerNameError } from '../app/scorers/names.ts';
 import { ArtifactError } from '../pipeline/train/artifact.ts';
 import { listScorers } from '../app/scorers/listing.ts';
-import { defaultScorerName } from '../app/scorers/index.ts';
+import { defaultScorerName, profileGap } from '../app/scorers/index.ts';
 import { formatBytes } from '../pipeline/prepare-document.ts';
 import { documentDetails, intakeDocument } from './documents.ts';
 import { findSource, listSources, SourceError } from '../app/sources.ts';
@@ -126,7 +126,9 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(await runSimilar(env, p));
   });
 
-  app.get('/scorers', async (c) => c.json({ default: await defaultScorerName(env.db, env.config), scorers: await listScorers(env.db, env.config) }));
+  app.get('/scorers', async (c) =>
+    c.json({ default: await defaultScorerName(env.db, env.config), default_refused: (await profileGap(env.db, env.config)) ?? null, scorers: await listScorers(env.db, env.config) }),
+  );
 
   app.get('/axes', (c) =>
     c.json({

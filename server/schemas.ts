@@ -129,7 +129,8 @@ export const axisSummarySchema = z.strictObject({
 export const axesResponseSchema = z.strictObject({ axes: z.array(axisSummarySchema) });
 
 export const scorersResponseSchema = z.strictObject({
-  default: z.string().nullable().describe('STANCE_SCORER; null: queries read the first scorer of the list with scores'),
+  default: z.string().nullable().describe('the scorer queries read without ?scorer= (STANCE_SCORER, else the best with scores); null when nothing is scored or default_refused says why'),
+  default_refused: z.string().nullable().describe('why queries without ?scorer= refuse: a threshold profile whose scorer has no scores under it yet (run the rescore it names)'),
   scorers: z.array(
     z.strictObject({
       name: z.string().describe('what ?scorer= takes'),

@@ -5,6 +5,7 @@ import { parseScorerName, ScorerNameError } from './names.ts';
 import { ensembleScorer, trainedScorer } from './trained.ts';
 import type { ModelRole, ScorerConfig, ScorerDescriptor, ScorerRef, StoredScorer } from './types.ts';
 import { NothingScoredError } from '../lookup.ts';
+import { loadThresholdProfile } from '../eval-threshold-profiles.ts';
 import { ArtifactError } from '../../pipeline/train/artifact.ts';
 
 export { ScorerNameError, knownScorerNames } from './names.ts';
@@ -70,9 +71,39 @@ export async function scorersWithScores(db: Db, config: ScorerConfig): Promise<R
   return rankByPreference(db, out);
 }
 
-/** The scorer a query reads when none is named: STANCE_SCORER, else the best with scores; null when nothing is scored. */
+/**
+ * Why the default cannot be read under STANCE_THRESHOLD_PROFILE, or undefined when it can. A
+ * profile's labels are a scorer version of their own, written only by `stance rescore`; until
+ * then the scorer the profile was fitted for has no rows under it, and the default would slip to
+ * the next scorer with scores: another method, with nothing to tell the user. So when that scorer
+ * is the one the default would read without the profile, queries refuse and say what to run
+ * (a named scorer, --scorer or STANCE_SCORER, is read as asked).
+ */
+export async function profileGap(db: Db, config: ScorerConfig): Promise<string | undefined> {
+  if (config.scorer !== undefined || !config.thresholdProfile) return undefined;
+  const profile = await loadThresholdProfile(db, config.thresholdProfile);
+  const [best] = await scorersWithScores(db, { ...config, thresholdProfile: undefined });
+  if (!best || best.ref.kind !== profile.scorer) return undefined;
+  try {
+    await best.descriptor.findStored(db, config, best.ref);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof NothingScoredError)) throw err;
+  }
+  const kind = profile.scorer;
+  return (
+    `threshold profile ${profile.name} (STANCE_THRESHOLD_PROFILE) was fitted for the ${kind} scorer, which has no scores labelled with it yet; ` +
+    `run \`stance rescore --scorer ${kind}\` to label the stored documents with the profile, unset STANCE_THRESHOLD_PROFILE to read ${kind} as scored, or name a scorer with --scorer`
+  );
+}
+
+/**
+ * The scorer a query reads when none is named: STANCE_SCORER, else the best with scores; null
+ * when nothing is scored, or when a threshold profile has no scores yet (profileGap says why).
+ */
 export async function defaultScorerName(db: Db, config: ScorerConfig): Promise<string | null> {
   if (config.scorer !== undefined) return config.scorer;
+  if (await profileGap(db, config)) return null;
   const [best] = await scorersWithScores(db, config);
   return best?.ref.name ?? null;
 }
@@ -102,6 +133,8 @@ export async function resolveScorer(db: Db, config: ScorerConfig, named: string 
     }
     return { ...parsed, stored: await parsed.descriptor.findStored(db, config, parsed.ref) };
   }
+  const gap = await profileGap(db, config);
+  if (gap) throw new NothingScoredError(gap);
   const [best] = await scorersWithScores(db, config);
   if (best) return best;
   throw new NothingScoredError('nothing has been scored yet with any scorer; ingest documents (`stance ingest`, `npm start`) or run `stance rescore`');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { defaultScorerName } from '../../app/scorers/index.ts';
+import { defaultScorerName, profileGap } from '../../app/scorers/index.ts';
 import { listScorers } from '../../app/scorers/listing.ts';
 import { withDatabase } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -15,8 +15,9 @@ export function registerScorers(program: Command): void {
       await withDatabase(async (database, config) => {
         const scorers = await listScorers(database.db, config);
         const chosen = await defaultScorerName(database.db, config);
+        const refused = (await profileGap(database.db, config)) ?? null;
         if (opts.json) {
-          printJson({ default: chosen, scorers });
+          printJson({ default: chosen, default_refused: refused, scorers });
           return;
         }
         const f1 = (m: Record<string, number | null>) => Object.entries(m).map(([axis, v]) => `${axis} ${v === null ? 'n/a' : v.toFixed(3)}`).join(', ');
@@ -35,7 +36,8 @@ export function registerScorers(program: Command): void {
         );
         for (const s of scorers) if (!s.available) console.log(`\n${s.name}: ${s.availability}`);
         const why = config.scorer ? 'set by STANCE_SCORER' : 'the transformer scorers when they have scores, else the best dev cross-validated macro-F1';
-        console.log(chosen ? `\nQueries read ${chosen} (${why}) unless --scorer names one.` : '\nNothing is scored yet: ingest documents or run `stance rescore`.');
+        if (refused) console.log(`\nQueries without --scorer refuse: ${refused}.`);
+        else console.log(chosen ? `\nQueries read ${chosen} (${why}) unless --scorer names one.` : '\nNothing is scored yet: ingest documents or run `stance rescore`.');
       });
     });
 }

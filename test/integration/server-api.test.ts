@@ -162,6 +162,7 @@ describe('scorer selection', () => {
     const r = await get('/scorers');
     expect(r.status).toBe(200);
     const body = scorersResponseSchema.parse(r.body);
+    expect(body.default_refused).toBeNull();
     expect(body.scorers.map((s) => s.name)).toEqual(['nli', 'prototype', 'lexicon', 'trained:default', 'ensemble:default']);
     const shipped = JSON.parse(readFileSync(repoPath('config/trained/default.json'), 'utf8')) as { version: string };
     expect(body.scorers[3]).toMatchObject({ name: 'trained:default', version: `trained:default:${shipped.version}`, scored: false, available: true, needs_models: [] });
