@@ -71,14 +71,18 @@ export function formatReportText(report: EvalReport): string {
 
 /**
  * The paired differences in macro-F1 as a table: per axis and pair, a - b with its interval
- * and a verdict that reads the interval (it excludes 0, or it does not).
+ * and a verdict that reads the interval (it excludes 0, or it does not). A verdict involving a
+ * system in `inSample` (fitted on items of the evaluated split) says so: its lead there is
+ * memorisation as much as skill.
  */
-export function formatPairsText(pairs: readonly (MacroF1Difference & { axis: string })[]): string {
+export function formatPairsText(pairs: readonly (MacroF1Difference & { axis: string })[], inSample: ReadonlySet<string> = new Set()): string {
   const verdict = (p: MacroF1Difference) => {
     if (p.ci === null || p.diff === null) return 'n/a';
-    if (p.ci[0] > 0) return `${p.a} better`;
-    if (p.ci[1] < 0) return `${p.b} better`;
-    return 'no clear difference';
+    const fitted = [p.a, p.b].filter((s) => inSample.has(s));
+    const caveat = fitted.length > 0 ? ` (in-sample: ${fitted.join(', ')})` : '';
+    if (p.ci[0] > 0) return `${p.a} better${caveat}`;
+    if (p.ci[1] < 0) return `${p.b} better${caveat}`;
+    return `no clear difference${caveat}`;
   };
   const table = formatTable(
     ['axis', 'a', 'b', 'macro-F1 a - b', '95% CI', 'verdict'],

@@ -142,7 +142,16 @@ export const scorersResponseSchema = z.strictObject({
       version: z.string().nullable().describe('the scorer version key queries read, or the one a run would write'),
       scored: z.boolean(),
       latest_eval: z
-        .strictObject({ run_id: int, created_at: z.string(), set_file: z.string(), split: z.string(), n_items: int, macro_f1: z.record(z.string(), z.number().nullable()) })
+        .strictObject({
+          run_id: int,
+          created_at: z.string(),
+          set_file: z.string(),
+          split: z.string(),
+          n_items: int,
+          macro_f1: z.record(z.string(), z.number().nullable()),
+          fitted_on_evaluated_split: z.boolean().describe('the scorer was fitted on items of that split: the numbers are in-sample, not an estimate of accuracy'),
+          in_sample_note: z.string().nullable(),
+        })
         .nullable(),
     }),
   ),

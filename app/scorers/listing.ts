@@ -26,7 +26,17 @@ export interface ScorerListing {
   /** True when the store holds scores of this version. */
   scored: boolean;
   /** The latest `stance eval` run of this scorer: per axis macro-F1, with the split and set. */
-  latest_eval: { run_id: number; created_at: string; set_file: string; split: string; n_items: number; macro_f1: Record<string, number | null> } | null;
+  latest_eval: {
+    run_id: number;
+    created_at: string;
+    set_file: string;
+    split: string;
+    n_items: number;
+    macro_f1: Record<string, number | null>;
+    /** True when the scorer was fitted on items of that split: the numbers are in-sample (in_sample_note says on what). */
+    fitted_on_evaluated_split: boolean;
+    in_sample_note: string | null;
+  } | null;
 }
 
 type ListConfig = Pick<Config, 'nliModel' | 'embedModel' | 'dtype'> & Partial<Pick<Config, 'thresholdProfile' | 'lexiconFile' | 'modelsDir' | 'dataDir'>>;
@@ -60,6 +70,9 @@ async function latestEval(db: Db, name: string): Promise<ScorerListing['latest_e
     split: run.split,
     n_items: run.nItems,
     macro_f1: Object.fromEntries(Object.entries(metrics).map(([axis, m]) => [axis, m.macro_f1 ?? null])),
+    // Recorded by `stance eval` at the time: the model may have been retrained since.
+    fitted_on_evaluated_split: run.settings.in_sample !== undefined,
+    in_sample_note: run.settings.in_sample ?? null,
   };
 }
 

@@ -318,6 +318,17 @@ function modelDescriptor(kind: ModelKind, summary: string): ScorerDescriptor {
       onProgress?.(texts.length, texts.length);
       return rows;
     },
+    fittedOn: async (db, ref) => {
+      const { artifact } = await loadInstance(db, kind, ref.param as string);
+      const own = { what: ref.name, split: artifact.training.split };
+      if (artifact.kind !== 'ensemble') return [own];
+      // A trained member was fitted on items of its own: the ensemble's output carries what it memorised.
+      const members = artifact.members.filter((m) => m.name.startsWith('trained:'));
+      const fitted = await Promise.all(
+        members.map(async (m) => ({ what: `its member ${m.name}`, split: (await loadInstance(db, 'trained', m.name.slice('trained:'.length), m.version)).artifact.training.split })),
+      );
+      return [own, ...fitted];
+    },
     devMacroF1: async (db, ref) => recordedDevMacroF1((await loadInstance(db, kind, ref.param as string)).artifact),
   };
 }

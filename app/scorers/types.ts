@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/client.ts';
 import type { Axis } from '../../pipeline/axes.ts';
+import type { Fitting } from '../../eval/in-sample.ts';
 import type { LexiconFile } from '../../pipeline/lexicon/lexicon-file.ts';
 import type { AxisScore, Thresholds } from '../../pipeline/stance-score.ts';
 import type { EvalInference } from '../eval-inference.ts';
@@ -97,6 +98,12 @@ export interface ScorerDescriptor {
   currentKey(env: { config: Partial<ScorerConfig>; lexicon: LexiconFile }, ref: ScorerRef): string | undefined;
   /** The version key from the store or files when it is not known from the configuration alone (trained/ensemble artifacts). */
   versionIn?(db: Db, ref: ScorerRef): Promise<string>;
+  /**
+   * What the scorer's output was fitted on, by the split its training record names (a trained
+   * model, an ensemble and its trained members); absent or [] for scorers that learn nothing.
+   * Evaluation marks a split that overlaps these as in-sample.
+   */
+  fittedOn?(db: Db, ref: ScorerRef): Promise<Fitting[]>;
   /** The dev cross-validated macro-F1 (mean over axes) the scorer records, for choosing the default; undefined when none is recorded. */
   devMacroF1?(db: Db, ref: ScorerRef): Promise<number | undefined>;
   /** The label settings evaluation uses when no threshold profile applies. */

@@ -11,6 +11,7 @@ import { DEFAULT_LEXICON_PATH, readLexiconFile } from '../../eval/baselines/lexi
 import { filterSplit } from '../../eval/gold-set.ts';
 import { DEFAULT_REPLICATES } from '../../eval/metrics/bootstrap.ts';
 import { formatPairsText, formatReportText } from '../../eval/report-text.ts';
+import { inSampleNote, type Fitting } from '../../eval/in-sample.ts';
 import type { RecordedModels } from '../../db/schema/index.ts';
 import { loadConfig, type Config } from '../../config/config.ts';
 import type { EvalInference } from '../../app/eval-inference.ts';
@@ -150,8 +151,11 @@ async function runEval(flags: EvalFlags): Promise<void> {
         bootstrap,
       });
       for (const note of evaluation.baselineNotes) say(`note: ${note}`);
+      const inSample: Record<string, string | null> = {};
+      for (const result of evaluation.results) inSample[result.scorer] = inSampleNote(await fittingsOf(db, result, profile, set.hash), split);
       const runIds: number[] = [];
       for (const result of evaluation.results) {
+        const note = inSample[result.scorer];
         runIds.push(
           await storeEvalRun(db, {
             setHash: set.hash,
@@ -161,7 +165,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
             models,
             axisVersions: Object.fromEntries(axes.map((a) => [a.slug, a.version])),
             profile: usedProfile(profile, result),
-            settings: { ...result.settings, ...(keys[result.scorer] && { scorer_key: keys[result.scorer] }) },
+            settings: { ...result.settings, ...(keys[result.scorer] && { scorer_key: keys[result.scorer] }), ...(note && { in_sample: note }) },
             nItems: items.length,
             metrics: result.report,
           }),
@@ -179,6 +183,7 @@ async function runEval(flags: EvalFlags): Promise<void> {
         notes: evaluation.baselineNotes,
         warnings: set.warnings,
         scorerKeys,
+        inSample,
         bootstrap,
         nDocuments: evaluation.nDocuments,
         pairs: evaluation.pairs,
@@ -194,6 +199,17 @@ async function runEval(flags: EvalFlags): Promise<void> {
 async function keyOf(db: Db, name: string, lexicon: LexiconFile): Promise<string | undefined> {
   const { ref, descriptor } = scorerByName(name);
   return descriptor.versionIn ? descriptor.versionIn(db, ref) : descriptor.currentKey({ config: {}, lexicon }, ref);
+}
+
+/**
+ * What a scorer's output was fitted on: its model's training record (trained, ensemble), and the
+ * threshold profile it used when that was fitted on this very set (calibrate fits on dev only).
+ */
+async function fittingsOf(db: Db, result: ScorerEvaluation, profile: ThresholdProfile | undefined, setHash: string): Promise<Fitting[]> {
+  const { ref, descriptor } = scorerByName(result.scorer);
+  const own = (await descriptor.fittedOn?.(db, ref)) ?? [];
+  const used = usedProfile(profile, result);
+  return used !== null && profile?.setHash === setHash ? [...own, { what: `threshold profile ${used}`, split: 'dev' }] : own;
 }
 
 /** What a run records about the models when none was loaded (only model-free scorers ran). */
@@ -222,6 +238,8 @@ interface ReportContext {
   warnings: string[];
   /** Version keys of the scorers known without models (the lexicon's). */
   scorerKeys: Record<string, string>;
+  /** Per scorer, the in-sample note (eval/in-sample.ts) when it was fitted on items of the evaluated split, else null. */
+  inSample: Record<string, string | null>;
   bootstrap: BootstrapSettings;
   nDocuments: number;
   pairs: EvalPair[];
@@ -237,7 +255,10 @@ function jsonReport(results: ScorerEvaluation[], c: ReportContext): unknown {
     warnings: c.warnings,
     bootstrap: { unit: 'document', replicates: c.bootstrap.replicates, seed: c.bootstrap.seed, level: c.bootstrap.level },
     scorers: Object.fromEntries(
-      results.map((r, i) => [r.scorer, { run_id: c.runIds[i], profile: usedProfile(c.profile, r), settings: r.settings, axes: r.report }]),
+      results.map((r, i) => {
+        const inSample = c.inSample[r.scorer] ?? null;
+        return [r.scorer, { run_id: c.runIds[i], profile: usedProfile(c.profile, r), settings: r.settings, fitted_on_evaluated_split: inSample !== null, in_sample_note: inSample, axes: r.report }];
+      }),
     ),
     pairs: c.pairs,
   };
@@ -257,7 +278,8 @@ function textReport(results: ScorerEvaluation[], c: ReportContext): string {
     const profile = usedProfile(c.profile, r);
     const own = c.scorerKeys[r.scorer];
     const settings = profile ? `threshold profile "${profile}"` : own ? `its own thresholds, version ${own}` : "the axes file's thresholds, temperature 1";
-    return `### Scorer ${r.scorer} (${settings})\n\n${formatReportText(r.report)}`;
+    const inSample = c.inSample[r.scorer];
+    return `### Scorer ${r.scorer} (${settings})\n\n${inSample ? `${inSample}\n\n` : ''}${formatReportText(r.report)}`;
   });
   const trained =
     c.split === 'test'
@@ -269,6 +291,7 @@ function textReport(results: ScorerEvaluation[], c: ReportContext): string {
     `Stored as eval run${c.runIds.length > 1 ? 's' : ''} ${c.runIds.join(', ')}; see \`stance eval history\`.`,
     ...(synthetic ? [SYNTHETIC_NOTE] : []),
   ];
-  const pairs = c.pairs.length > 0 ? `${formatPairsText(c.pairs)}\n` : '';
+  const inSample = new Set(Object.entries(c.inSample).flatMap(([name, note]) => (note ? [name] : [])));
+  const pairs = c.pairs.length > 0 ? `${formatPairsText(c.pairs, inSample)}\n` : '';
   return `${lines.join('\n')}\n\n${blocks.join('\n')}\n${pairs}${footer.join('\n')}\n`;
 }

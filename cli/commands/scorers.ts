@@ -30,11 +30,14 @@ export function registerScorers(program: Command): void {
               s.needs_models.join(', ') || 'no',
               s.available ? 'yes' : 'no',
               s.scored ? 'yes' : 'no',
-              s.latest_eval ? `${s.latest_eval.split} of ${s.latest_eval.set_file} (run ${s.latest_eval.run_id}): ${f1(s.latest_eval.macro_f1)}` : '-',
+              s.latest_eval
+                ? `${s.latest_eval.split} of ${s.latest_eval.set_file} (run ${s.latest_eval.run_id}${s.latest_eval.fitted_on_evaluated_split ? ', in-sample' : ''}): ${f1(s.latest_eval.macro_f1)}`
+                : '-',
             ]),
           ),
         );
         for (const s of scorers) if (!s.available) console.log(`\n${s.name}: ${s.availability}`);
+        for (const s of scorers) if (s.latest_eval?.in_sample_note) console.log(`\n${s.name}, eval run ${s.latest_eval.run_id}: ${s.latest_eval.in_sample_note}`);
         const why = config.scorer ? 'set by STANCE_SCORER' : 'the transformer scorers when they have scores, else the best dev cross-validated macro-F1';
         if (refused) console.log(`\nQueries without --scorer refuse: ${refused}.`);
         else console.log(chosen ? `\nQueries read ${chosen} (${why}) unless --scorer names one.` : '\nNothing is scored yet: ingest documents or run `stance rescore`.');

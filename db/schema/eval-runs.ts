@@ -19,6 +19,8 @@ export interface RecordedScoringSettings {
   temperatures: Record<string, number>;
   /** The scorer's version key when it is known without models (the lexicon scorer's). */
   scorer_key?: string;
+  /** Set when the scorer was fitted on items of the evaluated split (eval/in-sample.ts): the note the report printed. */
+  in_sample?: string;
 }
 
 /**
