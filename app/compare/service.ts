@@ -11,7 +11,8 @@ import { evidenceFor, type EvidencePassage } from './evidence.ts';
 import { resolveScope } from './resolve.ts';
 import { filtersSchema, GROUP_BY, idSchema } from './selection.ts';
 import type { NearestSearch } from './nearest.ts';
-import { similarPassages, type SimilarPassage } from './similar.ts';
+import { similarPassages, SimilarQueryError, type SimilarPassage } from './similar.ts';
+import { findScorer, NothingScoredError } from '../lookup.ts';
 import { canonicalNames } from '../sources.ts';
 
 // A scorer name ("nli", "lexicon", "trained:dev"), checked against app/scorers when resolved
@@ -104,8 +105,7 @@ export async function runSimilar(env: QueryEnv, raw: SimilarParams): Promise<{ q
   const p = similarParams.parse(raw);
   // Any axis works to find the scorer version; stances are then read for every axis.
   const scopes = await Promise.all(env.axes.map((a) => resolveScope(env.db, env.config, a, p.scorer)));
-  const embedScope = await resolveScope(env.db, env.config, env.axes[0] as Axis, 'prototype');
-  const modelId = await embeddingModelId(env, embedScope.scorer.id);
+  const modelId = await embeddingModelId(env);
   const axisIds = new Map(scopes.map((s) => [s.axis.slug, s.axisId]));
   const scorerId = scopes[0]?.scorer.id ?? 0;
   let passages: SimilarPassage[];
@@ -119,8 +119,23 @@ export async function runSimilar(env: QueryEnv, raw: SimilarParams): Promise<{ q
   return { query: p.chunk !== undefined ? { chunk: p.chunk } : { text: p.text as string }, scorer: scopes[0]?.scorer.key ?? '', passages };
 }
 
-// The prototype scorer row points at the embedding model that made the stored vectors.
-async function embeddingModelId(env: QueryEnv, prototypeScorerId: number): Promise<number> {
+// The prototype scorer row points at the embedding model that made the stored vectors: its
+// plain version, since only the model matters here (a threshold profile changes labels, not
+// vectors). A store a run without the embedding model filled has none; what similar lacks then
+// is embeddings, and "nothing scored with the prototype scorer" would send the user to the
+// wrong fix.
+async function embeddingModelId(env: QueryEnv): Promise<number> {
+  const { embedModel, dtype } = env.config;
+  let prototypeScorerId: number;
+  try {
+    prototypeScorerId = (await findScorer(env.db, 'prototype', embedModel, dtype)).id;
+  } catch (err) {
+    if (!(err instanceof NothingScoredError)) throw err;
+    throw new SimilarQueryError(
+      `no embeddings are stored for the embedding model ${embedModel} (${dtype}), and similar compares passages by their embeddings; ` +
+        'make the model available (README "Offline models": STANCE_MODELS_DIR, or network access on first use), then run `stance rescore` to embed the stored documents',
+    );
+  }
   const [row] = await env.db.select({ modelId: scorers.modelId }).from(scorers).where(eq(scorers.id, prototypeScorerId));
   if (!row || row.modelId === null) throw new Error(`scorer ${prototypeScorerId} has no embedding model`);
   return row.modelId;

@@ -189,6 +189,17 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     expect(nli.stderr).toMatch(/nothing has been scored with the nli scorer/);
   });
 
+  it('similar says that embeddings are missing and how to get them, not that a scorer has not scored (exit 2)', async () => {
+    for (const query of [['--chunk', '1'], ['--text', 'multistakeholder governance of the Internet']]) {
+      const r = await runCliInProcess(['similar', ...query], offline);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^stance: no embeddings are stored for the embedding model Xenova\/all-MiniLM-L6-v2 \(q8\)/m);
+      expect(r.stderr).toContain('README "Offline models": STANCE_MODELS_DIR');
+      expect(r.stderr).toContain('then run `stance rescore`');
+      expect(r.stderr).not.toContain('prototype scorer');
+    }
+  });
+
   it('rescores only for a new lexicon version, and queries read the version of the lexicon file in use', async () => {
     const store = ownStore();
     const before = JSON.parse((await runCliInProcess(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], store)).stdout) as { scorer: string };
