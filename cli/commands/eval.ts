@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { EvalInputError } from '../../app/eval-errors.ts';
-import { loadEvalInference } from '../../app/eval-inference.ts';
+import { loadEvalInference, NOT_LOADED } from '../../app/eval-inference.ts';
 import { evaluateItems, recordedModels, toEvalAxis, type BootstrapSettings, type EvalPair, type ScorerEvaluation } from '../../app/eval-run.ts';
 import { storeEvalRun } from '../../app/eval-runs.ts';
 import { loadThresholdProfile, profileMismatches, scorerSettings, type ThresholdProfile } from '../../app/eval-threshold-profiles.ts';
@@ -15,7 +15,8 @@ import { inSampleNote, type Fitting } from '../../eval/in-sample.ts';
 import type { RecordedModels } from '../../db/schema/index.ts';
 import { loadConfig, type Config } from '../../config/config.ts';
 import type { EvalInference } from '../../app/eval-inference.ts';
-import { allScorerRefs, scorerByName } from '../../app/scorers/index.ts';
+import { allScorerRefs, modelsNeededBy, scorerByName } from '../../app/scorers/index.ts';
+import type { ModelRole } from '../../app/scorers/types.ts';
 import type { Db } from '../../db/client.ts';
 import { loadLexiconFile } from '../../pipeline/lexicon/load.ts';
 import type { LexiconFile } from '../../pipeline/lexicon/lexicon-file.ts';
@@ -114,15 +115,19 @@ async function runEval(flags: EvalFlags): Promise<void> {
   await withDatabase(async ({ db }, config) => {
     // "all" takes every instance of the parameterised kinds too (trained:*, ensemble:*).
     if (flags.scorer === 'all') scorers = (await allScorerRefs(db)).map((r) => r.ref.name);
-    // Only scorers that need them load the models: `--scorer lexicon` runs on any machine.
-    const needsModels = scorers.some((name) => scorerByName(name).descriptor.needsModels.length > 0);
+    // Only the models the scorers need are loaded: `--scorer lexicon` runs on any machine, and
+    // `--scorer nli` without the embedding model (an ensemble's model members count too).
+    const roles = new Set<ModelRole>();
+    for (const name of scorers) for (const role of await modelsNeededBy(db, scorerByName(name))) roles.add(role);
+    const needed = MODEL_ROLES.filter((r) => roles.has(r));
     const profileName = flags.profile ?? config.thresholdProfile;
     const profile = profileName === undefined ? undefined : await loadThresholdProfile(db, profileName);
 
     let inference: EvalInference | undefined;
-    if (needsModels) {
-      say(`loading models ${config.embedModel} and ${config.nliModel} (${config.dtype})${config.modelsDir ? ` from ${config.modelsDir}` : ''}...`);
-      inference = await loadEvalInference(inferenceSpecFrom(config), say);
+    if (needed.length > 0) {
+      const names = needed.map((r) => (r === 'nli' ? `the NLI model ${config.nliModel}` : `the embedding model ${config.embedModel}`));
+      say(`loading ${names.join(' and ')} (${config.dtype})${config.modelsDir ? ` from ${config.modelsDir}` : ''}...`);
+      inference = await loadEvalInference(inferenceSpecFrom(config), say, needed);
     }
     try {
       const models = inference ? recordedModels(inference) : modelsNotLoaded(config);
@@ -212,11 +217,14 @@ async function fittingsOf(db: Db, result: ScorerEvaluation, profile: ThresholdPr
   return used !== null && profile?.setHash === setHash ? [...own, { what: `threshold profile ${used}`, split: 'dev' }] : own;
 }
 
+/** The pretrained models, in the order they are named and loaded. */
+const MODEL_ROLES: readonly ModelRole[] = ['nli', 'embedding'];
+
 /** What a run records about the models when none was loaded (only model-free scorers ran). */
 function modelsNotLoaded(config: Config): RecordedModels {
   return {
-    embed: { name: config.embedModel, dtype: config.dtype, version: 'not loaded' },
-    nli: { name: config.nliModel, dtype: config.dtype, version: 'not loaded' },
+    embed: { name: config.embedModel, dtype: config.dtype, version: NOT_LOADED },
+    nli: { name: config.nliModel, dtype: config.dtype, version: NOT_LOADED },
   };
 }
 

@@ -200,6 +200,14 @@ describe('npm start without transformer models', { timeout: 150_000 }, () => {
     }
   });
 
+  it('eval of the default nli scorer names the NLI model it could not load, not the embedding model it does not use (exit 2)', async () => {
+    const r = await runCliInProcess(['eval', '--set', repoPath('eval/gold.jsonl')], offline);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('loading the NLI model Xenova/nli-deberta-v3-xsmall (q8)');
+    expect(r.stderr).toMatch(/^stance: cannot load the NLI model "Xenova\/nli-deberta-v3-xsmall"/m);
+    expect(r.stderr).not.toContain('all-MiniLM');
+  });
+
   it('rescores only for a new lexicon version, and queries read the version of the lexicon file in use', async () => {
     const store = ownStore();
     const before = JSON.parse((await runCliInProcess(['compare', '--axis', 'security_rights', '--scorer', 'lexicon', '--json'], store)).stdout) as { scorer: string };

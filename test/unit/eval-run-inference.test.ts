@@ -131,3 +131,16 @@ describe('scoring gold items without storing them', () => {
     ]);
   });
 });
+
+describe('loading only the models the evaluated scorers need', () => {
+  it('loads the NLI model alone when asked, without looking for the embedding model', async () => {
+    // An embedding model that does not exist: loading it would fail, as on a machine without it.
+    const only = await loadEvalInference(tinyModelSpec({ embedModel: 'no-such-embedding-model' }), undefined, ['nli']);
+    expect(only.nliModel).toMatchObject({ name: 'tiny-random-nli', version: evalInference.nliModel.version });
+    expect(only.embedModel).toMatchObject({ name: 'no-such-embedding-model', version: 'not loaded' });
+    const texts = ['Governments must be able to control information online.'];
+    const opts = { batchSize: 8 };
+    expect(await only.nliScores(texts, axes, opts)).toEqual(await evalInference.nliScores(texts, axes, opts));
+    await expect(only.embed(texts)).rejects.toThrow(/embedding model no-such-embedding-model was not loaded/);
+  });
+});
