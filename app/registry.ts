@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import { axes as axesTable, models, scorers } from '../db/schema/index.ts';
 import type { Axis } from '../pipeline/axes.ts';
 import type { ModelInfo } from '../pipeline/models.ts';
-import { NLI_SETTINGS, PROTOTYPE_SETTINGS } from './scorers/model-scorers.ts';
+import { NLI_SETTINGS, PROTOTYPE_SETTINGS } from './scorers/model-settings.ts';
 
 /** The transformer scorer kinds: threshold profiles and temperature calibration are fitted for these. */
 export const MODEL_SCORER_KINDS = ['nli', 'prototype'] as const;

@@ -4,10 +4,7 @@ import { findModelScorer } from '../lookup.ts';
 import { scorerKey } from '../registry.ts';
 import { prototypeScoresOfChunks } from './prototype-chunks.ts';
 import type { ScorerDescriptor, ScorerRef } from './types.ts';
-
-/** What the stored settings of the transformer scorers say about them. */
-export const NLI_SETTINGS = { aggregation: 'max entailment per pole', score: 'probB - probA' };
-export const PROTOTYPE_SETTINGS = { similarity: 'cosine to mean of hypotheses+exemplars' };
+import { NLI_SETTINGS, PROTOTYPE_SETTINGS } from './model-settings.ts';
 
 const plain = (kind: string): ScorerRef => ({ name: kind, kind, param: undefined });
 
