@@ -13,9 +13,10 @@ import { SourceError } from '../app/sources.ts';
 import { LexiconFileError } from '../pipeline/lexicon/lexicon-file.ts';
 import { UsageError } from './options.ts';
 import { ArtifactError } from '../pipeline/train/artifact.ts';
+import { OutputPathError } from '../pipeline/output-files.ts';
 
 // Errors a user can fix from the message alone: no stack trace, exit code 2.
-const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, ArtifactError, LexiconFileError, SourceError, UsageError];
+const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, ModelLoadError, NothingScoredError, SimilarQueryError, ThresholdProfileError, QueueError, StoreLockedError, ScorerNameError, ArtifactError, LexiconFileError, SourceError, UsageError, OutputPathError];
 
 /**
  * What `stance` prints for an error a user can fix (usage, unknown names, bad input), or

@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.ts';
 import { redactUrl } from '../pipeline/redact.ts';
 import { acquireStoreLock, type StoreLock, type StoreLockOptions } from './store-lock.ts';
+import { OutputPathError, outputPathError } from '../pipeline/output-files.ts';
 import { projectFile } from '../config/project-files.ts';
 
 export { redactUrl };
@@ -105,7 +106,14 @@ export const PGLITE_SHARED_BUFFERS = '64MB';
 
 async function openPglite(dataDir: string, lockOptions: StoreLockOptions | undefined): Promise<Database> {
   const dir = join(dataDir, 'pgdata');
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    // A folder the user chose: told as the user's to fix, naming the variable that chose it.
+    const told = outputPathError(dir, err, true);
+    if (told instanceof OutputPathError) throw new DatabaseError(`${told.message}; STANCE_DATA_DIR sets where the embedded database lives`, { cause: err });
+    throw err;
+  }
   // Before PGlite touches the files: a second process on the same folder would lose writes.
   const lock = await acquireStoreLock(dataDir, lockOptions);
   let client: PGlite;

@@ -1,9 +1,11 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
 import { csvLine } from '../../pipeline/csv.ts';
+import { makeOutputFolder, writingTo } from '../../pipeline/output-files.ts';
 import type { Comparison } from './compare.ts';
 import { PAIR_COLUMNS, pairRows, POSITION_COLUMNS, positionRows, type Column, type ColumnType } from './rows.ts';
 
@@ -103,17 +105,20 @@ async function* onePage(rows: unknown[][]): AsyncIterable<unknown[][]> {
   yield rows;
 }
 
-/** Writes a stream in pages, waiting for the file to drain. */
+/**
+ * Writes a stream in pages. pipeline() waits for the file to drain and rejects with the file's
+ * error (a folder in the way, a full disk) at whatever point it comes, opening included.
+ */
 async function writeStreamed(path: string, first: string | null, pages: AsyncIterable<unknown[][]>, line: (row: unknown[]) => string): Promise<number> {
-  const out = createWriteStream(path, 'utf8');
   let n = 0;
-  if (first !== null) out.write(first);
-  for await (const rows of pages) {
-    for (const r of rows) if (!out.write(line(r))) await once(out, 'drain');
-    n += rows.length;
+  async function* text(): AsyncIterable<string> {
+    if (first !== null) yield first;
+    for await (const rows of pages) {
+      yield rows.map(line).join('');
+      n += rows.length;
+    }
   }
-  out.end();
-  await once(out, 'finish');
+  await pipeline(Readable.from(text()), createWriteStream(path, 'utf8'));
   return n;
 }
 
@@ -130,19 +135,21 @@ const PARQUET_TYPE = { string: 'STRING', int: 'INT32', double: 'DOUBLE' } as con
 /** Writes a table in a format; returns the rows written. Parquet is built in memory (the store's size, not a stream). */
 async function writeTable(dir: string, table: Table, format: ExportFormat): Promise<number> {
   const path = join(dir, `${table.name}.${format}`);
-  if (format === 'csv') return writeStreamed(path, csvLine(table.columns.map((c) => c.name)), table.pages, csvLine);
+  if (format === 'csv') return writingTo(path, () => writeStreamed(path, csvLine(table.columns.map((c) => c.name)), table.pages, csvLine));
   if (format === 'jsonl') {
     const object = (r: unknown[]) => Object.fromEntries(table.columns.map((c, i) => [c.name, typed(r[i], c.type)]));
-    return writeStreamed(path, null, table.pages, (r) => `${JSON.stringify(object(r))}\n`);
+    return writingTo(path, () => writeStreamed(path, null, table.pages, (r) => `${JSON.stringify(object(r))}\n`));
   }
   const data: (string | number | null)[][] = table.columns.map(() => []);
   for await (const rows of table.pages) for (const r of rows) table.columns.forEach((c, i) => data[i]?.push(typed(r[i], c.type)));
   // Loaded here: only a Parquet export needs it.
   const { parquetWriteFile } = await import('hyparquet-writer');
-  parquetWriteFile({
-    filename: path,
-    columnData: table.columns.map((c, i) => ({ name: c.name, data: data[i] ?? [], type: PARQUET_TYPE[c.type], nullable: true })),
-  });
+  await writingTo(path, async () =>
+    parquetWriteFile({
+      filename: path,
+      columnData: table.columns.map((c, i) => ({ name: c.name, data: data[i] ?? [], type: PARQUET_TYPE[c.type], nullable: true })),
+    }),
+  );
   return data[0]?.length ?? 0;
 }
 
@@ -151,7 +158,7 @@ async function writeTable(dir: string, table: Table, format: ExportFormat): Prom
  * as `<table>.csv`, `.jsonl` or `.parquet`; returns the row count of each table.
  */
 export async function exportTables(db: Db, dir: string, comparisons: Comparison[], format: ExportFormat = 'csv'): Promise<Record<string, number>> {
-  mkdirSync(dir, { recursive: true });
+  makeOutputFolder(dir);
   const tables: Table[] = [
     { name: 'documents', columns: DOCUMENT_COLUMNS, pages: documentPages(db) },
     { name: 'chunks', columns: CHUNK_COLUMNS, pages: chunkScorePages(db) },

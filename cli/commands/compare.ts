@@ -2,9 +2,9 @@ import { Option, type Command } from 'commander';
 import type { Comparison } from '../../app/compare/compare.ts';
 import { runCompare } from '../../app/compare/service.ts';
 import { GROUP_BY } from '../../app/compare/selection.ts';
-import { writeFileSync } from 'node:fs';
 import { MAX_PAIR_GROUPS } from '../../app/compare/positions.ts';
 import { PAIR_COLUMNS, pairRows, POSITION_COLUMNS, positionRows } from '../../app/compare/rows.ts';
+import { writeOutputFile } from '../../pipeline/output-files.ts';
 import { csvLine } from '../../pipeline/csv.ts';
 import { withDatabase } from '../context.ts';
 import { scorerOptionHelp } from '../scorer-option.ts';
@@ -61,7 +61,7 @@ export function registerCompare(program: Command): void {
           seed: flags.seed,
           iterations: flags.iterations,
         });
-        if (flags.pairsCsv) writeFileSync(flags.pairsCsv, [PAIR_COLUMNS.map((c) => c.name), ...pairRows(comparisons)].map(csvLine).join(''));
+        if (flags.pairsCsv) writeOutputFile(flags.pairsCsv, [PAIR_COLUMNS.map((c) => c.name), ...pairRows(comparisons)].map(csvLine).join(''));
         if (flags.json) printJson(comparisons.length === 1 && flags.axis ? comparisons[0] : { comparisons });
         else if (flags.csv) process.stdout.write([POSITION_COLUMNS.map((c) => c.name), ...positionRows(comparisons)].map(csvLine).join(''));
         else comparisons.forEach((c) => console.log(formatComparison(c)));

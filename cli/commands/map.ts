@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runCompare } from '../../app/compare/service.ts';
 import { mapGroups } from '../../app/compare/map.ts';
 import { GROUP_BY } from '../../app/compare/selection.ts';
 import { AxisError, selectAxes } from '../../pipeline/axes.ts';
 import { renderStanceMapSvg } from '../../pipeline/map-svg.ts';
+import { writeOutputFile } from '../../pipeline/output-files.ts';
 import { withDatabase } from '../context.ts';
 import { scorerOptionHelp } from '../scorer-option.ts';
 import { printJson, say } from '../output.ts';
@@ -49,7 +49,7 @@ export function registerMap(program: Command): void {
           note: flags.note ?? `scorer ${cx.scorer}; whiskers: 95% bootstrap intervals; n: relevant chunks`,
           title: `Positions by ${flags.by}`,
         });
-        writeFileSync(flags.out, svg);
+        writeOutputFile(flags.out, svg);
         if (flags.json) printJson({ out: flags.out, x: ax.slug, y: ay.slug, groups });
         else say(`wrote ${flags.out} (${groups.length} groups${groups.length < all.length ? ` of ${all.length}: the ${groups.length} with the most relevant chunks` : ''})`);
       });

@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { EvalInputError } from '../../app/eval-errors.ts';
+import { writeOutputFile } from '../../pipeline/output-files.ts';
 import { toEvalAxis } from '../../app/eval-run.ts';
 import { DEFAULT_GOLD_SET, heldOutScores, readTrainingLexicon, type HeldOutScores } from '../../app/train-run.ts';
 import { listModels, loadModel, parseModelRef, readArtifactFile, storeModel, type StoreOutcome } from '../../app/trained-models.ts';
@@ -59,8 +58,7 @@ export function parseSeed(value: string | undefined): number {
 
 /** Writes the artifact's canonical bytes to a file (creating its folder). */
 export function writeArtifact(file: string, artifact: ModelArtifact): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, serializeArtifact(artifact));
+  writeOutputFile(file, serializeArtifact(artifact), { makeFolders: true });
 }
 
 /** `stance train`: train a model (or an ensemble), and import, export and list stored models. */

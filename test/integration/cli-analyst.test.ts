@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
@@ -192,6 +192,32 @@ describe.each(stores)('analyst commands on $name', { timeout: 120_000 }, ({ post
     expect(same.code).toBe(2);
     expect(same.stderr).toContain('--x-axis and --y-axis are both gov: a map needs two different axes');
     expect(existsSync(join(work, 'same.svg'))).toBe(false);
+  });
+
+  it('an output path that cannot be written exits 2 naming it and what is wrong, in every command that writes one', async (ctx) => {
+    if (skip) ctx.skip();
+    const missing = join(work, 'no-such-folder');
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    const cases: [string[], string][] = [
+      [['map', '--out', join(missing, 'map.svg'), '--x-axis', 'gov', '--y-axis', 'sec', '--scorer', 'nli'], `cannot write ${join(missing, 'map.svg')}: the folder ${missing} does not exist`],
+      [['map', '--out', work, '--x-axis', 'gov', '--y-axis', 'sec', '--scorer', 'nli'], `cannot write ${work}: it is a folder`],
+      [['compare', '--axis', 'gov', '--scorer', 'nli', '--iterations', '300', '--pairs-csv', join(missing, 'p.csv')], `cannot write ${join(missing, 'p.csv')}: the folder ${missing} does not exist`],
+      [['export', '--out', file, '--scorer', 'nli'], `cannot write ${file}: it is a file, not a folder`],
+      [['export', '--out', join(file, 'tables'), '--scorer', 'nli', '--format', 'parquet'], `cannot write ${join(file, 'tables')}: ${file} is a file, not a folder`],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runInProcess(args);
+      expect(r.code, `stance ${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`stance: ${message}`);
+      expect(r.stderr).not.toContain('unexpected error');
+    }
+    // A table's file that is a folder stops the export at that table, by name.
+    const tables = join(work, 'tables-in-the-way');
+    mkdirSync(join(tables, 'chunks.csv'), { recursive: true });
+    const blocked = await runInProcess(['export', '--out', tables, '--scorer', 'nli']);
+    expect(blocked.code, blocked.stderr).toBe(2);
+    expect(blocked.stderr).toContain(`stance: cannot write ${join(tables, 'chunks.csv')}: it is a folder`);
   });
 
   it('an unknown source or axis exits 2 listing the known ones, in every command that takes one', async (ctx) => {

@@ -71,6 +71,11 @@ describe('stance train on the embedded store', () => {
     expect(models.filter((m) => m.name === 'small').map((m) => [m.name, m.version, m.scorer])).toEqual([['small', trained.version, 'trained:small']]);
     expect((await runCliInProcess(['train', 'export', 'small', '--out', join(dir, 'exported.json')], env)).code).toBe(0);
     expect(readFileSync(join(dir, 'exported.json'), 'utf8')).toBe(readFileSync(join(dir, 'small.json'), 'utf8'));
+    // A path under a file cannot be written: a user error naming the file in the way, not a stack trace.
+    const under = join(dir, 'small.json', 'copy.json');
+    const blocked = await runCliInProcess(['train', 'export', 'small', '--out', under], env);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toContain(`stance: cannot write ${under}: ${join(dir, 'small.json')} is a file, not a folder`);
   }, SLOW);
 
   it('imports a model file into another store, and refuses a file that is not a model with exit code 2', async () => {
