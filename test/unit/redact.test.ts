@@ -10,8 +10,14 @@ describe('redactSecrets', () => {
     expect(redactSecrets('connect ECONNREFUSED redis://:hunter2@10.0.0.1:6379')).toBe('connect ECONNREFUSED redis://:***@10.0.0.1:6379');
   });
 
-  it('hides a bare token before @ (user part only)', () => {
-    expect(redactSecrets('rediss://tok3n@cache:6380/0')).toBe('rediss://***@cache:6380/0');
+  it('shows the user name of a database or Redis URL without a password, and hides a bare token of any other URL', () => {
+    expect(redactUrl('postgres://postgres@127.0.0.1:5432/h1_walk')).toBe('postgres://postgres@127.0.0.1:5432/h1_walk');
+    expect(redactUrl('postgresql://stance@db/x')).toBe('postgresql://stance@db/x');
+    expect(redactSecrets('cannot reach rediss://worker@cache:6380/0')).toBe('cannot reach rediss://worker@cache:6380/0');
+    expect(redactSecrets('REDIS://worker@cache')).toBe('REDIS://worker@cache');
+    expect(redactUrl('postgres://u:pw@127.0.0.1:1/db')).toBe('postgres://u:***@127.0.0.1:1/db');
+    expect(redactSecrets('redis://default:pw@cache:6379')).toBe('redis://default:***@cache:6379');
+    expect(redactSecrets('fetch https://ghp_t0ken@github.com/x.git failed')).toBe('fetch https://***@github.com/x.git failed');
   });
 
   it('hides every URL in a longer message and key=value secrets', () => {
