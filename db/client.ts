@@ -7,6 +7,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.ts';
 import { redactUrl } from '../pipeline/redact.ts';
+import { failureMessage } from '../pipeline/failure-message.ts';
+import { connectFailure } from './connect-errors.ts';
 import { acquireStoreLock, type StoreLock, type StoreLockOptions } from './store-lock.ts';
 import { OutputPathError, outputPathError } from '../pipeline/output-files.ts';
 import { projectFile } from '../config/project-files.ts';
@@ -68,7 +70,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   } catch (err) {
     await database.close();
     if (err instanceof DatabaseError) throw err;
-    throw new DatabaseError(`Cannot prepare the database at ${database.location}: ${(err as Error).message}`, { cause: err });
+    // The driver's cause, never drizzle's message: that carries the SQL text and its parameters.
+    const lost = database.kind === 'postgres' ? connectFailure(err) : undefined;
+    if (lost !== undefined) throw new DatabaseError(`cannot connect to Postgres at ${database.location}: ${lost}`, { cause: err });
+    throw new DatabaseError(`cannot prepare the database at ${database.location}: ${failureMessage(err)}`, { cause: err });
   }
   return database;
 }
@@ -82,6 +87,14 @@ async function openPostgres(url: string): Promise<Database> {
     import('drizzle-orm/postgres-js/migrator'),
   ]);
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  // Connect now, whatever the command does first: a server that is down, a wrong password or an
+  // unknown database is then told as such, not as the first query of the command failing.
+  try {
+    await client`select 1`;
+  } catch (err) {
+    await client.end({ timeout: 0 }).catch(() => undefined);
+    throw new DatabaseError(`cannot connect to Postgres at ${redactUrl(url)}: ${connectFailure(err) ?? failureMessage(err)}`, { cause: err });
+  }
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     db,
