@@ -17,16 +17,18 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 // Empty strings count as unset: `FOO= stance ...` should mean "use the default".
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
-const positiveInt = (fallback: number) =>
-  z.preprocess(
-    (v) => (v === undefined || v === '' ? fallback : v),
-    z.coerce.number().int('must be a whole number').positive('must be greater than 0'),
-  );
 
-const optionalPositiveInt = z.preprocess(
-  (v) => (v === '' ? undefined : v),
-  z.coerce.number().int('must be a whole number').positive('must be greater than 0').optional(),
-);
+// Every numeric variable is read here. Its text must be a plain decimal number, told as what the
+// variable needs ("must be a whole number greater than 0"); zod's coercion made "abc" NaN and said
+// "expected number, received NaN", and took "0x10" for 16.
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+const numberFrom = <T extends z.ZodType<unknown, number>>(needs: string, check: T) =>
+  z.string().trim().regex(DECIMAL, `must be ${needs}`).transform(Number).pipe(check);
+const unsetAs = (fallback: number | undefined) => (v: unknown) => (v === undefined || v === '' ? (fallback === undefined ? undefined : String(fallback)) : v);
+
+const wholePositive = () => numberFrom('a whole number greater than 0', z.number().int('must be a whole number').positive('must be greater than 0'));
+const positiveInt = (fallback: number) => z.preprocess(unsetAs(fallback), wholePositive());
+const optionalPositiveInt = z.preprocess(unsetAs(undefined), wholePositive().optional());
 
 const urlWithScheme = (schemes: string[]) =>
   optionalString.refine(
@@ -62,7 +64,7 @@ const envSchema = z.object({
       return gate;
     }),
   // Benchmark hook (bench/throughput.ts): the share of (chunk, axis) pairs the gate lets through, whatever their relevance.
-  STANCE_NLI_GATE_FORCE_PASS_RATE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]').optional()),
+  STANCE_NLI_GATE_FORCE_PASS_RATE: z.preprocess(unsetAs(undefined), numberFrom('a number in [0, 1]', z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]')).optional()),
   STANCE_MAX_DOC_BYTES: positiveInt(5_000_000),
   STANCE_AXES_FILE: optionalString,
   STANCE_LEXICON_FILE: optionalString,
@@ -71,10 +73,7 @@ const envSchema = z.object({
   STANCE_THRESHOLD_PROFILE: optionalString,
   STANCE_API_TOKEN: optionalString,
   STANCE_ALLOWED_ORIGINS: optionalString,
-  STANCE_LOCK_WAIT: z.preprocess(
-    (v) => (v === undefined || v === '' ? 10 : v),
-    z.coerce.number('must be a number of seconds').min(0, 'must be 0 or more seconds').max(86_400, 'must be at most 86400 seconds (a day)'),
-  ),
+  STANCE_LOCK_WAIT: z.preprocess(unsetAs(10), numberFrom('a number of seconds', z.number().min(0, 'must be 0 or more seconds').max(86_400, 'must be at most 86400 seconds (a day)'))),
   STANCE_HOST: optionalString.default('127.0.0.1'),
   STANCE_PORT: positiveInt(8787),
   STANCE_GOLD_DIR: optionalString.default('eval'),

@@ -68,6 +68,23 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ [name]: value })).toThrow(pattern);
   });
 
+  // Every numeric variable: text that is not a number says what the variable needs, not zod's "received NaN".
+  it.each([
+    ...['STANCE_JOB_ATTEMPTS', 'STANCE_JOB_BACKOFF_MS', 'STANCE_JOB_LOCK_MS', 'STANCE_RECONCILE_INTERVAL_MS', 'STANCE_STALE_AFTER_MS', 'STANCE_ORT_THREADS', 'STANCE_INFERENCE_SESSIONS', 'STANCE_CHUNK_TOKENS', 'STANCE_MAX_DOC_BYTES', 'STANCE_PORT'].map(
+      (name) => [name, 'a whole number greater than 0'] as const,
+    ),
+    ['STANCE_LOCK_WAIT', 'a number of seconds'] as const,
+    ['STANCE_NLI_GATE_FORCE_PASS_RATE', 'a number in [0, 1]'] as const,
+  ])('refuses %s=abc saying it must be %s', (name, needs) => {
+    for (const value of ['abc', '0x10', '12abc']) {
+      expect(() => parseConfig({ [name]: value })).toThrow(`Invalid configuration (fix these environment variables):\n  ${name}=${JSON.stringify(value)}: must be ${needs}`);
+    }
+  });
+
+  it('reads numbers written with spaces around them or in exponent form', () => {
+    expect(parseConfig({ STANCE_JOB_ATTEMPTS: ' 7 ', STANCE_PORT: '8e3', STANCE_LOCK_WAIT: '.5' })).toMatchObject({ queue: { jobAttempts: 7 }, port: 8000, lockWaitMs: 500 });
+  });
+
   it('names every bad variable at once', () => {
     try {
       parseConfig({ LOG_LEVEL: 'x', STANCE_MODEL_DTYPE: 'y' });
