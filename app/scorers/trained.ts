@@ -1,45 +1,28 @@
-import { existsSync } from 'node:fs';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { scorers, trainedModels } from '../../db/schema/index.ts';
+import { scorers } from '../../db/schema/index.ts';
 import { labelProbabilities } from '../../eval/label-probabilities.ts';
 import type { Axis } from '../../pipeline/axes.ts';
 import type { LexiconFile } from '../../pipeline/lexicon/lexicon-file.ts';
-import { parseArtifact, type EnsembleArtifact, type ModelArtifact, type TrainedArtifact } from '../../pipeline/train/artifact.ts';
+import { type EnsembleArtifact, type ModelArtifact, type TrainedArtifact } from '../../pipeline/train/artifact.ts';
 import { predictEnsemble } from '../../pipeline/train/ensemble.ts';
 import { artifactAxisTerms, predict, type AxisLabelProbabilities } from '../../pipeline/train/predict.ts';
 import { termMatcher } from '../../pipeline/lexicon/match.ts';
 import { matchedTerms } from '../../pipeline/lexicon/score.ts';
 import { axisFileSettings } from '../eval-score.ts';
 import { NothingScoredError } from '../lookup.ts';
-import { readArtifactFile } from '../trained-models.ts';
+import { lookupModel, modelNames } from '../trained-models.ts';
 import { lexiconScorer } from './lexicon.ts';
 import { nliScorer, prototypeScorer } from './model-scorers.ts';
 import { ScorerNameError } from './names.ts';
 import type { StepContext } from '../steps.ts';
 import { memoOf, type TextMemo } from './text-memo.ts';
 import type { ModelRole, ScoreRow, ScorerDescriptor, ScorerRef } from './types.ts';
-import { projectFile } from '../../config/project-files.ts';
 
 type ModelKind = 'trained' | 'ensemble';
 
-/**
- * The artifacts that ship in the repository, by kind and name: they work on a fresh store. They
- * are read from their files on use, not imported into trained_models, so that queries stay
- * read-only and a regenerated file (`npm run train:default`) is picked up at once (under its new
- * version). A model of the same name in the store (trained or imported by the user) wins.
- */
-export const SHIPPED_ARTIFACTS: Record<ModelKind, Record<string, string>> = {
-  trained: { default: projectFile('config/trained/default.json') },
-  ensemble: { default: projectFile('config/trained/ensemble-default.json') },
-};
-
-/** Names of a kind: stored ones and shipped ones whose file exists, sorted. */
-async function instanceNames(db: Db, kind: ModelKind): Promise<string[]> {
-  const stored = (await db.selectDistinct({ name: trainedModels.name }).from(trainedModels).where(eq(trainedModels.kind, kind))).map((r) => r.name);
-  const shipped = Object.entries(SHIPPED_ARTIFACTS[kind]).flatMap(([name, file]) => (existsSync(file) ? [name] : []));
-  return [...new Set([...stored, ...shipped])].sort();
-}
+// Stored and shipped names (app/trained-models.ts holds the one lookup of models by name).
+const instanceNames = modelNames;
 
 /** Where an instance's artifact comes from. */
 interface LoadedArtifact<A extends ModelArtifact> {
@@ -47,18 +30,11 @@ interface LoadedArtifact<A extends ModelArtifact> {
   source: 'store' | 'file';
 }
 
-/** The artifact of kind:name: the latest stored version, else the shipped file; ScorerNameError listing the known names otherwise. */
+/** The artifact of kind:name: the latest stored version, else the shipped file (lookupModel); ScorerNameError listing the known names otherwise. */
 async function loadInstance<K extends ModelKind>(db: Db, kind: K, name: string, version?: string): Promise<LoadedArtifact<K extends 'trained' ? TrainedArtifact : EnsembleArtifact>> {
   type A = K extends 'trained' ? TrainedArtifact : EnsembleArtifact;
-  const where = and(eq(trainedModels.kind, kind), eq(trainedModels.name, name), ...(version === undefined ? [] : [eq(trainedModels.version, version)]));
-  const [row] = await db.select().from(trainedModels).where(where).orderBy(desc(trainedModels.id)).limit(1);
-  // Re-validated on the way out (as app/trained-models.ts does): an edited row must not pass under its old version.
-  if (row) return { artifact: parseArtifact(row.artifact, `${kind} model ${name} (version ${row.version})`) as A, source: 'store' };
-  const file = Object.hasOwn(SHIPPED_ARTIFACTS[kind], name) ? SHIPPED_ARTIFACTS[kind][name] : undefined;
-  if (file !== undefined && existsSync(file)) {
-    const artifact = readArtifactFile(file);
-    if (artifact.kind === kind && (version === undefined || artifact.version === version)) return { artifact: artifact as A, source: 'file' };
-  }
+  const found = await lookupModel(db, kind, name, version);
+  if (found) return { artifact: found.artifact as A, source: found.source };
   const known = (await instanceNames(db, kind)).map((n) => `${kind}:${n}`);
   const what = version === undefined ? `"${name}"` : `"${name}" with version ${version}`;
   const how = kind === 'trained' ? `\`stance train --name ${name}\`` : `\`stance train --ensemble ${name} --members ...\``;

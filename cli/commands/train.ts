@@ -97,7 +97,7 @@ export function registerTrain(program: Command): void {
 
   train
     .command('export')
-    .description('write a stored model (its latest version, or --version) to a JSON file')
+    .description('write a stored or shipped model (its latest version, or --version) to a JSON file')
     .argument('<name>', 'model name: trained:NAME or ensemble:NAME (a bare NAME when only one kind has it)')
     .option('--version <v>', 'a stored version (default: the latest)')
     .option('--out <file>', 'file to write')
@@ -106,9 +106,10 @@ export function registerTrain(program: Command): void {
         const flags = command.optsWithGlobals<TrainFlags>();
         if (!flags.out) throw new EvalInputError('--out FILE is required: where to write the model');
         const { kind, name } = parseModelRef(ref);
-        const stored = await withDatabase(async ({ db }) => loadModel(db, name, flags.version, kind));
-        writeArtifact(flags.out, stored.artifact);
-        say(`wrote ${stored.kind} model ${name} version ${stored.version} to ${flags.out}`);
+        // The store's model, else one shipped with the project (as compare finds them).
+        const found = await withDatabase(async ({ db }) => loadModel(db, name, flags.version, kind));
+        writeArtifact(flags.out, found.artifact);
+        say(`wrote ${found.kind} model ${name} version ${found.version}${found.source === 'file' ? ' (shipped with stance)' : ''} to ${flags.out}`);
       }),
     );
 

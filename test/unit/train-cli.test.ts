@@ -6,6 +6,7 @@ import { runCliInProcess } from '../helpers/in-process-cli.ts';
 import { TINY_MODEL_ENV } from '../helpers/models.ts';
 import { writeGoldSubset } from '../helpers/gold-subset.ts';
 import { freshDataDir } from '../helpers/db.ts';
+import { repoPath } from '../helpers/paths.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stance-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,7 +94,22 @@ describe('stance train on the embedded store', () => {
     expect(synthetic.stderr).toMatch(/--with-embeddings refuses the synthetic model tiny-lexical-embed/);
     const missing = await runCliInProcess(['train', 'export', 'nope', '--out', join(dir, 'x.json')], other);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/no trained model or ensemble named "nope" \(stored: trained:small\)/);
+    expect(missing.stderr).toMatch(/no trained model or ensemble named "nope" \(known: trained:default, trained:small, ensemble:default\)/);
+  }, SLOW);
+
+  it('exports the shipped models from a fresh store, as compare finds them, and asks which kind a bare shared name is', async () => {
+    const fresh = { ...env, STANCE_DATA_DIR: await newStore() };
+    const out = join(dir, 'shipped-default.json');
+    const r = await runCliInProcess(['train', 'export', 'trained:default', '--out', out], fresh);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^wrote trained model default version \S+ \(shipped with stance\) to /);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(repoPath('config/trained/default.json'), 'utf8'));
+    const ensemble = await runCliInProcess(['train', 'export', 'ensemble:default', '--out', join(dir, 'shipped-ensemble.json')], fresh);
+    expect(ensemble.code, ensemble.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'shipped-ensemble.json'), 'utf8')).toBe(readFileSync(repoPath('config/trained/ensemble-default.json'), 'utf8'));
+    const bare = await runCliInProcess(['train', 'export', 'default', '--out', join(dir, 'bare.json')], fresh);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('"default" is both a trained model and an ensemble; say which: ensemble:default or trained:default');
   }, SLOW);
 
   it('stacks the lexicon and the trained model into an ensemble fitted on dev, and refuses to fit on test', async () => {
