@@ -4,9 +4,9 @@ import { ensembleHeldOutScores, trainEnsemble } from '../../app/ensemble-run.ts'
 import { loadEvalInference, type EvalInference } from '../../app/eval-inference.ts';
 import { toEvalAxis } from '../../app/eval-run.ts';
 import { inferenceSpecFrom } from '../../app/inference.ts';
-import { DEFAULT_ARTIFACT_PATH, DEFAULT_GOLD_SET, readTrainingLexicon, type HeldOutScores } from '../../app/train-run.ts';
+import { DEFAULT_GOLD_SET, readTrainingLexicon, type HeldOutScores } from '../../app/train-run.ts';
 import { readExtraItems } from '../../app/train-extra.ts';
-import { loadModel, readArtifactFile } from '../../app/trained-models.ts';
+import { loadModel, shippedModel, SHIPPED_ARTIFACTS } from '../../app/trained-models.ts';
 import { loadConfig } from '../../config/config.ts';
 import { filterSplit } from '../../eval/gold-set.ts';
 import { ArtifactError, type ModelArtifact, type TrainedArtifact } from '../../pipeline/train/artifact.ts';
@@ -35,20 +35,21 @@ interface Helpers {
 /** Member kinds that `--members` takes now (trained:NAME aside). */
 const MEMBER_KINDS = ['lexicon', 'nli', 'prototype'];
 
-/** A trained model by name: the latest stored version, else (for "default") the committed default artifact. */
+/**
+ * A trained model by name, found as queries find it: the latest stored version, else the shipped
+ * artifact. --no-store keeps this run off the database altogether, so it finds shipped models only.
+ */
 async function loadTrainedArtifact(name: string, store: boolean): Promise<TrainedArtifact> {
-  let artifact: ModelArtifact | undefined;
-  if (store) {
-    try {
-      artifact = (await withDatabase(async ({ db }) => loadModel(db, name, undefined, 'trained'))).artifact;
-    } catch (error) {
-      if (!(error instanceof ArtifactError) || name !== 'default') throw error;
-    }
+  const found = store ? await withDatabase(async ({ db }) => loadModel(db, name, undefined, 'trained')) : shippedModel('trained', name);
+  if (found === undefined) {
+    const shipped = Object.keys(SHIPPED_ARTIFACTS.trained).map((n) => `trained:${n}`);
+    throw new ArtifactError(
+      `no shipped trained model named "${name}" (shipped: ${shipped.join(', ') || 'none'}); with --no-store, members are not read from the database: drop --no-store to use a stored model, or train "${name}" first`,
+    );
   }
-  artifact ??= name === 'default' ? readArtifactFile(DEFAULT_ARTIFACT_PATH) : undefined;
-  if (artifact === undefined) throw new ArtifactError(`no trained model named "${name}" (use --store to look in the database, or train it first)`);
-  if (artifact.kind !== 'trained') throw new EvalInputError(`"${name}" is an ensemble, not a trained model; ensembles cannot be members`);
-  return artifact;
+  // Both lookups are of kind trained; this narrows the type.
+  if (found.artifact.kind !== 'trained') throw new EvalInputError(`"${name}" is an ensemble, not a trained model; ensembles cannot be members`);
+  return found.artifact;
 }
 
 /** `stance train --ensemble NAME --members a,b,...`: stack the members' label probabilities, fitted on dev. */

@@ -76,7 +76,7 @@ export function registerTrain(program: Command): void {
     .option('--out <file>', 'also write the artifact to this JSON file')
     .option('--no-lexicon', 'leave out the lexicon hit columns')
     .option('--with-embeddings', 'add the chunk embedding of STANCE_EMBED_MODEL as features (refused for synthetic models)')
-    .option('--no-store', 'do not store the model in the database (with --out: only write the file)')
+    .option('--no-store', 'do not store the model in the database (with --out: only write the file); with --ensemble, do not read trained:NAME members from it either (shipped models only)')
     .option('--json', 'print the result as JSON')
     .action(trainAction(async (_flags: TrainFlags, command: Command) => runTrain(command.optsWithGlobals<TrainFlags>())));
 

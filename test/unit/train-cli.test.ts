@@ -112,6 +112,15 @@ describe('stance train on the embedded store', () => {
     expect(bare.stderr).toContain('"default" is both a trained model and an ensemble; say which: ensemble:default or trained:default');
   }, SLOW);
 
+  it('with --no-store, an ensemble member that is only in the database is refused naming the flag to drop', async () => {
+    // "small" is stored (beforeAll); --no-store keeps the run off the database, so only shipped models are members.
+    const r = await runCliInProcess(['train', '--ensemble', 'mix3', '--members', 'lexicon,trained:small', '--set', SET, '--no-store', '--out', join(dir, 'mix3.json')], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'stance: no shipped trained model named "small" (shipped: trained:default); with --no-store, members are not read from the database: drop --no-store to use a stored model, or train "small" first\n',
+    );
+  }, SLOW);
+
   it('stacks the lexicon and the trained model into an ensemble fitted on dev, and refuses to fit on test', async () => {
     const r = await runCliInProcess(['train', '--ensemble', 'mix', '--members', 'lexicon,trained:small', '--set', SET, '--json'], env);
     expect(r.stderr).not.toContain('unexpected error');
