@@ -17,6 +17,8 @@ export interface HostileCase {
   expect: Expectation;
   /** The metadata as JSON text, when it is too deep for JSON.stringify. */
   metadataJson?: string;
+  /** Its conversion is timed and printed by bench/hostile.ts: an input made to be slow. */
+  timed?: boolean;
 }
 
 /** JSON.stringify of a value with `metadata` spliced in as raw JSON text (for metadata too deep to stringify). */
@@ -69,8 +71,10 @@ const SOURCE = 'Hostile bench';
 export function contentCases(unique: string, maxDocBytes: number): HostileCase[] {
   const t = (k: string) => `A text about Internet governance (${unique} ${k}). All stakeholders should take part.`;
   const cases: HostileCase[] = [];
-  const add = (kind: string, name: string, file: string, content: Uint8Array, expect: Expectation) =>
-    cases.push({ kind, name, file, content, meta: { source: SOURCE }, expect });
+  const add = (kind: string, name: string, file: string, content: Uint8Array, expect: Expectation, timed = false) =>
+    cases.push({ kind, name, file, content, meta: { source: SOURCE }, expect, ...(timed ? { timed } : {}) });
+  // Fills 90% of the limit with a repeated unit (a text of its own first, so each run stores new text).
+  const fill = (unit: string, before = '', after = '') => before + unit.repeat(Math.floor((maxDocBytes * 0.9 - before.length - after.length) / unit.length)) + after;
 
   add('empty', 'empty file', 'empty.txt', new Uint8Array(), 'refuse');
   for (const [i, ws] of [' ', '\n\n\n', '\t \t', '\r\n\r\n', '\u00a0\u2003\u3000', '\u200b\u200b\ufeff'].entries()) add('whitespace', `whitespace ${i}`, `ws${i}.txt`, utf8(ws), 'refuse');
@@ -106,7 +110,7 @@ export function contentCases(unique: string, maxDocBytes: number): HostileCase[]
   add('deep-html', '10,000 unclosed <p> (siblings)', 'many-p.html', utf8(`<p>${t('many p')}`.repeat(10_000).slice(0, Math.floor(maxDocBytes * 0.9))), 'store');
   add('html', 'script and style only', 'script.html', utf8('<script>alert(1)</script><style>p{}</style>'), 'refuse');
   add('html', 'unterminated tag', 'unterminated.html', utf8(`<p>${t('unterminated')}<a href="`), 'either');
-  add('html', 'comment bomb', 'comments.html', utf8(`${'<!--'.repeat(5_000)}${t('comments')}`), 'either');
+  add('html', 'comment bomb', 'comments.html', utf8(`${'<!--'.repeat(5_000)}${t('comments')}`), 'either', true);
   add('html', 'entity soup', 'entities.html', utf8(`<p>${'&amp;&#0;&#xD800;&#x110000;&lt;'.repeat(200)} ${t('entities')}</p>`), 'either');
   const longWord = Math.min(Math.floor(maxDocBytes * 0.8), 1_000_000);
   add('long-word', `one word of ${longWord} letters`, 'longword.txt', utf8(`${t('long word')} ${'x'.repeat(longWord)}`), 'store');
@@ -123,6 +127,14 @@ export function contentCases(unique: string, maxDocBytes: number): HostileCase[]
   add('type', 'upper-case extension', 'LOUD.TXT', utf8(t('loud')), 'store');
   add('markdown', 'markdown with raw HTML', 'md.md', utf8(`# Title\n\n<div><script>x</script></div>\n\n${t('md')}`), 'store');
   add('markdown', 'markdown of only markup', 'md-empty.md', utf8('```\n```\n---\n***\n'), 'refuse');
+  // Markup that made the old regular expressions scan to the end from every opener, or backtrack.
+  add('slow-markdown', '"<a" without ">"', 'tags.md', utf8(fill('<a', `${t('md tags')}\n`)), 'store', true);
+  add('slow-markdown', '"[a](" without ")"', 'links.md', utf8(fill('[a](', `${t('md links')}\n`)), 'store', true);
+  add('slow-markdown', '"![a](" without ")"', 'images.md', utf8(fill('![a](', `${t('md images')}\n`)), 'store', true);
+  add('slow-markdown', '"[a" then one "]"', 'brackets.md', utf8(fill('[a', `${t('md brackets')}\n`, ']')), 'store', true);
+  add('slow-markdown', '"<!--" without "-->"', 'comments.md', utf8(fill('<!--', `${t('md comments')}\n`)), 'store', true);
+  add('slow-markdown', 'heading with a run of blanks', 'heading.md', utf8(fill(' ', `${t('md heading')}\n# a`, 'x')), 'store', true);
+  add('slow-markdown', 'line of "- " ending in a word', 'dashes.md', utf8(fill('- ', `${t('md dashes')}\n`, 'x')), 'store', true);
   add('long-line', 'ten thousand short lines', 'lines.txt', utf8(`${t('lines')}\n${'a\n'.repeat(10_000)}`), 'store');
   add('sentences', 'one sentence of 20,000 words', 'sentence.txt', utf8(`${t('sentence')} ${'policy '.repeat(20_000)}`.slice(0, Math.floor(maxDocBytes * 0.9))), 'store');
   add('duplicate', 'duplicate of a good text', 'dup.txt', utf8(t('duplicate')), 'store');

@@ -26,6 +26,7 @@ import { queueDocuments } from '../cli/process-after-ingest.ts';
 import { parseConfig } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { loadAxesFile } from '../pipeline/load-axes.ts';
+import { prepareDocument } from '../pipeline/prepare-document.ts';
 import { redactUrl } from '../pipeline/redact.ts';
 import { createApp } from '../server/app.ts';
 import { startServer } from '../server/listen.ts';
@@ -49,6 +50,7 @@ const adminUrl = values['database-url'] ?? (process.env.DATABASE_URL || DEFAULT_
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 const unique = randomBytes(4).toString('hex');
 const tally = new Tally(SECRET);
+const timings: Record<string, number> = {};
 
 const dbName = `stance_hostile_${unique}`;
 const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
@@ -62,6 +64,7 @@ let database: Database | undefined;
 try {
   database = await openDatabase({ databaseUrl, dataDir: join(work, 'unused'), migrations: 'apply' });
   progress(`hostile inputs against ${redactUrl(databaseUrl)} (run ${unique})`);
+  timeConversions();
   await libraryEntrance(database);
   await httpEntrance(database);
   await cliFilesEntrance();
@@ -74,9 +77,22 @@ try {
 }
 
 const summary = tally.summary();
-if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-else tally.print();
+if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, conversion_ms: timings }, null, 2)}\n`);
+else {
+  tally.print();
+  process.stdout.write(`\nconversion of inputs made to be slow (prepareDocument, ms):\n`);
+  for (const [name, ms] of Object.entries(timings)) process.stdout.write(`  ${name.padEnd(52)} ${ms.toFixed(0).padStart(7)}\n`);
+}
 process.exitCode = summary.total_failures > 0 ? 1 : 0;
+
+/** prepareDocument on each input made to be slow (decoding, conversion, normalization, furniture), timed. */
+function timeConversions(): void {
+  for (const c of contentCases(`${unique}-timed`, MAX_DOC_BYTES).filter((k) => k.timed)) {
+    const start = performance.now();
+    prepareDocument(c.content, c.file, MAX_DOC_BYTES);
+    timings[`${c.kind}: ${c.name} (${(c.content.byteLength / 1e6).toFixed(1)} MB)`] = performance.now() - start;
+  }
+}
 
 async function libraryEntrance(db: Database): Promise<void> {
   const cases = withGoodBetween(`${unique}-lib`, documentCases(`${unique}-lib`, MAX_DOC_BYTES), 10);

@@ -2,6 +2,9 @@ import { createRequire } from 'node:module';
 import type * as HtmlToText from 'html-to-text';
 import type * as HtmlParser2 from 'htmlparser2';
 import { projectFile } from '../config/project-files.ts';
+import { markdownToText } from './markdown.ts';
+
+export { markdownToText };
 
 // The HTML libraries load on the first HTML document rather than at every start of `stance` (they
 // took about 40 ms of it). Both ship CommonJS builds, so a synchronous require serves the
@@ -58,23 +61,6 @@ export function htmlToText(html: string): string {
       { selector: 'ul', options: { itemPrefix: '• ' } },
     ],
   });
-}
-
-/** Markdown to plain text: markup removed, words kept (headings, emphasis, links, images, code fences). */
-export function markdownToText(md: string): string {
-  return md
-    .replace(/^```.*$/gm, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$/gm, '$1')
-    .replace(/^[ \t]{0,3}>[ \t]?/gm, '')
-    .replace(/^[ \t]*([-*_])([ \t]*\1){2,}[ \t]*$/gm, '')
-    .replace(/^[ \t]*[-*+][ \t]+/gm, '• ')
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/(?<![\w*])[*_]([^*_\n]+)[*_](?![\w*])/g, '$1')
-    .replace(/`([^`]+)`/g, '$1')
-    .replace(/<\/?[a-z][^>]*>/gi, '');
 }
 
 /** Converts document content in a given format to plain text (before normalization). */
