@@ -135,6 +135,11 @@ export function contentCases(unique: string, maxDocBytes: number): HostileCase[]
   add('slow-markdown', '"<!--" without "-->"', 'comments.md', utf8(fill('<!--', `${t('md comments')}\n`)), 'store', true);
   add('slow-markdown', 'heading with a run of blanks', 'heading.md', utf8(fill(' ', `${t('md heading')}\n# a`, 'x')), 'store', true);
   add('slow-markdown', 'line of "- " ending in a word', 'dashes.md', utf8(fill('- ', `${t('md dashes')}\n`, 'x')), 'store', true);
+  // Tables that html-to-text's aligned printer laid out in quadratic time or per spanned slot.
+  add('slow-table', 'one row of many cells', 'wide-row.html', utf8(fill('<td>cell</td>', `<p>${t('wide row')}</p><table><tr>`, '</tr></table>')), 'store', true);
+  add('slow-table', 'many rows of one cell', 'long-column.html', utf8(fill('<tr><td>cell</td></tr>', `<p>${t('long column')}</p><table>`, '</table>')), 'store', true);
+  add('slow-table', 'colspan 1,000,000,000', 'colspan.html', utf8(`<p>${t('colspan')}</p><table><tr><td colspan="1000000000">x</td><td>y</td></tr></table>`), 'store', true);
+  add('slow-table', 'rowspan 100,000', 'rowspan.html', utf8(`<p>${t('rowspan')}</p><table><tr><td rowspan="100000">x</td><td>y</td></tr></table>`), 'store', true);
   add('long-line', 'ten thousand short lines', 'lines.txt', utf8(`${t('lines')}\n${'a\n'.repeat(10_000)}`), 'store');
   add('sentences', 'one sentence of 20,000 words', 'sentence.txt', utf8(`${t('sentence')} ${'policy '.repeat(20_000)}`.slice(0, Math.floor(maxDocBytes * 0.9))), 'store');
   add('duplicate', 'duplicate of a good text', 'dup.txt', utf8(t('duplicate')), 'store');

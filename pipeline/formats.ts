@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type * as HtmlToText from 'html-to-text';
 import type * as HtmlParser2 from 'htmlparser2';
 import { projectFile } from '../config/project-files.ts';
+import { formatTable } from './html-table.ts';
 import { markdownToText } from './markdown.ts';
 
 export { markdownToText };
@@ -43,6 +44,7 @@ export function formatForFile(fileName: string): DocumentFormat | undefined {
 export function htmlToText(html: string): string {
   return loadHtml().convert(html, {
     wordwrap: false,
+    formatters: { stanceTable: formatTable },
     selectors: [
       { selector: 'a', options: { ignoreHref: true } },
       { selector: 'img', format: 'skip' },
@@ -57,7 +59,7 @@ export function htmlToText(html: string): string {
       { selector: 'h4', options: { uppercase: false } },
       { selector: 'h5', options: { uppercase: false } },
       { selector: 'h6', options: { uppercase: false } },
-      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+      { selector: 'table', format: 'stanceTable' },
       { selector: 'ul', options: { itemPrefix: '• ' } },
     ],
   });
