@@ -53,6 +53,11 @@ export function htmlToText(html: string): string {
       { selector: 'style', format: 'skip' },
       { selector: 'noscript', format: 'skip' },
       { selector: 'form', format: 'skip' },
+      // Text a browser does not show: template contents, hidden elements, inline display:none.
+      { selector: 'template', format: 'skip' },
+      { selector: '[hidden]', format: 'skip' },
+      { selector: '[style*="display:none" i]', format: 'skip' },
+      { selector: '[style*="display: none" i]', format: 'skip' },
       { selector: 'h1', options: { uppercase: false } },
       { selector: 'h2', options: { uppercase: false } },
       { selector: 'h3', options: { uppercase: false } },
