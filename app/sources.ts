@@ -148,7 +148,9 @@ export async function renameSource(db: Db, oldName: string, newName: string): Pr
 
 /** What recording one alias of a manifest did. */
 export type AliasOutcome =
-  | { alias: string; source: string; action: 'added' | 'unchanged' }
+  | { alias: string; source: string; action: 'unchanged' }
+  /** source_created: the canonical source did not exist and was made for the alias (no documents yet). */
+  | { alias: string; source: string; action: 'added'; source_created?: true }
   | { alias: string; source: string; action: 'merged'; documents_moved: number }
   | { alias: string; source: string; action: 'renamed' }
   | { alias: string; source: string; action: 'skipped'; reason: string };
@@ -157,29 +159,39 @@ export type AliasOutcome =
  * Records a manifest's aliases (alias -> canonical name). A source still stored under an alias
  * (ingested before the alias was declared) is merged into the canonical one, or, when there is no
  * canonical one yet, renamed to it; an alias that already names another source is left alone and
- * reported. Aliases of a canonical name that names nothing yet wait for its first document.
+ * reported. A canonical name that names nothing yet (its documents were all duplicates, or failed)
+ * is made a source without documents, so that the alias is stored all the same: otherwise a later
+ * ingest under the alias would start a separate source, the very thing the map was written against.
  */
 export async function recordAliases(db: Db, aliases: Record<string, string>): Promise<AliasOutcome[]> {
   const out: AliasOutcome[] = [];
   // One transaction per alias, under the source-names lock: what is read below is still true when it is acted on.
   for (const [alias, canonical] of Object.entries(aliases)) {
-    const outcome = await db.transaction(async (tx) => {
-      await lockSourceNames(tx, 'exclusive');
-      return recordAlias(tx, alias, canonical);
-    });
-    if (outcome) out.push(outcome);
+    out.push(
+      await db.transaction(async (tx) => {
+        await lockSourceNames(tx, 'exclusive');
+        return recordAlias(tx, alias, canonical);
+      }),
+    );
   }
   return out;
 }
 
-/** One alias of recordAliases; undefined when it waits for its canonical source's first document. */
-async function recordAlias(tx: Db, alias: string, canonical: string): Promise<AliasOutcome | undefined> {
-  const target = await findSource(tx, canonical);
+/** One alias of recordAliases. */
+async function recordAlias(tx: Db, alias: string, canonical: string): Promise<AliasOutcome> {
+  let target = await findSource(tx, canonical);
   const current = await findSource(tx, alias);
-  if (!target) {
-    if (current?.name !== alias) return undefined;
+  if (!target && current?.name === alias) {
     await renameSource(tx, alias, canonical);
     return { alias, source: canonical, action: 'renamed' };
+  }
+  if (!target && current) return { alias, source: canonical, action: 'skipped', reason: `"${alias}" is already an alias of "${current.name}"; \`stance sources rename "${current.name}" "${canonical}"\` makes that source "${canonical}"` };
+  if (!target) {
+    // Its default actor type stays unset: the first document filed under it gives one (app/ingest.ts).
+    await tx.insert(sources).values({ name: canonical }).onConflictDoNothing();
+    target = await requireSource(tx, canonical);
+    await tx.insert(sourceAliases).values({ alias, sourceId: target.id }).onConflictDoNothing();
+    return { alias, source: target.name, action: 'added', source_created: true };
   }
   if (current?.id === target.id) return { alias, source: target.name, action: 'unchanged' };
   if (current && current.name === alias) {

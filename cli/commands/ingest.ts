@@ -158,7 +158,7 @@ function report(outcomes: IngestOutcome[], aliases: AliasOutcome[], json: boolea
     }
   }
   for (const a of aliases) {
-    if (a.action === 'added') say(`alias      "${a.alias}" -> ${a.source}`);
+    if (a.action === 'added') say(`alias      "${a.alias}" -> ${a.source}${a.source_created ? ' (a new source: no document is filed under it yet)' : ''}`);
     else if (a.action === 'renamed') say(`renamed    source "${a.alias}" to ${a.source} (the old name is now an alias)`);
     else if (a.action === 'merged') say(`merged     source "${a.alias}" into ${a.source} (${a.documents_moved} document(s) moved; the name is now an alias)`);
     else if (a.action === 'skipped') say(`alias      skipped: ${a.reason}`);

@@ -86,6 +86,30 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
     expect(text.stdout).toMatch(/^Short\s+2\s+state\s+A long name of the short source$/m);
   });
 
+  it.skipIf(skip)('stores the aliases of a manifest whose documents are all duplicates', async () => {
+    const { env, cleanup } = await manifestStore();
+    onTestFinished(cleanup);
+    const dir = mkdtempSync(join(tmpdir(), 'stance-alias-dup-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // The text of the store's a.txt (filed under Short): a duplicate, so nothing is filed under Civil.
+    writeFileSync(join(dir, 'a.txt'), 'The first text, about who governs the Internet.');
+    writeFileSync(join(dir, 'm.json'), JSON.stringify({ aliases: { Civil: ['Acc'] }, documents: [{ file: 'a.txt', source: 'Acc' }] }));
+    const r = await runCli(['ingest', '--manifest', join(dir, 'm.json'), '--no-process'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^duplicate .*a\.txt: duplicate of document \d+ \(Short\); nothing created$/m);
+    expect(r.stderr).toContain('alias      "Acc" -> Civil (a new source: no document is filed under it yet)');
+    const listed = JSON.parse((await runCli(['sources', '--json'], env)).stdout) as { sources: unknown[] };
+    expect(listed.sources).toContainEqual({ name: 'Civil', actor_type: null, documents: 0, aliases: ['Acc'] });
+    // A later ingest under the alias lands in the canonical source instead of starting a source "Acc".
+    writeFileSync(join(dir, 'x.txt'), 'A new text from the access group, about rights online.');
+    const later = await runCli(['ingest', join(dir, 'x.txt'), '--source', 'Acc', '--actor-type', 'civil society', '--no-process', '--json'], env);
+    expect(later.code, later.stderr).toBe(0);
+    expect((JSON.parse(later.stdout) as { results: unknown[] }).results[0]).toMatchObject({ status: 'created', source: 'Civil' });
+    const after = JSON.parse((await runCli(['sources', '--json'], env)).stdout) as { sources: { name: string }[] };
+    expect(after.sources.map((x) => x.name)).toEqual(['Civil', 'Other', 'Short']);
+    expect(after.sources[0]).toEqual({ name: 'Civil', actor_type: 'civil society', documents: 1, aliases: ['Acc'] });
+  });
+
   it.skipIf(skip)('lists documents with filters and pages, as a table and as JSON', async () => {
     const all = JSON.parse((await runCli(['documents', '--json'], env)).stdout) as { total: number; documents: { id: number; source: string; actor_type: string | null; status: string }[] };
     expect(all.total).toBe(3);

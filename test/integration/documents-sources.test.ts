@@ -195,7 +195,15 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
         { alias: 'Alpha, the long name', source: 'Alpha', action: 'renamed' },
         { alias: 'Alpha again', source: 'Alpha', action: 'merged', documents_moved: 1 },
         { alias: 'Old NGO name', source: 'Alpha', action: 'skipped', reason: expect.stringMatching(/already an alias of "NGO"/) },
+        // A canonical name without documents becomes a source without documents: the alias is not lost.
+        { alias: 'Never seen', source: 'Nobody yet', action: 'added', source_created: true },
       ]);
+      expect((await listSources(db)).find((x) => x.name === 'Nobody yet')).toEqual({ name: 'Nobody yet', actor_type: null, documents: 0, aliases: ['Never seen'] });
+      // An alias of another source, for a canonical name that names nothing: left alone, and said so.
+      expect(await recordAliases(db, { 'Old NGO name': 'Nobody at all' })).toEqual([
+        { alias: 'Old NGO name', source: 'Nobody at all', action: 'skipped', reason: expect.stringMatching(/already an alias of "NGO"/) },
+      ]);
+      expect((await listSources(db)).map((x) => x.name)).not.toContain('Nobody at all');
       expect((await listSources(db)).find((x) => x.name === 'Alpha')).toMatchObject({ documents: 2, aliases: ['Alpha again', 'Alpha, the long name'] });
       expect(await recordAliases(db, { 'Alpha again': 'Alpha' })).toEqual([{ alias: 'Alpha again', source: 'Alpha', action: 'unchanged' }]);
     });
