@@ -5,6 +5,7 @@ import { DOCUMENT_STATUSES, documents, type DocumentStatus } from '../db/schema/
 import { documentMetaSchema } from '../pipeline/document-meta.ts';
 import { redactSecrets } from '../pipeline/redact.ts';
 import { filterConditions, filtersSchema, idSchema } from './compare/selection.ts';
+import { checkSourcesKnown } from './sources.ts';
 
 /**
  * Managing stored documents: list them (paged, with the filters of the queries), correct their
@@ -63,6 +64,8 @@ function present(r: DocumentRow): DocumentRow {
 export async function listDocuments(db: Db, raw: DocumentListParams): Promise<{ total: number; limit: number; offset: number; documents: DocumentRow[] }> {
   const p = documentListParams.parse(raw);
   const { status, limit, offset, newest_first, ...filters } = p;
+  // A misspelt source is an error listing the known ones, as in the queries, not an empty page.
+  await checkSourcesKnown(db, filters.sources);
   const where = sql`${filterConditions(filters)} and (${status ?? null}::text is null or d.status = ${status ?? null})`;
   const from = sql`from documents d join sources src on src.id = d.source_id`;
   const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n ${from} where ${where}`);

@@ -124,6 +124,13 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
     const table = await runCli(['documents', '--limit', '2'], env);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain('1-2 of 3 document(s); next page: --offset 2');
+    // An unknown source among the given ones is an error listing the known ones, not a shorter list.
+    for (const names of [['Nobody'], ['Short', 'Nobody']]) {
+      const unknown = await runCli(['documents', '--source', ...names], env);
+      expect(unknown.code, names.join(' ')).toBe(2);
+      expect(unknown.stderr).toBe('stance: unknown source "Nobody"; known sources: Other, Short\n');
+      expect(unknown.stdout).toBe('');
+    }
     const bad = await runCli(['documents', '--status', 'lost'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/status/);

@@ -96,6 +96,14 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
       }
     });
 
+    it('answers 400 listing the known sources for an unknown ?source=, as GET /compare does', async () => {
+      for (const path of ['/documents?source=Nobody', '/documents?source=ITU,Nobody']) {
+        const r = await call('GET', path);
+        expect(r.status, path).toBe(400);
+        expect(errorResponseSchema.parse(r.body).error).toBe('unknown source "Nobody"; known sources: ITU, NGO');
+      }
+    });
+
     it('lists the sources with counts and aliases', async () => {
       const r = sourcesResponseSchema.parse((await call('GET', '/sources')).body);
       expect(r.sources).toEqual([
