@@ -96,9 +96,14 @@ export const documentUpdateSchema = z
       actor_type: meta.actorType.nullable(),
       kind: meta.kind.nullable(),
     },
-    { error: (iss) => (iss.code === 'unrecognized_keys' ? `only title, date, url, language, actor, actor_type and kind can be changed, not ${iss.keys.join(', ')}` : undefined) },
+    // Each unknown field is an issue of its own, named by its path (pipeline/issues.ts).
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? 'cannot be changed (only `title`, `date`, `url`, `language`, `actor`, `actor_type` and `kind` can)' : undefined) },
   )
-  .refine((u) => Object.values(u).some((v) => v !== undefined), { message: 'nothing to change: give at least one of title, date, url, language, actor, actor_type, kind' });
+  // Only for an update that is otherwise valid: an unknown field is the problem to name, not the empty change it leaves.
+  .refine((u) => Object.values(u).some((v) => v !== undefined), {
+    message: 'nothing to change: give at least one of `title`, `date`, `url`, `language`, `actor`, `actor_type`, `kind`',
+    when: (payload) => payload.issues.length === 0,
+  });
 export type DocumentUpdate = z.input<typeof documentUpdateSchema>;
 
 /** Corrects a document's metadata and sets updated_at; undefined when there is no such document. */

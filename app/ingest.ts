@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { documents, sources } from '../db/schema/index.ts';
-import { describeIssues, documentMetaSchema, type DocumentMeta } from '../pipeline/document-meta.ts';
+import { documentMetaSchema, type DocumentMeta } from '../pipeline/document-meta.ts';
+import { describeZodError } from '../pipeline/issues.ts';
 import { formatBytes, prepareDocument, type InputProblem } from '../pipeline/prepare-document.ts';
 import { describeItemFailure, type ItemFailure } from './ingest-errors.ts';
 import { findSource, lockSourceNames } from './sources.ts';
@@ -51,7 +52,7 @@ async function ingestOne(db: Db, input: IngestInput, opts: IngestOptions): Promi
   const file = input.file;
   const meta = documentMetaSchema.safeParse(input.meta);
   if (!meta.success) {
-    return { file, status: 'failed', problem: 'bad-metadata', message: `${describeIssues(meta.error)}; pass it with --source (or in the manifest)` };
+    return { file, status: 'failed', problem: 'bad-metadata', message: `${describeZodError(meta.error)}; pass it with --source (or in the manifest)` };
   }
   const bytes = await readInput(input, opts.maxDocBytes);
   if ('problem' in bytes) return { file, status: 'failed', ...bytes };

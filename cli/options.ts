@@ -7,6 +7,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+// The flags whose names differ from the fields they set (the schemas are the API's too).
+const FLAG_OF: Record<string, string> = { language: '--lang', dateFrom: '--from', dateTo: '--to' };
+
+/** The flag that sets a field, for validation messages: `actor_type` -> --actor-type, `language` -> --lang. */
+export function flagName(field: string): string {
+  return FLAG_OF[field] ?? `--${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/_/g, '-')}`;
+}
+
 /** A commander parser for a whole-number option, with a message naming the flag. */
 export function intOption(flag: string): (value: string) => number {
   return (value) => {

@@ -11,7 +11,8 @@ import { SimilarQueryError } from '../app/compare/similar.ts';
 import { ScorerNameError } from '../app/scorers/names.ts';
 import { SourceError } from '../app/sources.ts';
 import { LexiconFileError } from '../pipeline/lexicon/lexicon-file.ts';
-import { UsageError } from './options.ts';
+import { flagName, UsageError } from './options.ts';
+import { describeZodError } from '../pipeline/issues.ts';
 import { ArtifactError } from '../pipeline/train/artifact.ts';
 import { OutputPathError } from '../pipeline/output-files.ts';
 
@@ -24,7 +25,7 @@ const USER_ERRORS = [ConfigError, DatabaseError, ManifestError, AxisError, Model
  * come from the modules of nearly every command.
  */
 export function userErrorMessage(err: unknown): string | undefined {
-  if (err instanceof ZodError) return `invalid arguments: ${err.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`;
+  if (err instanceof ZodError) return `invalid arguments: ${describeZodError(err, flagName)}`;
   if (USER_ERRORS.some((E) => err instanceof E)) return (err as Error).message;
   return undefined;
 }

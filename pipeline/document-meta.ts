@@ -106,8 +106,3 @@ export const documentMetaSchema = z.object({
 });
 
 export type DocumentMeta = z.infer<typeof documentMetaSchema>;
-
-/** Formats zod issues as "field: message" phrases for error lines. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'entry'}: ${i.message}`).join('; ');
-}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeIssues, documentMetaSchema, type DocumentMeta } from './document-meta.ts';
+import { documentMetaSchema, type DocumentMeta } from './document-meta.ts';
+import { describeZodError } from './issues.ts';
 
 /** One manifest entry: a file (relative to the manifest) and its metadata. */
 export interface ManifestEntry {
@@ -44,7 +45,7 @@ export interface ManifestDefaults {
 function toEntry(raw: unknown, where: string, defaults: ManifestDefaults): ManifestEntry | ManifestEntryError {
   const base = entrySchema.safeParse(raw);
   const file = typeof (raw as { file?: unknown })?.file === 'string' ? (raw as { file: string }).file : undefined;
-  if (!base.success) return { where, file, message: describeIssues(base.error) };
+  if (!base.success) return { where, file, message: describeZodError(base.error) };
   const r = base.data as Record<string, unknown>;
   const metadata = Object.fromEntries(Object.entries(r).filter(([k]) => !KNOWN.has(k)));
   const meta = documentMetaSchema.safeParse({
@@ -58,7 +59,7 @@ function toEntry(raw: unknown, where: string, defaults: ManifestDefaults): Manif
     kind: r.kind ?? defaults.kind,
     metadata,
   });
-  if (!meta.success) return { where, file: base.data.file, message: describeIssues(meta.error) };
+  if (!meta.success) return { where, file: base.data.file, message: describeZodError(meta.error) };
   return { file: base.data.file, meta: meta.data, where };
 }
 
@@ -82,11 +83,11 @@ function addAliases(raw: unknown, where: string, into: Record<string, string>): 
   }
   for (const [canonical, names] of Object.entries(raw)) {
     const c = sourceName.safeParse(canonical);
-    if (!c.success) throw new ManifestError(`${where}: aliases: "${canonical}": ${describeIssues(c.error)}`);
+    if (!c.success) throw new ManifestError(`${where}: aliases: "${canonical}": ${describeZodError(c.error)}`);
     if (!Array.isArray(names)) throw new ManifestError(`${where}: aliases: "${canonical}" must map to a list of names`);
     for (const name of names) {
       const a = sourceName.safeParse(name);
-      if (!a.success) throw new ManifestError(`${where}: aliases of "${canonical}": ${describeIssues(a.error)}`);
+      if (!a.success) throw new ManifestError(`${where}: aliases of "${canonical}": ${describeZodError(a.error)}`);
       if (a.data === c.data) continue; // a name is trivially its own
       const previous: string | undefined = into[a.data];
       if (previous !== undefined && previous !== c.data) throw new ManifestError(`${where}: "${a.data}" is an alias of both "${previous}" and "${c.data}"`);

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z, ZodError } from 'zod';
+import { issuesOf } from '../pipeline/issues.ts';
 import { describeApiIssues, type ApiIssue } from './params.ts';
 
 // What the API's routes share: the error answer, reading a JSON body, the token check.
@@ -18,9 +19,9 @@ export class ApiError extends Error {
   }
 }
 
-/** A zod error's issues in the API's terms. */
+/** A zod error's issues in the API's terms: each names its body field, an unknown one too (pipeline/issues.ts). */
 export function zodIssues(err: ZodError): ApiIssue[] {
-  return err.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
+  return issuesOf(err);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { compareParams, evidenceParams, similarParams } from '../app/compare/service.ts';
 import { MAX_ID } from '../app/compare/selection.ts';
 import { documentListParams } from '../app/documents.ts';
+import { describeIssues, issuesOf } from '../pipeline/issues.ts';
 
 /**
  * Query strings to the typed parameters of the analyst queries. Each route lists its query
@@ -141,17 +142,17 @@ export function readQuery<S extends z.ZodObject>(
   const nameOf = new Map(spec.params.map((p) => [p.key, p.name]));
   return {
     ok: false,
-    issues: parsed.error.issues.map((i) => {
+    issues: issuesOf(parsed.error).map((i) => {
       const [first, ...rest] = i.path;
       const head = typeof first === 'string' ? (nameOf.get(first) ?? first) : first;
-      return { path: (head === undefined ? [] : [head, ...rest]).map((p) => (typeof p === 'number' ? p : String(p))), message: i.message };
+      return { path: head === undefined ? [] : [head, ...rest], message: i.message };
     }),
   };
 }
 
-/** "a: message; b.1: message" for the error line of a 400. */
+/** "a: message; b[1]: message" for the error line of a 400 (pipeline/issues.ts). */
 export function describeApiIssues(issues: ApiIssue[]): string {
-  return issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  return describeIssues(issues);
 }
 
 /** A row id from a URL path or query ("12"), or undefined when it is not a whole number from 1 to MAX_ID. */

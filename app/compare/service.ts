@@ -60,7 +60,7 @@ export const similarParams = z
     scorer: scorerParam,
     limit: z.number().int().min(1).max(200).default(5),
   })
-  .refine((p) => (p.text === undefined) !== (p.chunk === undefined), { message: 'give exactly one of text or chunk' });
+  .refine((p) => (p.text === undefined) !== (p.chunk === undefined), { message: 'give exactly one of `text` or `chunk`' });
 export type SimilarParams = z.input<typeof similarParams>;
 
 /** What the queries need besides their parameters. */

@@ -148,7 +148,11 @@ describe.each(STORES)('stance documents and stance sources on %s', { timeout: 40
     expect(cleared.stderr).toMatch(new RegExp(`updated document ${id}: date \\(updated_at `));
     const bad = await runCli(['documents', 'update', String(id), '--date', '2013-13-01'], env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/month 13 does not exist/);
+    expect(bad.stderr).toBe('stance: invalid arguments: --date 2013-13-01: month 13 does not exist (01 to 12)\n');
+    // The messages name the command's flags (--lang, not the field language).
+    const nothing = await runCli(['documents', 'update', String(id)], env);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toBe('stance: invalid arguments: nothing to change: give at least one of --title, --date, --url, --lang, --actor, --actor-type, --kind\n');
     const none = await runCli(['documents', 'update', '99999', '--title', 'x'], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('document 99999 does not exist');

@@ -46,7 +46,7 @@ describe('stance ingest with hostile files', () => {
 
     const bad = await runCliInProcess(['ingest', '--no-process', '--source', 'CLI test', '--date', '2020-02-30', '--url', 'javascript:alert(1)', files[0] as string], env);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/failed .*a\.txt: date: date 2020-02-30: day 30 does not exist .*url: url must be an absolute http or https URL/);
+    expect(bad.stderr).toMatch(/failed .*a\.txt: date 2020-02-30: day 30 does not exist .*url must be an absolute http or https URL/);
   });
 
   it('confines manifest paths to the manifest folder unless --allow-outside-manifest-dir', async () => {

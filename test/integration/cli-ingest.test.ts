@@ -85,7 +85,7 @@ describe('stance CLI on the embedded default', () => {
     writeFileSync(join(dir, 'm.jsonl'), '{"file": "a.txt", "source": "Manifest test"}\n{"file": "b.txt", "source": "Manifest test", "date": "last year"}\n');
     const r = await runCliInProcess(['ingest', '--manifest', join(dir, 'm.jsonl')], await ownStore());
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/m\.jsonl line 2: date: date must be YYYY/);
+    expect(r.stderr).toMatch(/m\.jsonl line 2: date must be YYYY/);
     expect(r.stderr).toContain('1 created');
   });
 

@@ -118,7 +118,7 @@ describe.each(STORE_KINDS)('documents and sources on %s', (kind) => {
       await expect(updateDocument(db, id, { date: '2020-02-30' })).rejects.toThrow(/day 30 does not exist/);
       await expect(updateDocument(db, id, { url: 'javascript:alert(1)' })).rejects.toThrow(/http or https/);
       await expect(updateDocument(db, id, { title: 'x'.repeat(1001) })).rejects.toThrow(/limit is 1000/);
-      await expect(updateDocument(db, id, { source: 'Other' } as never)).rejects.toThrow(/only title, date, url, language, actor, actor_type and kind can be changed/);
+      await expect(updateDocument(db, id, { source: 'Other' } as never)).rejects.toThrow(/cannot be changed \(only `title`, `date`, `url`, `language`, `actor`, `actor_type` and `kind` can\)/);
       await expect(updateDocument(db, id, {})).rejects.toThrow(/nothing to change/);
       expect(await updateDocument(db, 999_999, { title: 'nobody' })).toBeUndefined();
     });

@@ -282,8 +282,8 @@ describe('GET /similar', () => {
   });
 
   it('rejects both or neither of text and chunk, bad numbers and booleans with 400; an unknown chunk with 404', async () => {
-    expect((await expect400('/similar?text=x&chunk=1')).error).toMatch(/exactly one of text or chunk/);
-    expect((await expect400('/similar')).error).toMatch(/exactly one of text or chunk/);
+    expect((await expect400('/similar?text=x&chunk=1')).error).toMatch(/exactly one of `text` or `chunk`/);
+    expect((await expect400('/similar')).error).toMatch(/exactly one of `text` or `chunk`/);
     await expect400('/similar?chunk=abc', 'chunk');
     await expect400('/similar?chunk=-3', 'chunk');
     await expect400(`/similar?chunk=${fixture.chunkIds[0]}&other_sources=maybe`, 'other_sources');

@@ -179,9 +179,9 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
         ['/sources/rename', { from: 'NGO' }, 400, /invalid request: .*to.*expected \{"from": "old name", "to": "new name"\}/],
         ['/sources/merge', { from: 'NGO', into: 'ITU', force: true }, 400, /force/],
         ['/sources/rename', 'not json', 400, /the body must be a JSON object/],
-        ['/sources/rename', { from: 'NGO', to: 'a\u0007b' }, 400, /^invalid request: to: to holds a control character \(U\+0007 at position 2\); remove it; expected/],
-        ['/sources/merge', { from: 'NGO\u0000', into: 'ITU' }, 400, /^invalid request: from: from holds a control character \(U\+0000/],
-        ['/sources/rename', { from: 'NGO', to: '   ' }, 400, /to: to is empty: give a source name/],
+        ['/sources/rename', { from: 'NGO', to: 'a\u0007b' }, 400, /^invalid request: to holds a control character \(U\+0007 at position 2\); remove it; expected/],
+        ['/sources/merge', { from: 'NGO\u0000', into: 'ITU' }, 400, /^invalid request: from holds a control character \(U\+0000/],
+        ['/sources/rename', { from: 'NGO', to: '   ' }, 400, /invalid request: to is empty: give a source name/],
       ];
       for (const [path, body, status, message] of cases) {
         const r = await call('POST', path, { body, headers: auth });
@@ -224,7 +224,7 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
       const cases: [unknown, RegExp][] = [
         [{ date: '2013-02-30' }, /day 30 does not exist/],
         [{ url: 'file:///etc/passwd' }, /http or https/],
-        [{ source: 'Someone' }, /only title, date, url, language, actor, actor_type and kind can be changed/],
+        [{ source: 'Someone' }, /only `title`, `date`, `url`, `language`, `actor`, `actor_type` and `kind` can/],
         [{}, /nothing to change/],
         ['{not json', /must be a JSON object/],
       ];
@@ -233,6 +233,12 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
         expect(r.status, JSON.stringify(body)).toBe(400);
         expect(errorResponseSchema.parse(r.body).error).toMatch(message);
       }
+      // Each problem once, where it is: an unknown field is named by its path, and is all that is said.
+      expect((await call('PATCH', `/documents/${id}`, { body: { source: 'Someone' }, headers: auth })).body).toEqual({
+        error: 'invalid update: source: cannot be changed (only `title`, `date`, `url`, `language`, `actor`, `actor_type` and `kind` can)',
+        issues: [{ path: ['source'], message: 'cannot be changed (only `title`, `date`, `url`, `language`, `actor`, `actor_type` and `kind` can)' }],
+      });
+      expect((await call('PATCH', `/documents/${id}`, { body: { date: '2013-02-30' }, headers: auth })).body).toMatchObject({ error: 'invalid update: date 2013-02-30: day 30 does not exist in that month (01 to 28)' });
       expect((await call('PATCH', '/documents/99999', { body: { title: 'x' }, headers: auth })).status).toBe(404);
       expect((await call('PATCH', '/documents/abc', { body: { title: 'x' }, headers: auth })).status).toBe(400);
     });

@@ -177,7 +177,7 @@ describe('similar', () => {
   });
 
   it('rejects bad queries with a message', async () => {
-    await expect(runSimilar(env, { limit: 2 })).rejects.toThrow(/exactly one of text or chunk/);
+    await expect(runSimilar(env, { limit: 2 })).rejects.toThrow(/exactly one of `text` or `chunk`/);
     await expect(runSimilar(env, { chunk: 999_999 })).rejects.toThrow(/chunk 999999 does not exist/);
   });
 });

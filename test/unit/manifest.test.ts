@@ -22,8 +22,8 @@ describe('parseManifest', () => {
     expect(errors[0]?.message).toMatch(/source/);
     expect(errors[1]).toMatchObject({ where: 'line 4' });
     expect(errors[1]?.message).toMatch(/not valid JSON/);
-    expect(errors[2]?.message).toMatch(/date: date must be YYYY, YYYY-MM or YYYY-MM-DD/);
-    expect(errors[3]?.message).toMatch(/url: url must be an absolute http or https URL/);
+    expect(errors[2]?.message).toBe('date must be YYYY, YYYY-MM or YYYY-MM-DD');
+    expect(errors[3]?.message).toBe('url must be an absolute http or https URL such as https://example.org/page');
   });
 
   it('names the missing file field', () => {
