@@ -52,7 +52,9 @@ async function ingestOne(db: Db, input: IngestInput, opts: IngestOptions): Promi
   const file = input.file;
   const meta = documentMetaSchema.safeParse(input.meta);
   if (!meta.success) {
-    return { file, status: 'failed', problem: 'bad-metadata', message: `${describeZodError(meta.error)}; pass it with --source (or in the manifest)` };
+    // The hint is for the one field a file can lack on its own: a bad value needs correcting, not passing.
+    const sourceMissing = meta.error.issues.some((i) => i.path[0] === 'source') && (input.meta as { source?: unknown } | undefined)?.source === undefined;
+    return { file, status: 'failed', problem: 'bad-metadata', message: `${describeZodError(meta.error)}${sourceMissing ? '; pass it with --source (or in the manifest)' : ''}` };
   }
   const bytes = await readInput(input, opts.maxDocBytes);
   if ('problem' in bytes) return { file, status: 'failed', ...bytes };

@@ -5,6 +5,9 @@ import { ingestDocuments, type IngestInput, type IngestOutcome } from '../../app
 import { resolveManifestFile } from '../../app/manifest-files.ts';
 import { recordAliases, type AliasOutcome } from '../../app/sources.ts';
 import { ManifestError, parseManifest, type ManifestDefaults } from '../../pipeline/manifest.ts';
+import { documentMetaSchema } from '../../pipeline/document-meta.ts';
+import { describeZodError } from '../../pipeline/issues.ts';
+import { flagName, UsageError } from '../options.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { withDatabase } from '../context.ts';
 import { processQueuedInline, queueDocuments } from '../process-after-ingest.ts';
@@ -54,19 +57,11 @@ export function registerIngest(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const inputs: IngestInput[] = files.map((file) => ({
-        file,
-        meta: {
-          source: flags.source,
-          actor: flags.actor,
-          actorType: flags.actorType,
-          title: flags.title,
-          date: flags.date,
-          url: flags.url,
-          language: flags.lang,
-          kind: flags.kind,
-        },
-      }));
+      const flagMeta = { source: flags.source, actor: flags.actor, actorType: flags.actorType, title: flags.title, date: flags.date, url: flags.url, language: flags.lang, kind: flags.kind };
+      // A bad flag is the same mistake for every file (or manifest entry): refused once, before any.
+      const given = documentMetaSchema.partial().safeParse(flagMeta);
+      if (!given.success) throw new UsageError(`${describeZodError(given.error, flagName)}; nothing was ingested`);
+      const inputs: IngestInput[] = files.map((file) => ({ file, meta: flagMeta }));
       const early: IngestOutcome[] = [];
       let aliases: Record<string, string> = {};
       if (flags.manifest) {

@@ -27,7 +27,7 @@ type JsonOutcome = { file: string; status: string; problem?: string; message?: s
 const outcomes = (stdout: string) => (JSON.parse(stdout) as { results: JsonOutcome[] }).results;
 
 describe('stance ingest with hostile files', () => {
-  it('reports deep HTML and a bad --date per file and still stores the files after them', async () => {
+  it('reports deep HTML per file and still stores the files after it; refuses a bad --date once, before any file', async () => {
     const files = [
       write('a.txt', 'The first text, before the deep page.'),
       write('deep.html', `${'<div>'.repeat(3_000)}Deep.${'</div>'.repeat(3_000)}`),
@@ -44,9 +44,14 @@ describe('stance ingest with hostile files', () => {
     ]);
     expect(r.stderr).not.toMatch(/\n\s+at |RangeError|unexpected error/);
 
-    const bad = await runCliInProcess(['ingest', '--no-process', '--source', 'CLI test', '--date', '2020-02-30', '--url', 'javascript:alert(1)', files[0] as string], env);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/failed .*a\.txt: date 2020-02-30: day 30 does not exist .*url must be an absolute http or https URL/);
+    // A bad flag is one mistake, whatever the number of files: said once, with the flag, and nothing read (exit code 2).
+    const fresh = write('fresh.txt', 'A text that a bad flag keeps out of the store.');
+    const bad = await runCliInProcess(['ingest', '--no-process', '--source', 'CLI test', '--date', '2020-02-30', '--url', 'javascript:alert(1)', fresh, files[3] as string], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('stance: --date 2020-02-30: day 30 does not exist in that month (01 to 29); --url must be an absolute http or https URL such as https://example.org/page; nothing was ingested\n');
+    expect(bad.stdout).toBe('');
+    const listed = JSON.parse((await runCliInProcess(['documents', '--json'], env)).stdout) as { documents: { file_name: string }[] };
+    expect(listed.documents.map((d) => d.file_name)).not.toContain('fresh.txt');
   });
 
   it('confines manifest paths to the manifest folder unless --allow-outside-manifest-dir', async () => {
