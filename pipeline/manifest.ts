@@ -25,7 +25,16 @@ export class ManifestError extends Error {
 // Manifests in the wild (ours and ../shared/corpus) use snake_case; anything unknown is kept as metadata.
 const KNOWN = new Set(['file', 'source', 'actor', 'actor_type', 'actorType', 'title', 'date', 'url', 'language', 'lang', 'kind']);
 
-const entrySchema = z.looseObject({ file: z.string().trim().min(1, 'file is required') });
+const ENTRY_SHAPE = '{"file": "speech.txt", "source": "ITU", ...}';
+const entrySchema = z.looseObject(
+  {
+    file: z
+      .string({ error: (iss) => (iss.input === undefined ? '`file` is missing (the path of the document, relative to the manifest)' : '`file` must be text: the path of the document, relative to the manifest') })
+      .trim()
+      .min(1, '`file` is empty: give the path of the document, relative to the manifest'),
+  },
+  { error: (iss) => (iss.code === 'invalid_type' ? `an entry must be an object such as ${ENTRY_SHAPE}` : undefined) },
+);
 
 /**
  * Metadata for the entries that leave a field out (`stance ingest --manifest M --source S ...`):
@@ -44,7 +53,8 @@ export interface ManifestDefaults {
 
 function toEntry(raw: unknown, where: string, defaults: ManifestDefaults): ManifestEntry | ManifestEntryError {
   const base = entrySchema.safeParse(raw);
-  const file = typeof (raw as { file?: unknown })?.file === 'string' ? (raw as { file: string }).file : undefined;
+  const given = (raw as { file?: unknown } | null)?.file;
+  const file = typeof given === 'string' && given.trim() !== '' ? given : undefined;
   if (!base.success) return { where, file, message: describeZodError(base.error) };
   const r = base.data as Record<string, unknown>;
   const metadata = Object.fromEntries(Object.entries(r).filter(([k]) => !KNOWN.has(k)));
@@ -125,7 +135,7 @@ function parseJsonLines(text: string, fileName: string, defaults: ManifestDefaul
     try {
       raw = JSON.parse(line);
     } catch (err) {
-      out.push({ where, file: undefined, message: `not valid JSON (${(err as Error).message}) in ${fileName}` });
+      out.push({ where, file: undefined, message: `not valid JSON (${(err as Error).message}); a line is one entry such as ${ENTRY_SHAPE}` });
       return;
     }
     // An alias line: {"aliases": {...}} and nothing else.

@@ -111,11 +111,12 @@ async function readManifest(
   const { entries, errors, aliases } = parseManifest(text, path, defaults);
   const base = dirname(resolve(path));
   const inputs: IngestInput[] = [];
+  // The line says where once: an entry without a usable file is named by its place in the manifest.
   const failures: IngestOutcome[] = errors.map((e) => ({
     file: e.file ?? `${path} ${e.where}`,
     status: 'failed' as const,
     problem: 'manifest' as const,
-    message: `${path} ${e.where}: ${e.message}`,
+    message: e.file === undefined ? e.message : `${path} ${e.where}: ${e.message}`,
   }));
   for (const e of entries) {
     const resolved = await resolveManifestFile(base, e.file, allowOutside);

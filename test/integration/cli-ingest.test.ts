@@ -89,6 +89,29 @@ describe('stance CLI on the embedded default', () => {
     expect(r.stderr).toContain('1 created');
   });
 
+  it('says where a bad manifest entry is once, in words, not in the validator terms', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stance-cli-m-where-'));
+    writeFileSync(join(dir, 'a.txt'), 'A text about who should govern the Internet, and how.');
+    writeFileSync(join(dir, 'm.json'), JSON.stringify({ documents: [{ file: 'a.txt', source: 'Where test' }, { source: 'Where test' }, 'a.txt', { file: ' ', source: 'Where test' }] }));
+    writeFileSync(join(dir, 'm2.jsonl'), '{"file": "a.txt", "source": "Where test"}\n\n{not json\n');
+    const env = await ownStore();
+    const r = await runCliInProcess(['ingest', '--manifest', join(dir, 'm.json'), '--no-process'], env);
+    expect(r.code).toBe(1);
+    const failed = r.stderr.split('\n').filter((l) => l.startsWith('failed'));
+    expect(failed).toEqual([
+      `failed     ${join(dir, 'm.json')} documents[1]: \`file\` is missing (the path of the document, relative to the manifest)`,
+      `failed     ${join(dir, 'm.json')} documents[2]: an entry must be an object such as {"file": "speech.txt", "source": "ITU", ...}`,
+      `failed     ${join(dir, 'm.json')} documents[3]: \`file\` is empty: give the path of the document, relative to the manifest`,
+    ]);
+    const lines = await runCliInProcess(['ingest', '--manifest', join(dir, 'm2.jsonl'), '--no-process'], env);
+    expect(lines.code).toBe(1);
+    const bad = lines.stderr.split('\n').find((l) => l.startsWith('failed')) ?? '';
+    expect(bad.startsWith(`failed     ${join(dir, 'm2.jsonl')} line 3: not valid JSON (`)).toBe(true);
+    expect(bad.endsWith('); a line is one entry such as {"file": "speech.txt", "source": "ITU", ...}')).toBe(true);
+    // The manifest is named once in the line.
+    expect(bad.split(join(dir, 'm2.jsonl')).length).toBe(2);
+  });
+
   it('stops with a clear message on a bad configuration value', async () => {
     const r = runCli(['status'], { ...embedded, STANCE_MODEL_DTYPE: 'fp64' });
     expect(r.code).toBe(2);

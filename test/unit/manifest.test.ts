@@ -29,7 +29,7 @@ describe('parseManifest', () => {
   it('names the missing file field', () => {
     const { errors } = parseManifest('[{"source": "ITU"}]', 'm.json');
     expect(errors[0]).toMatchObject({ where: 'documents[0]' });
-    expect(errors[0]?.message).toMatch(/^file: /);
+    expect(errors[0]?.message).toBe('`file` is missing (the path of the document, relative to the manifest)');
   });
 
   it('refuses a manifest that is not JSON or has the wrong shape', () => {
