@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { MAX_ID } from '../app/compare/selection.ts';
+import { ID_RANGE, parseRowId } from '../app/compare/selection.ts';
 import { ConfigError } from '../config/config.ts';
 
 /** A bad combination or value of options found after parsing: exit code 2 with the message. */
@@ -33,10 +33,8 @@ export function listOption(flag: string): (value: string, previous: number[] | u
 /** A commander parser for a stored row's id (1 to 2^31-1): a larger number would fail in SQL, not find nothing. */
 export function idOption(flag: string): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > MAX_ID) {
-      throw new InvalidArgumentError(`${flag} takes an id, a whole number from 1 to ${MAX_ID}; got "${value}"`);
-    }
+    const n = parseRowId(value);
+    if (n === undefined) throw new InvalidArgumentError(`${flag} takes an id, ${ID_RANGE}; got "${value}"`);
     return n;
   };
 }
@@ -50,10 +48,8 @@ export function idListOption(flag: string): (value: string, previous: number[] |
 /** Document ids given as arguments; a bad one is a usage error (exit code 2) naming it. */
 export function documentIdArgs(args: string[]): number[] {
   return args.map((a) => {
-    const n = Number(a);
-    if (!/^\s*\d+\s*$/.test(a) || !Number.isSafeInteger(n) || n < 1 || n > MAX_ID) {
-      throw new ConfigError(`"${a}" is not a document id (a whole number from 1 to ${MAX_ID}, as \`stance documents\` shows)`);
-    }
+    const n = parseRowId(a);
+    if (n === undefined) throw new ConfigError(`"${a}" is not a document id (${ID_RANGE}, as \`stance documents\` shows)`);
     return n;
   });
 }

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError, type z } from 'zod';
+import { ID_RANGE, parseRowId } from '../app/compare/selection.ts';
 import { runCompare, runEvidence, runSimilar, type QueryEnv } from '../app/compare/service.ts';
 import { SimilarQueryError } from '../app/compare/similar.ts';
 import type { Logger } from '../app/log.ts';
@@ -22,7 +23,7 @@ import { findSource, listSources, SourceError } from '../app/sources.ts';
 import { deleteDocuments, documentUpdateSchema, listDocuments, updateDocument } from '../app/documents.ts';
 import type { RemovedJobs } from '../workers/remove-jobs.ts';
 import { openApiDocument } from './openapi.ts';
-import { compareQuery, describeApiIssues, documentListQuery, evidenceQuery, parseRowId, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
+import { compareQuery, describeApiIssues, documentListQuery, evidenceQuery, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
 import { documentBodySchema } from './schemas.ts';
 import { ApiError, requireToken, schemaBody, smallBody, zodIssues } from './http.ts';
 import { registerSourceRoutes } from './source-routes.ts';
@@ -238,6 +239,6 @@ export function createApp(deps: AppDeps): Hono {
 function documentIdParam(c: Context): number {
   const raw = c.req.param('id') ?? '';
   const id = parseRowId(raw);
-  if (id === undefined) throw new ApiError(400, `document id must be a positive whole number, got "${raw}"`);
+  if (id === undefined) throw new ApiError(400, `document id must be ${ID_RANGE}, got "${raw}"`);
   return id;
 }

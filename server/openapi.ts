@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_RANGE } from '../app/compare/selection.ts';
 import { compareQuery, documentListQuery, evidenceQuery, similarQuery, type QuerySpec } from './params.ts';
 import {
   axesResponseSchema,
@@ -200,7 +201,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
           summary: "A document's metadata, status, error, chunk count and (when done) scored chunks",
           operationId: 'get_document',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
-          responses: { 200: json('Document', 'the document'), 400: error('id is not a positive whole number'), 404: error('no such document') },
+          responses: { 200: json('Document', 'the document'), 400: error(`id is not ${ID_RANGE}`), 404: error('no such document') },
         },
         patch: {
           summary: "Correct a document's metadata (title, date, url, language, actor, actor_type, kind; null clears one); chunks and scores stay, updated_at is set",
@@ -226,7 +227,7 @@ export function openApiDocument(opts: OpenApiOptions): JsonObject {
           ],
           responses: {
             200: json('DocumentDeleted', 'what was (or, with dry_run, would be) deleted'),
-            400: error('id is not a positive whole number, or dry_run is not true/false'),
+            400: error(`id is not ${ID_RANGE}, or dry_run is not true/false`),
             ...writeRefused,
             404: error('no such document'),
           },

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { compareParams, evidenceParams, similarParams } from '../app/compare/service.ts';
-import { MAX_ID } from '../app/compare/selection.ts';
 import { documentListParams } from '../app/documents.ts';
 import { describeIssues, issuesOf } from '../pipeline/issues.ts';
 
@@ -153,10 +152,4 @@ export function readQuery<S extends z.ZodObject>(
 /** "a: message; b[1]: message" for the error line of a 400 (pipeline/issues.ts). */
 export function describeApiIssues(issues: ApiIssue[]): string {
   return describeIssues(issues);
-}
-
-/** A row id from a URL path or query ("12"), or undefined when it is not a whole number from 1 to MAX_ID. */
-export function parseRowId(raw: string): number | undefined {
-  const id = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-  return Number.isSafeInteger(id) && id >= 1 && id <= MAX_ID ? id : undefined;
 }

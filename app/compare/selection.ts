@@ -12,6 +12,16 @@ export type GroupBy = (typeof GROUP_BY)[number];
 /** Largest row id: ids are Postgres integers, and a larger number fails in SQL instead of finding nothing. */
 export const MAX_ID = 2_147_483_647;
 
+/** What an id must be, in every message that refuses one (CLI, API, web pages). */
+export const ID_RANGE = `a whole number from 1 to ${MAX_ID}`;
+
+/** A row id from text ("12"; spaces around it are ignored), or undefined when it is not ID_RANGE. */
+export function parseRowId(raw: string): number | undefined {
+  const text = raw.trim();
+  const id = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  return id >= 1 && id <= MAX_ID ? id : undefined;
+}
+
 /** A stored row's id (document, chunk): a whole number from 1 to MAX_ID. */
 export const idSchema = z.number().int('ids are whole numbers').min(1, 'ids start at 1').max(MAX_ID, `ids go up to ${MAX_ID}`);
 

@@ -88,6 +88,15 @@ describe.each(STORE_KINDS)('document and source routes on %s', (kind) => {
       expect(documentListResponseSchema.parse((await call('GET', '/documents?from=2015')).body).documents.map((d) => d.title)).toEqual(['Two']);
     });
 
+    it('answers 400 for a document id out of range, with the range (as the CLI says it)', async () => {
+      for (const raw of ['99999999999', '2147483648', '0', '-1', '1.5', 'abc']) {
+        const r = await call('GET', `/documents/${raw}`);
+        expect(r.status, raw).toBe(400);
+        expect(r.body, raw).toEqual({ error: `document id must be a whole number from 1 to 2147483647, got "${raw}"` });
+      }
+      expect((await call('GET', `/documents/${fixture.documents[0]!.id}`)).status).toBe(200);
+    });
+
     it('answers 400 for a bad filter or an unknown parameter', async () => {
       for (const path of ['/documents?status=lost', '/documents?limit=0', '/documents?limit=5000', '/documents?offset=-1', '/documents?sort=id']) {
         const r = await call('GET', path);

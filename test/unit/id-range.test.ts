@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareParams, similarParams } from '../../app/compare/service.ts';
-import { idListOption, idOption } from '../../cli/options.ts';
+import { parseRowId } from '../../app/compare/selection.ts';
+import { documentIdArgs, idListOption, idOption } from '../../cli/options.ts';
 import { runCli } from '../helpers/cli.ts';
 
 // Ids are Postgres integers: 2^31 or more used to reach SQL and fail there ("integer out of range",
@@ -20,6 +21,15 @@ describe('id validation shared by the CLI and the API', () => {
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['documents', 1]);
     expect(bad.error?.issues[0]?.message).toContain(String(LARGEST));
+  });
+
+  it('reads an id from text for the CLI and the API alike', () => {
+    expect(parseRowId('42')).toBe(42);
+    expect(parseRowId(' 42 ')).toBe(42);
+    expect(parseRowId(String(LARGEST))).toBe(LARGEST);
+    for (const v of ['2147483648', '99999999999', '0', '-5', '1.5', '1e3', 'abc', '']) expect(parseRowId(v), v).toBeUndefined();
+    expect(documentIdArgs(['7'])).toEqual([7]);
+    expect(() => documentIdArgs(['99999999999'])).toThrow(`"99999999999" is not a document id (a whole number from 1 to ${LARGEST}, as \`stance documents\` shows)`);
   });
 
   it('the CLI parsers name the flag and the range', () => {

@@ -2,7 +2,7 @@ import { findAxisIds, findConfiguredScorer, NothingScoredError } from '../../../
 import { allScorerRefs, defaultScorerName } from '../../../app/scorers/index.ts';
 import { redactSecrets } from '../../../pipeline/redact.ts';
 import { documentDetails } from '../../documents.ts';
-import { parseRowId } from '../../params.ts';
+import { ID_RANGE, parseRowId } from '../../../app/compare/selection.ts';
 import type { WebDeps } from '../deps.ts';
 import { documentChunks, type ChunkScores } from '../documents-list.ts';
 import { PageError } from '../errors.ts';
@@ -14,7 +14,7 @@ import { layout, link, num, page } from '../layout.ts';
 export async function documentPage(deps: WebDeps, rawId: string, query: Record<string, string[]>): Promise<Html> {
   const { env } = deps;
   const id = parseRowId(rawId);
-  if (id === undefined) throw new PageError(400, `document id must be a positive whole number, got "${rawId}"`);
+  if (id === undefined) throw new PageError(400, `document id must be ${ID_RANGE}, got "${rawId}"`);
   const doc = await documentDetails(env, id);
   if (!doc) throw new PageError(404, `document ${id} does not exist`);
 

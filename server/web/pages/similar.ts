@@ -1,5 +1,5 @@
 import { runSimilar } from '../../../app/compare/service.ts';
-import { parseRowId } from '../../params.ts';
+import { ID_RANGE, parseRowId } from '../../../app/compare/selection.ts';
 import { formChoices, type WebDeps } from '../deps.ts';
 import { PageError } from '../errors.ts';
 import { html, type Html } from '../html.ts';
@@ -17,7 +17,7 @@ export async function similarPage(deps: WebDeps, query: Record<string, string[]>
   const choices = await formChoices(env);
   if (scorer !== undefined && !choices.scorers.includes(scorer)) throw new PageError(400, `unknown or unscored scorer "${scorer}"; scorers with scores: ${choices.scorers.join(', ')}`);
   const chunk = chunkRaw === undefined ? undefined : parseRowId(chunkRaw);
-  if (chunkRaw !== undefined && chunk === undefined) throw new PageError(400, `chunk must be a positive whole number, got "${chunkRaw}"`);
+  if (chunkRaw !== undefined && chunk === undefined) throw new PageError(400, `chunk must be ${ID_RANGE}, got "${chunkRaw}"`);
   const form = html`<form class="stack" method="get" action="${page('similar')}">
 <label>A passage<textarea name="text" rows="5" cols="90" maxlength="8000">${text ?? ''}</textarea></label>
 <label>Stances by <select name="scorer"><option value="">default${choices.defaultScorer ? ` (${choices.defaultScorer})` : ''}</option>${choices.scorers.map((s) => html`<option value="${s}"${s === scorer ? html` selected` : ''}>${s}</option>`)}</select></label>
