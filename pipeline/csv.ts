@@ -1,7 +1,18 @@
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote, or line break. */
+// A spreadsheet opening the file runs a text cell that starts with one of these as a formula
+// (CSV injection: a source named `=cmd|...` or a passage starting `=HYPERLINK(...)` would run or
+// leak data). OWASP's advice is a leading apostrophe, which spreadsheets take as "text" and hide.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote, or line break. Text starting like
+ * a formula gets a leading apostrophe; numbers are written as they are (a score of -0.5 stays a
+ * number), so numeric columns must come here as numbers.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const s = Array.isArray(value) ? value.join(';') : String(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  const raw = Array.isArray(value) ? value.join(';') : String(value);
+  const s = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

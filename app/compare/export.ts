@@ -7,7 +7,7 @@ import { queryRows, type Db } from '../../db/client.ts';
 import { csvLine } from '../../pipeline/csv.ts';
 import { makeOutputFolder, writingTo } from '../../pipeline/output-files.ts';
 import type { Comparison } from './compare.ts';
-import { PAIR_COLUMNS, pairRows, POSITION_COLUMNS, positionRows, type Column, type ColumnType } from './rows.ts';
+import { PAIR_COLUMNS, pairRows, POSITION_COLUMNS, positionRows, typed, typedRow, type Column, type ColumnType } from './rows.ts';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -122,20 +122,14 @@ async function writeStreamed(path: string, first: string | null, pages: AsyncIte
   return n;
 }
 
-/** A value as its column's type: numbers from the driver may come as text; absent is null. */
-function typed(value: unknown, type: ColumnType): string | number | null {
-  if (value === null || value === undefined || value === '') return null;
-  if (type === 'string') return String(value);
-  const v = Number(value);
-  return Number.isFinite(v) ? v : null;
-}
-
 const PARQUET_TYPE = { string: 'STRING', int: 'INT32', double: 'DOUBLE' } as const;
 
 /** Writes a table in a format; returns the rows written. Parquet is built in memory (the store's size, not a stream). */
 async function writeTable(dir: string, table: Table, format: ExportFormat): Promise<number> {
   const path = join(dir, `${table.name}.${format}`);
-  if (format === 'csv') return writingTo(path, () => writeStreamed(path, csvLine(table.columns.map((c) => c.name)), table.pages, csvLine));
+  // Typed first: csvLine leaves numbers alone but guards text against formulas, so a score the
+  // driver gave as text ("-0.5") must reach it as a number.
+  if (format === 'csv') return writingTo(path, () => writeStreamed(path, csvLine(table.columns.map((c) => c.name)), table.pages, (r) => csvLine(typedRow(table.columns, r))));
   if (format === 'jsonl') {
     const object = (r: unknown[]) => Object.fromEntries(table.columns.map((c, i) => [c.name, typed(r[i], c.type)]));
     return writingTo(path, () => writeStreamed(path, null, table.pages, (r) => `${JSON.stringify(object(r))}\n`));

@@ -1,3 +1,4 @@
+import { csvLine } from '../../pipeline/csv.ts';
 import type { Comparison } from './compare.ts';
 
 /**
@@ -16,6 +17,24 @@ export interface Column {
 }
 
 const col = (name: string, type: ColumnType = 'string'): Column => ({ name, type });
+
+/** A value as its column's type: numbers from the driver may come as text; absent is null. */
+export function typed(value: unknown, type: ColumnType): string | number | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (type === 'string') return String(value);
+  const v = Number(value);
+  return Number.isFinite(v) ? v : null;
+}
+
+/** A row with each value as its column's type (for CSV, where only text is guarded against formulas). */
+export function typedRow(columns: readonly Column[], row: readonly unknown[]): (string | number | null)[] {
+  return columns.map((c, i) => typed(row[i], c.type));
+}
+
+/** A whole table as CSV text: the header, then each row typed by its columns. */
+export function csvTable(columns: readonly Column[], rows: readonly unknown[][]): string {
+  return [columns.map((c) => c.name), ...rows.map((r) => typedRow(columns, r))].map(csvLine).join('');
+}
 
 export const POSITION_COLUMNS: Column[] = [
   col('axis'),

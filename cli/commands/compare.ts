@@ -3,9 +3,8 @@ import type { Comparison } from '../../app/compare/compare.ts';
 import { runCompare } from '../../app/compare/service.ts';
 import { GROUP_BY } from '../../app/compare/selection.ts';
 import { MAX_PAIR_GROUPS } from '../../app/compare/positions.ts';
-import { PAIR_COLUMNS, pairRows, POSITION_COLUMNS, positionRows } from '../../app/compare/rows.ts';
+import { csvTable, PAIR_COLUMNS, pairRows, POSITION_COLUMNS, positionRows } from '../../app/compare/rows.ts';
 import { writeOutputFile } from '../../pipeline/output-files.ts';
-import { csvLine } from '../../pipeline/csv.ts';
 import { withDatabase } from '../context.ts';
 import { scorerOptionHelp } from '../scorer-option.ts';
 import { idListOption, intOption, dateLanguageOptions } from '../options.ts';
@@ -61,9 +60,9 @@ export function registerCompare(program: Command): void {
           seed: flags.seed,
           iterations: flags.iterations,
         });
-        if (flags.pairsCsv) writeOutputFile(flags.pairsCsv, [PAIR_COLUMNS.map((c) => c.name), ...pairRows(comparisons)].map(csvLine).join(''));
+        if (flags.pairsCsv) writeOutputFile(flags.pairsCsv, csvTable(PAIR_COLUMNS, pairRows(comparisons)));
         if (flags.json) printJson(comparisons.length === 1 && flags.axis ? comparisons[0] : { comparisons });
-        else if (flags.csv) process.stdout.write([POSITION_COLUMNS.map((c) => c.name), ...positionRows(comparisons)].map(csvLine).join(''));
+        else if (flags.csv) process.stdout.write(csvTable(POSITION_COLUMNS, positionRows(comparisons)));
         else comparisons.forEach((c) => console.log(formatComparison(c)));
       });
     });
