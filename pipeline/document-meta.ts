@@ -1,16 +1,10 @@
 import { z } from 'zod';
+import { controlCharacterProblem } from './control-chars.ts';
 import { FIELD_LIMITS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './limits.ts';
 
 const SOURCE_REQUIRED = 'source is required (the organisation or forum the text speaks for)';
 
-// Postgres text cannot hold U+0000, and other C0 controls in a name are always a paste accident.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-const controlMessage = (field: string, s: string) => {
-  const at = s.search(CONTROL);
-  return `${field} holds a control character (U+${s.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at + 1}); remove it`;
-};
+const controlMessage = (field: string, s: string) => `${field} ${controlCharacterProblem(s) ?? 'holds a control character'}`;
 
 /** A trimmed text field of at most `max` characters, without control characters. */
 function boundedText(field: string, max: number) {
@@ -18,7 +12,7 @@ function boundedText(field: string, max: number) {
     .string()
     .trim()
     .max(max, { error: (iss) => `${field} is ${(iss.input as string).length} characters long; the limit is ${max}` })
-    .refine((s) => !CONTROL.test(s), { error: (iss) => controlMessage(field, iss.input as string) });
+    .refine((s) => controlCharacterProblem(s) === undefined, { error: (iss) => controlMessage(field, iss.input as string) });
 }
 
 const optionalText = (field: string, max: number) => boundedText(field, max).min(1, `${field} is empty; leave it out or give a value`).optional();

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { compareParams, evidenceParams, similarParams } from '../app/compare/service.ts';
 import { documentListParams } from '../app/documents.ts';
 import { describeIssues, issuesOf } from '../pipeline/issues.ts';
+import { controlCharacterProblem } from '../pipeline/control-chars.ts';
 
 /**
  * Query strings to the typed parameters of the analyst queries. Each route lists its query
@@ -115,6 +116,18 @@ function toBoolean(s: string): boolean | string {
   return s;
 }
 
+/**
+ * The query parameters holding a control character, each named with the problem. Checked before
+ * anything reads them: a NUL reached Postgres, whose text cannot hold it, and came back as a 500.
+ * The rule is a body's (pipeline/control-chars.ts): tabs and line breaks are text.
+ */
+export function queryControlIssues(query: Record<string, string[]>): ApiIssue[] {
+  return Object.entries(query).flatMap(([name, values]) => {
+    const problem = values.map(controlCharacterProblem).find((p) => p !== undefined);
+    return problem === undefined ? [] : [{ path: [name], message: problem }];
+  });
+}
+
 /** Reads, converts and validates a query string; issues name the query parameters, not schema fields. */
 export function readQuery<S extends z.ZodObject>(
   spec: QuerySpec<S>,
@@ -127,6 +140,11 @@ export function readQuery<S extends z.ZodObject>(
     const param = known.get(name);
     if (!param) {
       issues.push({ path: [name], message: `unknown parameter; this route takes ${spec.params.map((p) => p.name).join(', ')}` });
+      continue;
+    }
+    const [control] = queryControlIssues({ [name]: values });
+    if (control) {
+      issues.push(control);
       continue;
     }
     if (values.length > 1 && !param.kind.endsWith('list')) {

@@ -15,6 +15,7 @@ import { similarPage } from './pages/similar.ts';
 import { queuesPage } from './pages/queues.ts';
 import { ReviewCache, reviewPage, saveReviewLabel } from './pages/review.ts';
 import { projectFile } from '../../config/project-files.ts';
+import { describeApiIssues, queryControlIssues } from '../params.ts';
 
 // The stylesheet and scripts: small files served as they are (no bundler), read when the server
 // starts (not at import: every command of the CLI bundle imports this module).
@@ -61,6 +62,13 @@ export function webRoutes(deps: WebDeps): Hono {
     return c.html(layout({ title: known ? 'Cannot show this page' : 'Error', current: '', body: html`${notice('error', message)}<p><a href="${page('map')}">Back to the map</a></p>` }).value, known?.status ?? 500);
   });
 
+  // The pages read their query parameters one by one; a control character is refused here for all
+  // of them (a NUL reached Postgres and gave a 500), with the API's rule and message.
+  web.use('*', async (c, next) => {
+    const issues = queryControlIssues(c.req.queries());
+    if (issues.length) throw new PageError(400, describeApiIssues(issues));
+    await next();
+  });
   web.get('/', (c) => c.redirect(page('map')));
   web.get('/static/:file', (c) => {
     const f = STATIC[c.req.param('file')];
