@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ID_RANGE, parseRowId } from '../app/compare/selection.ts';
 import { ConfigError } from '../config/config.ts';
+import { calendarDateProblem } from '../pipeline/document-meta.ts';
 
 /** A bad combination or value of options found after parsing: exit code 2 with the message. */
 export class UsageError extends Error {
@@ -54,10 +55,20 @@ export function documentIdArgs(args: string[]): number[] {
   });
 }
 
+/**
+ * A commander parser for a date bound (YYYY, YYYY-MM or YYYY-MM-DD), checked as a date at ingest
+ * is, so that 2020-02-30 is named as the mistake it is rather than matching nothing.
+ */
+export function dateOption(value: string): string {
+  const problem = calendarDateProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  return value;
+}
+
 /** The date and language filters that every listing of documents takes (compare, documents). */
 export function dateLanguageOptions(command: Command): Command {
   return command
-    .option('--from <date>', 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)')
-    .option('--to <date>', 'documents dated on or before')
+    .option('--from <date>', 'documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)', dateOption)
+    .option('--to <date>', 'documents dated on or before', dateOption)
     .option('--lang <tag>', 'documents in this language');
 }

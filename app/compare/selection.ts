@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { calendarDateProblem } from '../../pipeline/document-meta.ts';
 
 /**
  * What a comparison groups chunks by: the document's canonical source, its actor (the source's
@@ -25,14 +26,18 @@ export function parseRowId(raw: string): number | undefined {
 /** A stored row's id (document, chunk): a whole number from 1 to MAX_ID. */
 export const idSchema = z.number().int('ids are whole numbers').min(1, 'ids start at 1').max(MAX_ID, `ids go up to ${MAX_ID}`);
 
+// A bound is checked as a date given at ingest is: one that is no calendar date (2020-02-30,
+// 2020-99) matched nothing and answered "No documents match" instead of naming the mistake.
+const dateBound = z.string().refine((d) => calendarDateProblem(d) === undefined, { error: (iss) => calendarDateProblem(iss.input as string) ?? 'not a date' });
+
 /** Which documents a query looks at; every field is optional. */
 export const filtersSchema = z.object({
   sources: z.array(z.string().min(1)).optional(),
   documents: z.array(idSchema).optional(),
   language: z.string().min(1).optional(),
   // Dates are ISO text of varying precision (2013, 2013-10, 2013-10-17); bounds compare as text.
-  dateFrom: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'dates are YYYY, YYYY-MM or YYYY-MM-DD').optional(),
-  dateTo: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'dates are YYYY, YYYY-MM or YYYY-MM-DD').optional(),
+  dateFrom: dateBound.optional(),
+  dateTo: dateBound.optional(),
 });
 export type Filters = z.infer<typeof filtersSchema>;
 

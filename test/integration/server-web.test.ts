@@ -92,7 +92,7 @@ describe('web pages', () => {
     expect(r.status).toBe(400);
     expect(r.text).toContain('unknown axis &quot;nope&quot;; the axes are gov, sec');
     expect((await page('/ui/documents/99')).status).toBe(404);
-    expect((await page('/ui/compare?from=2013-1')).text).toContain('dates are YYYY, YYYY-MM or YYYY-MM-DD');
+    expect((await page('/ui/compare?from=2013-1')).text).toContain('date must be YYYY, YYYY-MM or YYYY-MM-DD');
   });
 
   it('queue counts need the token; without Redis there is no queue', async () => {
