@@ -132,7 +132,7 @@ describe('ids beyond the integer range', () => {
 describe('no secret in answers or logs', () => {
   it('the 503 of a document stored while Redis is down hides the Redis password, in the body and the log', async () => {
     const config = parseConfig({ REDIS_URL, DATABASE_URL: 'postgres://u@127.0.0.1/x' });
-    const app = createApp({ env, config: { apiToken: undefined, maxDocBytes: 10_000 }, enqueue: (ids) => queueDocuments(config, ids), logger });
+    const app = createApp({ env, config: { apiToken: undefined, maxDocBytes: 10_000 }, enqueue: (ids) => queueDocuments(config, ids, env.db), logger }); // as `stance serve` wires it: its own open database
     const before = logLines.length;
     const res = await postDocument({ 'content-type': 'application/json' }, doc(), app);
     const text = await res.text();
