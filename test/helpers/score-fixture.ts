@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { ingestDocuments } from '../../app/ingest.ts';
 import { ensureRegistry, type Registry, type ScorerKind } from '../../app/registry.ts';
@@ -191,4 +193,24 @@ export async function buildScoreFixture(db: Db, opts: ScoreFixtureOptions): Prom
 export function unit(v: number[]): number[] {
   const norm = Math.hypot(...v);
   return norm === 0 ? v.map(() => 0) : v.map((x) => x / norm);
+}
+
+/**
+ * The environment a CLI run needs to read a store built by buildScoreFixture under `work`: the
+ * fixture axes written to work/axes.json, the fixture model names, and no scorer, lexicon file or
+ * threshold profile from the caller's environment.
+ */
+export function fixtureCliEnv(work: string): Record<string, string> {
+  const axesFile = join(work, 'axes.json');
+  writeFileSync(axesFile, JSON.stringify({ axes: FIXTURE_AXES.map(({ version: _v, ...definition }) => definition) }));
+  return {
+    STANCE_DATA_DIR: join(work, 'store'),
+    STANCE_AXES_FILE: axesFile,
+    STANCE_EMBED_MODEL: FIXTURE_MODELS.embedModel,
+    STANCE_NLI_MODEL: FIXTURE_MODELS.nliModel,
+    STANCE_MODEL_DTYPE: FIXTURE_MODELS.dtype,
+    STANCE_SCORER: '',
+    STANCE_LEXICON_FILE: '',
+    STANCE_THRESHOLD_PROFILE: '',
+  };
 }

@@ -9,7 +9,7 @@ import { parseCsv } from '../../pipeline/csv.ts';
 import { restoreEnv } from '../helpers/env.ts';
 import { runInProcess } from '../helpers/in-process-cli.ts';
 import { nonSnakeKeys } from '../helpers/naming.ts';
-import { buildScoreFixture, FIXTURE_AXES, FIXTURE_MODELS, type FixtureChunk, type FixtureDocument } from '../helpers/score-fixture.ts';
+import { buildScoreFixture, FIXTURE_AXES, fixtureCliEnv, type FixtureChunk, type FixtureDocument } from '../helpers/score-fixture.ts';
 import { createTestDatabase, postgresAvailable } from '../helpers/services.ts';
 
 // The analyst's commands (compare --csv / --pairs-csv, export in three formats, map --top and
@@ -75,20 +75,7 @@ describe.each(stores)('analyst commands on $name', { timeout: 120_000 }, ({ post
       await database.close();
     }
     // The CLI reads the fixture's axes (same definitions, same versions) and model names.
-    const axesFile = join(work, 'axes.json');
-    writeFileSync(axesFile, JSON.stringify({ axes: FIXTURE_AXES.map(({ version: _v, ...definition }) => definition) }));
-    Object.assign(process.env, {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: '',
-      STANCE_DATA_DIR: join(work, 'store'),
-      STANCE_AXES_FILE: axesFile,
-      STANCE_EMBED_MODEL: FIXTURE_MODELS.embedModel,
-      STANCE_NLI_MODEL: FIXTURE_MODELS.nliModel,
-      STANCE_MODEL_DTYPE: FIXTURE_MODELS.dtype,
-      STANCE_SCORER: '',
-      STANCE_LEXICON_FILE: '',
-      STANCE_THRESHOLD_PROFILE: '',
-    });
+    Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL: '', ...fixtureCliEnv(work) });
   });
   afterAll(async () => {
     await drop?.();

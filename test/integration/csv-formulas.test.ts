@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import '../../app/scorers/index.ts';
 import { runCliInProcess } from '../helpers/in-process-cli.ts';
 import { openDatabase } from '../../db/client.ts';
 import { parseCsv } from '../../pipeline/csv.ts';
-import { buildScoreFixture, FIXTURE_AXES, FIXTURE_MODELS, type FixtureChunk } from '../helpers/score-fixture.ts';
+import { buildScoreFixture, FIXTURE_AXES, fixtureCliEnv, type FixtureChunk } from '../helpers/score-fixture.ts';
 
 // A hostile tester's metadata and text, each starting like a spreadsheet formula, must reach every
 // CSV the CLI writes (export's four tables, compare --csv, --pairs-csv) as text with a leading
@@ -36,18 +36,7 @@ beforeAll(async () => {
   } finally {
     await database.close();
   }
-  const axesFile = join(work, 'axes.json');
-  writeFileSync(axesFile, JSON.stringify({ axes: FIXTURE_AXES.map(({ version: _v, ...definition }) => definition) }));
-  env = {
-    STANCE_DATA_DIR: join(work, 'store'),
-    STANCE_AXES_FILE: axesFile,
-    STANCE_EMBED_MODEL: FIXTURE_MODELS.embedModel,
-    STANCE_NLI_MODEL: FIXTURE_MODELS.nliModel,
-    STANCE_MODEL_DTYPE: FIXTURE_MODELS.dtype,
-    STANCE_SCORER: '',
-    STANCE_LEXICON_FILE: '',
-    STANCE_THRESHOLD_PROFILE: '',
-  };
+  env = fixtureCliEnv(work);
 }, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
