@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadThresholdProfile, profileTag, saveThresholdProfile } from '../../app/eval-threshold-profiles.ts';
 import { NothingScoredError } from '../../app/lookup.ts';
 import { ensureModel, ensureScorer, scorerKey } from '../../app/registry.ts';
@@ -22,7 +22,9 @@ const withProfile = { ...config, thresholdProfile: 'dev-2024-06' };
 let database: Database;
 let dataDir: string;
 
-beforeAll(async () => {
+// A store of its own for each test: one test adds the profile's scorer row, and the others must not
+// depend on running before it (the suite runs in a shuffled order too).
+beforeEach(async () => {
   ({ database, dataDir } = await openTempPglite());
   await ensureScorer(database.db, scorerKey('nli', nli), 'nli', await ensureModel(database.db, nli, 'nli'), {});
   await ensureScorer(database.db, scorerKey('prototype', embed), 'prototype', await ensureModel(database.db, embed, 'embedding', 8), {});
@@ -37,7 +39,7 @@ beforeAll(async () => {
     fit: {},
   });
 });
-afterAll(async () => {
+afterEach(async () => {
   await database.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
