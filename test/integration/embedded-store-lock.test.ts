@@ -137,8 +137,10 @@ describe('two processes on one embedded store', () => {
     await waitFor(() => (existsSync(join(dataDir, LOCK_FILE)) ? true : undefined), 'the lock file');
     p.child.kill('SIGINT');
     const r = await p.done;
-    // Either the signal came while the store was open (exit 130) or the ingest had just finished (0).
-    expect([0, 130]).toContain(r.code);
+    // The signal came while the store was open (exit 130), or after the ingest had finished: then
+    // it exits 0, or, once the store is closed and its handler gone, Node's default ends it by the
+    // signal (seen beside a second suite on 2 cores). In every case the lock is released.
+    expect([0, 130, 'SIGINT']).toContain(r.code ?? r.signal);
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
   }, 120_000);
 });
