@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { drizzle as DrizzlePglite } from 'drizzle-orm/pglite';
@@ -10,7 +10,7 @@ import { redactUrl } from '../pipeline/redact.ts';
 import { failureMessage } from '../pipeline/failure-message.ts';
 import { connectFailure } from './connect-errors.ts';
 import { acquireStoreLock, type StoreLock, type StoreLockOptions } from './store-lock.ts';
-import { OutputPathError, outputPathError } from '../pipeline/output-files.ts';
+import { makeOutputFolder, OutputPathError } from '../pipeline/output-files.ts';
 import { projectFile } from '../config/project-files.ts';
 
 export { redactUrl };
@@ -120,11 +120,10 @@ export const PGLITE_SHARED_BUFFERS = '64MB';
 async function openPglite(dataDir: string, lockOptions: StoreLockOptions | undefined): Promise<Database> {
   const dir = join(dataDir, 'pgdata');
   try {
-    mkdirSync(dir, { recursive: true });
+    makeOutputFolder(dir);
   } catch (err) {
     // A folder the user chose: told as the user's to fix, naming the variable that chose it.
-    const told = outputPathError(dir, err, true);
-    if (told instanceof OutputPathError) throw new DatabaseError(`${told.message}; STANCE_DATA_DIR sets where the embedded database lives`, { cause: err });
+    if (err instanceof OutputPathError) throw new DatabaseError(`${err.message}; STANCE_DATA_DIR sets where the embedded database lives`, { cause: err.cause });
     throw err;
   }
   // Before PGlite touches the files: a second process on the same folder would lose writes.

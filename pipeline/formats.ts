@@ -5,8 +5,6 @@ import { projectFile } from '../config/project-files.ts';
 import { formatTable } from './html-table.ts';
 import { markdownToText } from './markdown.ts';
 
-export { markdownToText };
-
 // The HTML libraries load on the first HTML document rather than at every start of `stance` (they
 // took about 40 ms of it). Both ship CommonJS builds, so a synchronous require serves the
 // synchronous functions below.

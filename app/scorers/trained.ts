@@ -21,8 +21,6 @@ import type { ModelRole, ScoreRow, ScorerDescriptor, ScorerRef } from './types.t
 
 type ModelKind = 'trained' | 'ensemble';
 
-// Stored and shipped names (app/trained-models.ts holds the one lookup of models by name).
-const instanceNames = modelNames;
 
 /** Where an instance's artifact comes from. */
 interface LoadedArtifact<A extends ModelArtifact> {
@@ -35,7 +33,7 @@ async function loadInstance<K extends ModelKind>(db: Db, kind: K, name: string, 
   type A = K extends 'trained' ? TrainedArtifact : EnsembleArtifact;
   const found = await lookupModel(db, kind, name, version);
   if (found) return { artifact: found.artifact as A, source: found.source };
-  const known = (await instanceNames(db, kind)).map((n) => `${kind}:${n}`);
+  const known = (await modelNames(db, kind)).map((n) => `${kind}:${n}`);
   const what = version === undefined ? `"${name}"` : `"${name}" with version ${version}`;
   const how = kind === 'trained' ? `\`stance train --name ${name}\`` : `\`stance train --ensemble ${name} --members ...\``;
   throw new ScorerNameError(`no ${kind} model ${what} (known: ${known.join(', ') || 'none'}); make one with ${how} or \`stance train import FILE\``);
@@ -220,10 +218,10 @@ function modelDescriptor(kind: ModelKind, summary: string): ScorerDescriptor {
     },
     parameterised: true,
     readsEmbeddings: false,
-    instances: (db) => instanceNames(db, kind),
+    instances: (db) => modelNames(db, kind),
     runRefs: async (env) => {
       const refs: ScorerRef[] = [];
-      for (const name of await instanceNames(env.db, kind)) {
+      for (const name of await modelNames(env.db, kind)) {
         const { artifact } = await loadInstance(env.db, kind, name);
         // Usable here: no embedding columns, and an ensemble's model members only when the models loaded.
         if (artifact.kind === 'trained' && artifact.features.embedding !== null) continue;
