@@ -23,7 +23,8 @@ import { findSource, listSources, SourceError } from '../app/sources.ts';
 import { deleteDocuments, documentUpdateSchema, listDocuments, updateDocument } from '../app/documents.ts';
 import type { RemovedJobs } from '../workers/remove-jobs.ts';
 import { openApiDocument } from './openapi.ts';
-import { compareQuery, describeApiIssues, documentListQuery, evidenceQuery, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
+import { compareQuery, documentListQuery, evidenceQuery, readQuery, similarQuery, type ApiIssue, type QuerySpec } from './params.ts';
+import { describeIssues } from '../pipeline/issues.ts';
 import { documentBodySchema } from './schemas.ts';
 import { ApiError, requireToken, schemaBody, smallBody, zodIssues } from './http.ts';
 import { registerSourceRoutes } from './source-routes.ts';
@@ -55,7 +56,7 @@ export function bodyLimitBytes(maxDocBytes: number): number {
   return maxDocBytes + Math.max(64 * 1024, Math.ceil(maxDocBytes / 4));
 }
 
-const badParameters = (issues: ApiIssue[]) => new ApiError(400, `invalid parameters: ${describeApiIssues(issues)}`, issues);
+const badParameters = (issues: ApiIssue[]) => new ApiError(400, `invalid parameters: ${describeIssues(issues)}`, issues);
 
 /** Errors the queries raise for a request they cannot answer, with the status that fits. */
 function statusFor(err: unknown): ContentfulStatusCode | undefined {

@@ -4,7 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z, ZodError } from 'zod';
 import { issuesOf } from '../pipeline/issues.ts';
-import { describeApiIssues, type ApiIssue } from './params.ts';
+import type { ApiIssue } from './params.ts';
+import { describeIssues } from '../pipeline/issues.ts';
 
 // What the API's routes share: the error answer, reading a JSON body, the token check.
 
@@ -32,7 +33,7 @@ export async function schemaBody<S extends z.ZodType>(c: Context, schema: S, mal
   const body = schema.safeParse(await jsonBody(c, malformed));
   if (!body.success) {
     const issues = zodIssues(body.error);
-    throw new ApiError(400, invalid(describeApiIssues(issues)), issues);
+    throw new ApiError(400, invalid(describeIssues(issues)), issues);
   }
   return body.data;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { compareParams, evidenceParams, similarParams } from '../app/compare/service.ts';
 import { documentListParams } from '../app/documents.ts';
-import { describeIssues, issuesOf } from '../pipeline/issues.ts';
+import { issuesOf } from '../pipeline/issues.ts';
 import { controlCharacterProblem } from '../pipeline/control-chars.ts';
 
 /**
@@ -165,9 +165,4 @@ export function readQuery<S extends z.ZodObject>(
       return { path: head === undefined ? [] : [head, ...rest], message: i.message };
     }),
   };
-}
-
-/** "a: message; b[1]: message" for the error line of a 400 (pipeline/issues.ts). */
-export function describeApiIssues(issues: ApiIssue[]): string {
-  return describeIssues(issues);
 }

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { compareParams } from '../../app/compare/service.ts';
 import { GROUP_BY } from '../../app/compare/selection.ts';
-import { compareQuery, describeApiIssues, readQuery } from '../params.ts';
+import { compareQuery, readQuery } from '../params.ts';
+import { describeIssues } from '../../pipeline/issues.ts';
 import { html, type Html } from './html.ts';
 
 /** The filters of the map, compare and trends pages, as they appear in the URL. */
@@ -17,7 +18,7 @@ export function readFilters(query: Record<string, string[]>): { ok: true; value:
     if (values.length) picked[name] = values;
   }
   const r = readQuery(compareQuery, picked);
-  return r.ok ? { ok: true, value: r.value } : { ok: false, message: `invalid filters: ${describeApiIssues(r.issues)}` };
+  return r.ok ? { ok: true, value: r.value } : { ok: false, message: `invalid filters: ${describeIssues(r.issues)}` };
 }
 
 /** The filters as URL parameters (for links that keep the current view). */

@@ -15,7 +15,8 @@ import { similarPage } from './pages/similar.ts';
 import { queuesPage } from './pages/queues.ts';
 import { ReviewCache, reviewPage, saveReviewLabel } from './pages/review.ts';
 import { projectFile } from '../../config/project-files.ts';
-import { describeApiIssues, queryControlIssues } from '../params.ts';
+import { queryControlIssues } from '../params.ts';
+import { describeIssues } from '../../pipeline/issues.ts';
 
 // The stylesheet and scripts: small files served as they are (no bundler), read when the server
 // starts (not at import: every command of the CLI bundle imports this module).
@@ -66,7 +67,7 @@ export function webRoutes(deps: WebDeps): Hono {
   // of them (a NUL reached Postgres and gave a 500), with the API's rule and message.
   web.use('*', async (c, next) => {
     const issues = queryControlIssues(c.req.queries());
-    if (issues.length) throw new PageError(400, describeApiIssues(issues));
+    if (issues.length) throw new PageError(400, describeIssues(issues));
     await next();
   });
   web.get('/', (c) => c.redirect(page('map')));
